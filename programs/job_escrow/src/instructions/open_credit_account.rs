@@ -1,0 +1,62 @@
+use {
+    super::shared::{
+        cpi::{create_program_account, with_credit_signer, CreateAta},
+        require_key, require_signer,
+        sysvar::unix_timestamp,
+    },
+    crate::{
+        error::JobEscrowError,
+        events::{CreditAccountOpened, Event},
+        state::{
+            init, load, load_vault, Config, CreditAccount, ProgramAccount, ATA_PROGRAM_ID, CREDIT_SEED,
+            SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
+        },
+    },
+    pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
+};
+
+/// Creates the CreditAccount PDA `["credits", owner]` and its vault, the
+/// classic-Token ATA of (CreditAccount, mint). Any payer; the owner need not
+/// sign (so a platform can open accounts for its users).
+pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
+    // Accounts.
+    let [payer, owner, config_view, credit_view, vault, mint, token_program, ata_program, system_program, ..] =
+        accounts
+    else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+
+    // Validation.
+    require_signer(payer)?;
+    let config = load::<Config>(config_view)?;
+    require_key(mint, &config.mint, JobEscrowError::InvalidMint)?;
+    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+    require_key(ata_program, &ATA_PROGRAM_ID, JobEscrowError::InvalidProgramAccount)?;
+    require_key(system_program, &SYSTEM_PROGRAM_ID, JobEscrowError::InvalidProgramAccount)?;
+    if credit_view.owned_by(&crate::ID) {
+        return Err(JobEscrowError::AlreadyInitialized.into());
+    }
+    let seeds = [CREDIT_SEED, owner.address().as_ref()];
+    let (expected, bump) = Address::find_program_address(&seeds, &crate::ID);
+    require_key(credit_view, &expected, JobEscrowError::InvalidPda)?;
+
+    // CPIs: the account, then its vault (idempotent: a vault someone created
+    // earlier is accepted once it passes the vault checks below).
+    with_credit_signer(owner.address(), bump, |signer| {
+        create_program_account(payer, credit_view, CreditAccount::LEN as u64, signer)
+    })?;
+    CreateAta { payer, ata: vault, wallet: credit_view, mint, system_program, token_program }.invoke()?;
+    load_vault(vault, vault.address(), credit_view.address(), mint.address())?;
+
+    // State.
+    let created_at = unix_timestamp()?;
+    let credit = init::<CreditAccount>(credit_view)?;
+    credit.owner = *owner.address();
+    credit.vault = *vault.address();
+    credit.set_created_at(created_at);
+    credit.bump = bump;
+
+    // Event.
+    CreditAccountOpened::new(*owner.address(), *credit_view.address(), *vault.address()).emit();
+    Ok(())
+}

@@ -1,0 +1,70 @@
+use {
+    super::{le_fields, ProgramAccount},
+    crate::{discriminator::account::CREDIT_ACCOUNT, error::JobEscrowError, math},
+    pinocchio::Address,
+};
+
+/// Seed prefix of a CreditAccount PDA: `["credits", owner]`.
+pub const CREDIT_SEED: &[u8] = b"credits";
+
+/// One wallet's credit balance, PDA `["credits", owner]` (133 bytes). The
+/// USDC itself sits in `vault`, the classic-Token ATA of (this PDA, mint).
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 8 | discriminator |
+/// | 8 | 32 | owner |
+/// | 40 | 32 | vault |
+/// | 72 | 8 | locked: u64 (credits held by open jobs) |
+/// | 80 | 4 | open_jobs: u32 |
+/// | 84 | 8 | fees_accrued: u64 (USDC base units owed to the treasury) |
+/// | 92 | 8 | max_credits_per_job: u64 (0 = no cap) |
+/// | 100 | 8 | purchased: u64 (lifetime credits bought through `purchase`) |
+/// | 108 | 8 | charged: u64 (lifetime credits charged by settle) |
+/// | 116 | 8 | withdrawn: u64 (lifetime credits withdrawn) |
+/// | 124 | 8 | created_at: i64 (unix seconds) |
+/// | 132 | 1 | bump: u8 |
+#[repr(C)]
+pub struct CreditAccount {
+    discriminator: [u8; 8],
+    pub owner: Address,
+    pub vault: Address,
+    locked: [u8; 8],
+    open_jobs: [u8; 4],
+    fees_accrued: [u8; 8],
+    max_credits_per_job: [u8; 8],
+    purchased: [u8; 8],
+    charged: [u8; 8],
+    withdrawn: [u8; 8],
+    created_at: [u8; 8],
+    pub bump: u8,
+}
+
+const _: () = assert!(CreditAccount::LEN == 133);
+const _: () = assert!(core::mem::align_of::<CreditAccount>() == 1);
+
+// SAFETY: repr(C), byte arrays only (alignment 1, no padding), any bytes valid.
+unsafe impl ProgramAccount for CreditAccount {
+    const DISCRIMINATOR: [u8; 8] = CREDIT_ACCOUNT;
+}
+
+impl CreditAccount {
+    le_fields! {
+        locked, set_locked: u64;
+        open_jobs, set_open_jobs: u32;
+        fees_accrued, set_fees_accrued: u64;
+        max_credits_per_job, set_max_credits_per_job: u64;
+        purchased, set_purchased: u64;
+        charged, set_charged: u64;
+        withdrawn, set_withdrawn: u64;
+        created_at, set_created_at: i64;
+    }
+
+    /// Whole credits the owner may lock or withdraw:
+    /// `floor((vault - fees_accrued) / price) - locked`.
+    #[inline(always)]
+    pub fn available(&self, vault_amount: u64, price: u64) -> Result<u64, JobEscrowError> {
+        let backed = math::sub(vault_amount, self.fees_accrued())? / price;
+        math::sub(backed, self.locked())
+    }
+}

@@ -1,0 +1,90 @@
+//! Account layouts. Every program account is a `#[repr(C)]` struct of byte
+//! arrays (alignment 1, no padding) whose bytes are exactly the Borsh layout
+//! declared in `idl/job_escrow.json`, starting with its Anchor discriminator.
+mod config;
+mod credit_account;
+mod job;
+mod token;
+
+pub use {config::*, credit_account::*, job::*, token::*};
+
+use {
+    crate::error::JobEscrowError,
+    pinocchio::{error::ProgramError, AccountView},
+};
+
+/// A fixed-size account owned by this program.
+///
+/// # Safety
+/// Implementors must be `#[repr(C)]`, have alignment 1 and no padding, start
+/// with the 8-byte discriminator, and accept any byte pattern: `load` casts
+/// account bytes to `&Self`.
+pub unsafe trait ProgramAccount: Sized {
+    const DISCRIMINATOR: [u8; 8];
+    const LEN: usize = core::mem::size_of::<Self>();
+}
+
+#[inline(always)]
+fn check<T: ProgramAccount>(view: &AccountView) -> Result<(), ProgramError> {
+    if !view.owned_by(&crate::ID) {
+        return Err(JobEscrowError::InvalidAccountOwner.into());
+    }
+    // SAFETY: the length is checked before the discriminator is read, and no
+    // mutable borrow of this account is alive while a processor validates it.
+    let data = unsafe { view.borrow_unchecked() };
+    if data.len() != T::LEN || data[..8] != T::DISCRIMINATOR {
+        return Err(JobEscrowError::InvalidAccountData.into());
+    }
+    Ok(())
+}
+
+/// Borrows `view` as a `T` after checking its owner (this program), length and
+/// discriminator.
+#[inline(always)]
+pub fn load<T: ProgramAccount>(view: &AccountView) -> Result<&T, ProgramError> {
+    check::<T>(view)?;
+    // SAFETY: `check` proved the length is `size_of::<T>()`; `T` has alignment
+    // 1 and accepts any bytes (ProgramAccount's contract). Processors never
+    // hold a mutable borrow of the same account: each program account appears
+    // once per instruction and the discriminators of different types differ.
+    Ok(unsafe { &*(view.borrow_unchecked().as_ptr() as *const T) })
+}
+
+/// Mutable version of [`load`].
+#[inline(always)]
+pub fn load_mut<T: ProgramAccount>(view: &mut AccountView) -> Result<&mut T, ProgramError> {
+    check::<T>(view)?;
+    // SAFETY: as in `load`; the returned borrow is the only one alive.
+    Ok(unsafe { &mut *(view.borrow_unchecked_mut().as_mut_ptr() as *mut T) })
+}
+
+/// Borrows a freshly created account (owned by this program, `T::LEN` bytes,
+/// all zero) as a `T` and writes its discriminator.
+#[inline(always)]
+pub fn init<T: ProgramAccount>(view: &mut AccountView) -> Result<&mut T, ProgramError> {
+    if !view.owned_by(&crate::ID) || view.data_len() != T::LEN {
+        return Err(JobEscrowError::InvalidAccountData.into());
+    }
+    // SAFETY: the length was just checked; see `load` for alignment and aliasing.
+    let data = unsafe { view.borrow_unchecked_mut() };
+    data[..8].copy_from_slice(&T::DISCRIMINATOR);
+    // SAFETY: as above.
+    Ok(unsafe { &mut *(data.as_mut_ptr() as *mut T) })
+}
+
+/// Getter and setter pairs for little-endian numbers stored as byte arrays.
+macro_rules! le_fields {
+    ($($field:ident, $setter:ident: $t:ty;)*) => {
+        $(
+            #[inline(always)]
+            pub fn $field(&self) -> $t {
+                <$t>::from_le_bytes(self.$field)
+            }
+            #[inline(always)]
+            pub fn $setter(&mut self, value: $t) {
+                self.$field = value.to_le_bytes();
+            }
+        )*
+    };
+}
+pub(crate) use le_fields;
