@@ -2,11 +2,21 @@
 //! with the same names and messages, in `idl/job_escrow.json`.
 use pinocchio::error::ProgramError;
 
-#[repr(u32)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JobEscrowError {
-    /// 6000
-    InvalidInstructionData = 6000,
+macro_rules! errors {
+    ($($name:ident,)*) => {
+        /// Every error in code order, for the IDL test.
+        pub const ALL: &[(&str, JobEscrowError)] = &[$((stringify!($name), JobEscrowError::$name)),*];
+        #[repr(u32)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum JobEscrowError {
+            $($name,)*
+        }
+    };
+}
+
+// Codes run from 6000 in this order (see `codes_are_contiguous_from_6000`).
+errors! {
+    InvalidInstructionData,
     MissingSignature,
     Unauthorized,
     NotUpgradeAuthority,
@@ -16,7 +26,6 @@ pub enum JobEscrowError {
     InvalidPda,
     InvalidMint,
     InvalidTreasury,
-    /// 6010
     InvalidVault,
     InvalidTokenProgram,
     InvalidTokenAccount,
@@ -27,7 +36,6 @@ pub enum JobEscrowError {
     SpendingLimitExceeded,
     InvalidTier,
     JobExpired,
-    /// 6020
     JobNotExpired,
     OutputExceedsMax,
     ChargeExceedsLock,
@@ -38,16 +46,23 @@ pub enum JobEscrowError {
     JobMismatch,
     NonCanonicalBump,
     InvalidProgramAccount,
-    /// 6030
     NothingToCollect,
     DuplicateAccount,
     InvalidProgramData,
 }
 
+impl JobEscrowError {
+    /// The error's code: 6000 plus its position.
+    #[inline(always)]
+    pub const fn code(self) -> u32 {
+        6000 + self as u32
+    }
+}
+
 impl From<JobEscrowError> for ProgramError {
     #[inline(always)]
     fn from(e: JobEscrowError) -> Self {
-        ProgramError::Custom(e as u32)
+        ProgramError::Custom(e.code())
     }
 }
 
@@ -57,10 +72,13 @@ mod tests {
 
     #[test]
     fn codes_are_contiguous_from_6000() {
-        assert_eq!(InvalidInstructionData as u32, 6000);
-        assert_eq!(InvalidVault as u32, 6010);
-        assert_eq!(JobNotExpired as u32, 6020);
-        assert_eq!(NothingToCollect as u32, 6030);
-        assert_eq!(InvalidProgramData as u32, 6032);
+        assert_eq!(InvalidInstructionData.code(), 6000);
+        assert_eq!(InvalidVault.code(), 6010);
+        assert_eq!(JobNotExpired.code(), 6020);
+        assert_eq!(NothingToCollect.code(), 6030);
+        assert_eq!(InvalidProgramData.code(), 6032);
+        for (i, (_, e)) in super::ALL.iter().enumerate() {
+            assert_eq!(e.code() as usize, 6000 + i);
+        }
     }
 }

@@ -1,0 +1,236 @@
+// Writes idl/job_escrow.json (Anchor's IDL format, spec 0.1.0) from the
+// description below. Discriminators are computed here, never typed: the
+// first 8 bytes of sha256("global:<ix>" | "account:<Name>" | "event:<Name>").
+// The Rust test `tests/idl.rs` checks the program's constants against the
+// output, and the TypeScript tests drive the program through Anchor's coder
+// built from it. Run: node scripts/gen-idl.mjs
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+
+const PROGRAM_ID = 'JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp';
+const SYSTEM = '11111111111111111111111111111111';
+const TOKEN = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+const ATA = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
+
+const disc = (s) => [...createHash('sha256').update(s).digest().subarray(0, 8)];
+const bytes = (s) => [...Buffer.from(s)];
+const defined = (name) => ({ defined: { name } });
+
+// Accounts: "name:ws" — w writable, s signer; extra properties merged in.
+const acc = (spec, extra = {}) => {
+  const [name, flags = ''] = spec.split(':');
+  return {
+    name,
+    ...(flags.includes('w') ? { writable: true } : {}),
+    ...(flags.includes('s') ? { signer: true } : {}),
+    ...extra,
+  };
+};
+const configPda = { pda: { seeds: [{ kind: 'const', value: bytes('config') }] } };
+const creditPda = {
+  pda: { seeds: [{ kind: 'const', value: bytes('credits') }, { kind: 'account', path: 'owner' }] },
+};
+const fields = (list) => list.map(([name, type]) => ({ name, type }));
+
+const tierFields = [
+  ['request_credits', 'u64'],
+  ['per_1k_credits', 'u64'],
+  ['included_tokens', 'u32'],
+];
+const configBody = [
+  ['admin', 'pubkey'],
+  ['pending_admin', 'pubkey'],
+  ['operator', 'pubkey'],
+  ['mint', 'pubkey'],
+  ['treasury', 'pubkey'],
+  ['price_per_credit', 'u64'],
+  ['min_purchase_credits', 'u64'],
+  ['job_timeout_secs', 'u32'],
+  ['provider_share_bps_min', 'u16'],
+  ['provider_share_bps_max', 'u16'],
+  ['tiers', { array: [defined('Tier'), 4] }],
+  ['paused', 'bool'],
+];
+
+const instructions = [
+  {
+    name: 'initialize_config',
+    docs: ['Creates the Config PDA. The admin must be the program upgrade authority.'],
+    accounts: [
+      acc('admin:ws'),
+      acc('config:w', configPda),
+      acc('mint'),
+      acc('treasury'),
+      acc('program_data'),
+      acc('system_program', { address: SYSTEM }),
+    ],
+    args: fields([
+      ['operator', 'pubkey'],
+      ['price_per_credit', 'u64'],
+      ['min_purchase_credits', 'u64'],
+      ['job_timeout_secs', 'u32'],
+      ['provider_share_bps_min', 'u16'],
+      ['provider_share_bps_max', 'u16'],
+      ['tiers', { array: [defined('Tier'), 4] }],
+    ]),
+  },
+  {
+    name: 'open_credit_account',
+    docs: ['Creates the CreditAccount PDA of `owner` and its vault (the ATA of the PDA and the mint).'],
+    accounts: [
+      acc('payer:ws'),
+      acc('owner'),
+      acc('config', configPda),
+      acc('credit_account:w', creditPda),
+      acc('vault:w'),
+      acc('mint'),
+      acc('token_program', { address: TOKEN }),
+      acc('associated_token_program', { address: ATA }),
+      acc('system_program', { address: SYSTEM }),
+    ],
+    args: [],
+  },
+];
+
+const types = [
+  { name: 'Tier', type: { kind: 'struct', fields: fields(tierFields) } },
+  { name: 'Config', type: { kind: 'struct', fields: fields([...configBody, ['bump', 'u8']]) } },
+  {
+    name: 'CreditAccount',
+    type: {
+      kind: 'struct',
+      fields: fields([
+        ['owner', 'pubkey'],
+        ['vault', 'pubkey'],
+        ['locked', 'u64'],
+        ['open_jobs', 'u32'],
+        ['fees_accrued', 'u64'],
+        ['max_credits_per_job', 'u64'],
+        ['purchased', 'u64'],
+        ['charged', 'u64'],
+        ['withdrawn', 'u64'],
+        ['created_at', 'i64'],
+        ['bump', 'u8'],
+      ]),
+    },
+  },
+  {
+    name: 'Job',
+    type: {
+      kind: 'struct',
+      fields: fields([
+        ['credit_account', 'pubkey'],
+        ['job_id', 'u64'],
+        ['tier', 'u8'],
+        ['max_output_tokens', 'u32'],
+        ['credits_locked', 'u64'],
+        ['rent_payer', 'pubkey'],
+        ['locked_at', 'i64'],
+        ['expires_at', 'i64'],
+        ['bump', 'u8'],
+      ]),
+    },
+  },
+];
+
+const events = {
+  ConfigUpdated: configBody,
+  CreditAccountOpened: [
+    ['owner', 'pubkey'],
+    ['credit_account', 'pubkey'],
+    ['vault', 'pubkey'],
+  ],
+  CreditsPurchased: [
+    ['credits', 'u64'],
+    ['amount', 'u64'],
+  ],
+  JobLocked: [
+    ['job_id', 'u64'],
+    ['tier', 'u8'],
+    ['credits_locked', 'u64'],
+    ['expires_at', 'i64'],
+  ],
+  JobSettled: [
+    ['job_id', 'u64'],
+    ['credits_charged', 'u64'],
+    ['worker_amount', 'u64'],
+  ],
+  JobRefunded: [
+    ['job_id', 'u64'],
+    ['credits_released', 'u64'],
+    ['reason', 'u8'],
+  ],
+  CreditsWithdrawn: [
+    ['credits', 'u64'],
+    ['amount', 'u64'],
+  ],
+  FeesCollected: [
+    ['credit_account', 'pubkey'],
+    ['amount', 'u64'],
+  ],
+  SpendingLimitSet: [['max_credits_per_job', 'u64']],
+};
+for (const [name, list] of Object.entries(events)) {
+  types.push({ name, type: { kind: 'struct', fields: fields(list) } });
+}
+
+// Must match programs/job_escrow/src/error.rs, in order from 6000.
+const errors = [
+  ['InvalidInstructionData', 'Instruction data is malformed or the instruction is unknown'],
+  ['MissingSignature', 'A required signature is missing'],
+  ['Unauthorized', 'The signer is not allowed to perform this action'],
+  ['NotUpgradeAuthority', "The admin must be the program's upgrade authority"],
+  ['AlreadyInitialized', 'The account is already initialized'],
+  ['InvalidAccountOwner', 'The account is not owned by the expected program'],
+  ['InvalidAccountData', 'The account has the wrong discriminator or size'],
+  ['InvalidPda', 'The account is not the expected program-derived address'],
+  ['InvalidMint', 'The mint is not the configured mint'],
+  ['InvalidTreasury', 'The treasury is not a token account of the configured mint'],
+  ['InvalidVault', 'The vault is not the credit account’s ATA, or it has a delegate or close authority'],
+  ['InvalidTokenProgram', 'Only the classic SPL Token program is accepted'],
+  ['InvalidTokenAccount', 'The token account is not an initialized account of the configured mint'],
+  ['InvalidConfigValue', 'A configuration value is out of range'],
+  ['Paused', 'The program is paused'],
+  ['BelowMinimumPurchase', 'The purchase is below the minimum'],
+  ['InsufficientCredits', 'Not enough available credits'],
+  ['SpendingLimitExceeded', "The job exceeds the owner's per-job spending limit"],
+  ['InvalidTier', 'Unknown tier'],
+  ['JobExpired', 'The job has expired and can only be refunded'],
+  ['JobNotExpired', 'Only the operator can refund a job before it expires'],
+  ['OutputExceedsMax', 'Output tokens exceed the job’s max_output_tokens'],
+  ['ChargeExceedsLock', 'The charge exceeds the credits locked for the job'],
+  ['ShareOutOfBounds', 'The provider share is outside the configured bounds'],
+  ['ArithmeticOverflow', 'Arithmetic overflow'],
+  ['CreditAccountNotEmpty', 'The credit account still holds credits, fees or open jobs'],
+  ['NoPendingAdmin', 'The signer is not the nominated admin'],
+  ['JobMismatch', 'The job belongs to another credit account'],
+  ['NonCanonicalBump', 'The job address is not the canonical PDA'],
+  ['InvalidProgramAccount', 'A program account is not the expected program'],
+  ['NothingToCollect', 'There are no fees to collect'],
+  ['DuplicateAccount', 'The same account was passed for two roles'],
+  ['InvalidProgramData', "The account is not this program's ProgramData"],
+].map(([name, msg], i) => ({ code: 6000 + i, name, msg }));
+
+const idl = {
+  address: PROGRAM_ID,
+  metadata: {
+    name: 'job_escrow',
+    version: '0.1.0',
+    spec: '0.1.0',
+    description: 'Escrow for prepaid compute credits',
+  },
+  instructions: instructions.map(({ name, ...rest }) => ({
+    name,
+    docs: rest.docs,
+    discriminator: disc(`global:${name}`),
+    accounts: rest.accounts,
+    args: rest.args,
+  })),
+  accounts: ['Config', 'CreditAccount', 'Job'].map((name) => ({ name, discriminator: disc(`account:${name}`) })),
+  events: Object.keys(events).map((name) => ({ name, discriminator: disc(`event:${name}`) })),
+  errors,
+  types,
+};
+
+writeFileSync(new URL('../idl/job_escrow.json', import.meta.url), JSON.stringify(idl, null, 2) + '\n');
+console.log(`idl/job_escrow.json: ${idl.instructions.length} instructions, ${errors.length} errors`);

@@ -1,0 +1,2 @@
+export * from './initializeConfig.js';
+export * from './openCreditAccount.js';

@@ -1,0 +1,69 @@
+import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
+import { DEFAULTS, type TierPrice } from '../constants.js';
+import { toBN, type Amount } from '../idl.js';
+import { findConfigPda, findProgramDataAddress } from '../pdas.js';
+import { buildInstruction } from './common.js';
+
+export interface InitializeConfigAccounts {
+  /** Must be the program's upgrade authority; pays for the Config account. */
+  admin: PublicKey;
+  mint: PublicKey;
+  /** A token account of `mint` that receives collected fees. */
+  treasury: PublicKey;
+  config?: PublicKey;
+  programData?: PublicKey;
+}
+
+export interface TierPriceInput {
+  requestCredits: Amount;
+  per1kCredits: Amount;
+  includedTokens: number;
+}
+
+export interface InitializeConfigArgs {
+  operator: PublicKey;
+  pricePerCredit?: Amount;
+  minPurchaseCredits?: Amount;
+  jobTimeoutSecs?: number;
+  providerShareBpsMin?: number;
+  providerShareBpsMax?: number;
+  tiers?: readonly (TierPriceInput | TierPrice)[];
+}
+
+/** Anchor-coder form of the tier table. */
+export function encodeTiers(tiers: readonly (TierPriceInput | TierPrice)[]) {
+  if (tiers.length !== 4) throw new RangeError('exactly 4 tiers are required');
+  return tiers.map((t) => ({
+    request_credits: toBN(t.requestCredits),
+    per_1k_credits: toBN(t.per1kCredits),
+    included_tokens: t.includedTokens,
+  }));
+}
+
+/** Builds `initialize_config`; unset arguments take the specification's defaults. */
+export function getInitializeConfigInstruction(
+  accounts: InitializeConfigAccounts,
+  args: InitializeConfigArgs,
+  { programId }: { programId?: PublicKey } = {},
+): TransactionInstruction {
+  return buildInstruction(
+    'initialize_config',
+    {
+      admin: accounts.admin,
+      config: accounts.config ?? findConfigPda({ programId })[0],
+      mint: accounts.mint,
+      treasury: accounts.treasury,
+      program_data: accounts.programData ?? findProgramDataAddress({ programId }),
+    },
+    {
+      operator: args.operator,
+      price_per_credit: toBN(args.pricePerCredit ?? DEFAULTS.pricePerCredit),
+      min_purchase_credits: toBN(args.minPurchaseCredits ?? DEFAULTS.minPurchaseCredits),
+      job_timeout_secs: args.jobTimeoutSecs ?? DEFAULTS.jobTimeoutSecs,
+      provider_share_bps_min: args.providerShareBpsMin ?? DEFAULTS.providerShareBpsMin,
+      provider_share_bps_max: args.providerShareBpsMax ?? DEFAULTS.providerShareBpsMax,
+      tiers: encodeTiers(args.tiers ?? DEFAULTS.tiers),
+    },
+    programId,
+  );
+}

@@ -1,0 +1,35 @@
+import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
+import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.js';
+import { buildInstruction } from './common.js';
+
+export interface OpenCreditAccountAccounts {
+  /** Pays rent for the CreditAccount and its vault; any wallet. */
+  payer: PublicKey;
+  /** The wallet the credits belong to; it does not sign. */
+  owner: PublicKey;
+  mint: PublicKey;
+  config?: PublicKey;
+  creditAccount?: PublicKey;
+  vault?: PublicKey;
+}
+
+/** Builds `open_credit_account` (creates the CreditAccount PDA and its vault ATA). */
+export function getOpenCreditAccountInstruction(
+  accounts: OpenCreditAccountAccounts,
+  { programId }: { programId?: PublicKey } = {},
+): TransactionInstruction {
+  const creditAccount = accounts.creditAccount ?? findCreditAccountPda(accounts.owner, { programId })[0];
+  return buildInstruction(
+    'open_credit_account',
+    {
+      payer: accounts.payer,
+      owner: accounts.owner,
+      config: accounts.config ?? findConfigPda({ programId })[0],
+      credit_account: creditAccount,
+      vault: accounts.vault ?? findVaultAddress(creditAccount, accounts.mint),
+      mint: accounts.mint,
+    },
+    {},
+    programId,
+  );
+}

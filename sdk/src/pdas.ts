@@ -1,0 +1,43 @@
+import { PublicKey } from '@solana/web3.js';
+import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { BPF_LOADER_UPGRADEABLE_ID, CONFIG_SEED, CREDIT_SEED, JOB_ESCROW_PROGRAM_ID, JOB_SEED } from './constants.js';
+import { toBN, type Amount } from './idl.js';
+
+export interface ProgramOptions {
+  programId?: PublicKey;
+}
+
+/** The Config PDA `["config"]`. */
+export function findConfigPda({ programId = JOB_ESCROW_PROGRAM_ID }: ProgramOptions = {}): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([CONFIG_SEED], programId);
+}
+
+/** The CreditAccount PDA `["credits", owner]`. */
+export function findCreditAccountPda(
+  owner: PublicKey,
+  { programId = JOB_ESCROW_PROGRAM_ID }: ProgramOptions = {},
+): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync([CREDIT_SEED, owner.toBuffer()], programId);
+}
+
+/** The vault: the classic-Token ATA of (CreditAccount PDA, mint). */
+export function findVaultAddress(creditAccount: PublicKey, mint: PublicKey): PublicKey {
+  return getAssociatedTokenAddressSync(mint, creditAccount, true, TOKEN_PROGRAM_ID);
+}
+
+/** The Job PDA `["job", credit_account, job_id (u64 LE)]`. */
+export function findJobPda(
+  creditAccount: PublicKey,
+  jobId: Amount,
+  { programId = JOB_ESCROW_PROGRAM_ID }: ProgramOptions = {},
+): [PublicKey, number] {
+  return PublicKey.findProgramAddressSync(
+    [JOB_SEED, creditAccount.toBuffer(), toBN(jobId).toArrayLike(Buffer, 'le', 8)],
+    programId,
+  );
+}
+
+/** The program's ProgramData account under the upgradeable loader. */
+export function findProgramDataAddress({ programId = JOB_ESCROW_PROGRAM_ID }: ProgramOptions = {}): PublicKey {
+  return PublicKey.findProgramAddressSync([programId.toBuffer()], BPF_LOADER_UPGRADEABLE_ID)[0];
+}

@@ -1,0 +1,119 @@
+import { TOKEN_2022_PROGRAM_ID, AccountLayout } from '@solana/spl-token';
+import { Keypair, SystemProgram } from '@solana/web3.js';
+import { describe, expect, it } from 'vitest';
+import {
+  JOB_ESCROW_PROGRAM_ID,
+  JobEscrowErrorCode as E,
+  decodeCreditAccount,
+  findConfigPda,
+  findCreditAccountPda,
+  findVaultAddress,
+  getOpenCreditAccountInstruction,
+} from '../sdk/src/index.js';
+import { TestEnv, expectProgramError, ownComputeUnits } from './setup.js';
+
+function setup() {
+  const env = new TestEnv();
+  env.initializeConfig();
+  const payer = env.wallet();
+  const owner = Keypair.generate().publicKey;
+  const [credit, bump] = findCreditAccountPda(owner);
+  return { env, payer, owner, credit, bump, vault: findVaultAddress(credit, env.mint) };
+}
+
+describe('open_credit_account', () => {
+  it('creates the CreditAccount and its vault ATA for an owner who does not sign', () => {
+    // Given an initialized config and a payer who is not the owner
+    const { env, payer, owner, credit, bump, vault } = setup();
+    // When the payer opens the owner's credit account
+    const sent = env.send(getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint }), [payer]);
+    // Then the account decodes with Anchor's coder
+    const account = decodeCreditAccount(env.data(credit)!);
+    expect(account).toEqual({
+      owner,
+      vault,
+      locked: 0n,
+      openJobs: 0,
+      feesAccrued: 0n,
+      maxCreditsPerJob: 0n,
+      purchased: 0n,
+      charged: 0n,
+      withdrawn: 0n,
+      createdAt: env.now(),
+      bump,
+    });
+    expect(env.data(credit)!.length).toBe(133);
+    expect(env.svm.getAccount(credit)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
+    // And the vault is an empty classic-Token account of the mint owned by the PDA
+    const v = AccountLayout.decode(env.data(vault)!);
+    expect(v.mint).toEqual(env.mint);
+    expect(v.owner).toEqual(credit);
+    expect(v.amount).toBe(0n);
+    // And CreditAccountOpened names all three
+    expect(sent.events).toEqual([{ name: 'CreditAccountOpened', data: { owner, creditAccount: credit, vault } }]);
+    // Two CPIs (System, ATA); the program's own work stays small
+    expect(ownComputeUnits(sent.logs)).toBeGreaterThan(0);
+  });
+
+  it('rejects an account that is already open, leaving it unchanged', () => {
+    const { env, payer, owner, credit } = setup();
+    const ix = getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint });
+    env.send(ix, [payer]);
+    const before = env.data(credit);
+    expectProgramError(() => env.send(ix, [payer]), E.AlreadyInitialized);
+    expect(env.data(credit)).toEqual(before);
+  });
+
+  it('opens an address someone pre-funded with SOL (a donation cannot block it)', () => {
+    // Given lamports sent to the PDA before it exists
+    const { env, payer, owner, credit } = setup();
+    env.send(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: credit, lamports: Number(env.svm.minimumBalanceForRentExemption(0n)) }), [payer]);
+    // When it is opened, Then it is a CreditAccount of the owner
+    env.send(getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint }), [payer]);
+    expect(decodeCreditAccount(env.data(credit)!).owner).toEqual(owner);
+    expect(env.svm.getAccount(credit)!.lamports).toBe(Number(env.svm.minimumBalanceForRentExemption(133n)));
+  });
+
+  it('rejects a mint other than the configured one', () => {
+    const { env, payer, owner, credit } = setup();
+    const otherMint = Keypair.generate().publicKey;
+    env.createMint(otherMint, 6);
+    const ix = getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: otherMint });
+    expectProgramError(() => env.send(ix, [payer]), E.InvalidMint);
+    expect(env.data(credit)).toBeNull();
+  });
+
+  it('rejects a credit account derived for another wallet', () => {
+    // Given the PDA of wallet B passed as the account of wallet A
+    const { env, payer, owner } = setup();
+    const [otherCredit] = findCreditAccountPda(Keypair.generate().publicKey);
+    const ix = getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint, creditAccount: otherCredit });
+    expectProgramError(() => env.send(ix, [payer]), E.InvalidPda);
+    expect(env.data(otherCredit)).toBeNull();
+  });
+
+  it('rejects Token-2022 in place of the classic Token program', () => {
+    const { env, payer, owner, credit } = setup();
+    const ix = getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint });
+    ix.keys[6].pubkey = TOKEN_2022_PROGRAM_ID;
+    expectProgramError(() => env.send(ix, [payer]), E.InvalidTokenProgram);
+    expect(env.data(credit)).toBeNull();
+  });
+
+  it('rejects a config that is not a Config account (type cosplay)', () => {
+    // Given the owner's CreditAccount passed where the Config belongs
+    const { env, payer, owner, credit } = setup();
+    env.send(getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint }), [payer]);
+    const owner2 = Keypair.generate().publicKey;
+    const ix = getOpenCreditAccountInstruction({ payer: payer.publicKey, owner: owner2, mint: env.mint, config: credit });
+    expectProgramError(() => env.send(ix, [payer]), E.InvalidAccountData);
+    // And a byte-for-byte copy of the Config owned by another program
+    // (a real one: LiteSVM 0.8 aborts at teardown when a transaction touches
+    // an account whose owner is not a program)
+    const forged = Keypair.generate().publicKey;
+    env.setRaw(forged, env.data(findConfigPda()[0])!, TOKEN_2022_PROGRAM_ID);
+    const ix2 = getOpenCreditAccountInstruction({ payer: payer.publicKey, owner: owner2, mint: env.mint, config: forged });
+    expectProgramError(() => env.send(ix2, [payer]), E.InvalidAccountOwner);
+    expect(env.data(findCreditAccountPda(owner2)[0])).toBeNull();
+  });
+});
