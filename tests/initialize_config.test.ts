@@ -39,6 +39,9 @@ describe('initialize_config', () => {
     expect(sent.events[0].name).toBe('ConfigUpdated');
     const { bump: _bump, ...body } = config;
     expect(sent.events[0].data).toEqual(body);
+    // Compute units are deterministic (two find_program_address calls, one
+    // CreateAccount CPI): measured 6,857.
+    expect(sent.computeUnits).toBeLessThanOrEqual(6_900);
   });
 
   it('rejects a second call and leaves the config unchanged', () => {

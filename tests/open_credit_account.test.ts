@@ -51,8 +51,10 @@ describe('open_credit_account', () => {
     expect(v.amount).toBe(0n);
     // And CreditAccountOpened names all three
     expect(sent.events).toEqual([{ name: 'CreditAccountOpened', data: { owner, creditAccount: credit, vault } }]);
-    // Two CPIs (System, ATA); the program's own work stays small
-    expect(ownComputeUnits(sent.logs)).toBeGreaterThan(0);
+    // The program's own compute units (without the ATA program and the CPI
+    // base charges) are 2,836 at bump 255, and find_program_address costs
+    // 1,500 more per bump it has to skip
+    expect(ownComputeUnits(sent.logs) - 1_500 * (255 - bump)).toBeLessThanOrEqual(2_900);
   });
 
   it('rejects an account that is already open, leaving it unchanged', () => {

@@ -3,12 +3,14 @@
 use pinocchio::error::ProgramError;
 
 macro_rules! errors {
-    ($($name:ident,)*) => {
+    ($first:ident, $($name:ident,)*) => {
         /// Every error in code order, for the IDL test.
-        pub const ALL: &[(&str, JobEscrowError)] = &[$((stringify!($name), JobEscrowError::$name)),*];
+        pub const ALL: &[(&str, JobEscrowError)] =
+            &[(stringify!($first), JobEscrowError::$first), $((stringify!($name), JobEscrowError::$name)),*];
         #[repr(u32)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum JobEscrowError {
+            $first = 6000,
             $($name,)*
         }
     };
@@ -55,7 +57,7 @@ impl JobEscrowError {
     /// The error's code: 6000 plus its position.
     #[inline(always)]
     pub const fn code(self) -> u32 {
-        6000 + self as u32
+        self as u32
     }
 }
 

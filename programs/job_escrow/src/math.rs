@@ -39,24 +39,32 @@ pub fn sub(a: u64, b: u64) -> Result<u64, JobEscrowError> {
     a.checked_sub(b).ok_or(JobEscrowError::ArithmeticOverflow)
 }
 
+/// `a / d` and `a % d`, or `ArithmeticOverflow` when `d == 0`.
+#[inline(always)]
+pub fn div_rem(a: u64, d: u64) -> Result<(u64, u64), JobEscrowError> {
+    match (a.checked_div(d), a.checked_rem(d)) {
+        (Some(q), Some(r)) => Ok((q, r)),
+        _ => Err(JobEscrowError::ArithmeticOverflow),
+    }
+}
+
 /// `ceil(a * b / d)` for `d > 0`, as `q * b + ceil(r * b / d)` with
 /// `q = a / d`, `r = a % d`. Exact whenever it returns `Ok`; it can only fail
 /// spuriously when `(d - 1) * b` overflows, which the callers' constants
 /// (`d` = 1,000 or 10,000, `b` a token count or basis points) rule out.
 #[inline(always)]
 pub fn mul_div_ceil(a: u64, b: u64, d: u64) -> Result<u64, JobEscrowError> {
-    let (q, r) = (a / d, a % d);
-    let rb = mul(r, b)?;
-    let tail = rb / d + u64::from(rb % d != 0);
-    add(mul(q, b)?, tail)
+    let (q, r) = div_rem(a, d)?;
+    let (tail, tail_rem) = div_rem(mul(r, b)?, d)?;
+    add(add(mul(q, b)?, tail)?, u64::from(tail_rem != 0))
 }
 
 /// `floor(a * b / d)` for `d > 0`, by the same split as [`mul_div_ceil`] and
 /// with the same precondition.
 #[inline(always)]
 pub fn mul_div_floor(a: u64, b: u64, d: u64) -> Result<u64, JobEscrowError> {
-    let (q, r) = (a / d, a % d);
-    add(mul(q, b)?, mul(r, b)? / d)
+    let (q, r) = div_rem(a, d)?;
+    add(mul(q, b)?, div_rem(mul(r, b)?, d)?.0)
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl CreditAccount {
     /// `floor((vault - fees_accrued) / price) - locked`.
     #[inline(always)]
     pub fn available(&self, vault_amount: u64, price: u64) -> Result<u64, JobEscrowError> {
-        let backed = math::sub(vault_amount, self.fees_accrued())? / price;
+        let (backed, _) = math::div_rem(math::sub(vault_amount, self.fees_accrued())?, price)?;
         math::sub(backed, self.locked())
     }
 }
