@@ -17,8 +17,7 @@ LLVM_DIR="$CACHE/llvm-lib"
 log() { printf '[setup-toolchain] %s\n' "$*" >&2; }
 
 need_apt=()
-[ -x /usr/bin/rustc ] && /usr/bin/rustc --version 2>/dev/null | grep -q '^rustc 1\.9[6-9]' || need_apt+=(rustc-web cargo-web)
-[ -x /usr/bin/cargo ] || need_apt+=(cargo-web)
+{ [ -x /usr/bin/cargo ] && /usr/bin/rustc --version 2>/dev/null | grep -q '^rustc 1\.9[6-9]'; } || need_apt+=(rustc-web cargo-web)
 ls /usr/lib/rustlib/bpfel-unknown-none/lib/libcore-*.rlib >/dev/null 2>&1 || need_apt+=(libstd-rust-web-dev-bpf)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
