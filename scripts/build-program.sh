@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-OUT=target/deploy/job_escrow.so
+OUT=${OUT:-target/deploy/job_escrow.so}
+FEATURES=${FEATURES:-}
 SOURCES=(programs/job_escrow/src programs/job_escrow/Cargo.toml Cargo.toml Cargo.lock scripts/build-program.sh)
 if [ -f "$OUT" ] && [ -z "$(find "${SOURCES[@]}" -newer "$OUT" -print -quit)" ] && [ "${FORCE_BUILD:-0}" != 1 ]; then
   echo "[build-program] $OUT is up to date ($(stat -c %s "$OUT") bytes)"
@@ -24,8 +25,8 @@ export CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="-C linker=$LINKER -C panic=abo
 export LD_LIBRARY_PATH="$LLVM_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 start=$(date +%s%N)
 RUSTC=/usr/bin/rustc /usr/bin/cargo build --release --locked \
-  --target bpfel-unknown-none -p job_escrow --lib
-mkdir -p target/deploy
+  --target bpfel-unknown-none -p job_escrow --lib ${FEATURES:+--features "$FEATURES"}
+mkdir -p "$(dirname "$OUT")"
 cp target/bpfel-unknown-none/release/libjob_escrow.so "$OUT"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 echo "[build-program] wrote $OUT ($(stat -c %s "$OUT") bytes) in ${ms} ms"

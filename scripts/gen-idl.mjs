@@ -30,6 +30,15 @@ const configPda = { pda: { seeds: [{ kind: 'const', value: bytes('config') }] } 
 const creditPda = {
   pda: { seeds: [{ kind: 'const', value: bytes('credits') }, { kind: 'account', path: 'owner' }] },
 };
+const jobPda = {
+  pda: {
+    seeds: [
+      { kind: 'const', value: bytes('job') },
+      { kind: 'account', path: 'credit_account' },
+      { kind: 'arg', path: 'job_id' },
+    ],
+  },
+};
 const fields = (list) => list.map(([name, type]) => ({ name, type }));
 
 const tierFields = [
@@ -49,6 +58,7 @@ const configBody = [
   ['provider_share_bps_min', 'u16'],
   ['provider_share_bps_max', 'u16'],
   ['tiers', { array: [defined('Tier'), 4] }],
+  ['job_rent_lamports', 'u64'],
   ['paused', 'bool'],
 ];
 
@@ -75,6 +85,33 @@ const instructions = [
     ]),
   },
   {
+    name: 'update_config',
+    docs: ['Changes operator, treasury, minimum purchase, timeout, share bounds, tiers or paused; never the mint or the price.'],
+    accounts: [acc('admin:s'), acc('config:w', configPda), acc('treasury', { optional: true })],
+    args: fields([
+      ['operator', { option: 'pubkey' }],
+      ['set_treasury', 'bool'],
+      ['min_purchase_credits', { option: 'u64' }],
+      ['job_timeout_secs', { option: 'u32' }],
+      ['provider_share_bps_min', { option: 'u16' }],
+      ['provider_share_bps_max', { option: 'u16' }],
+      ['tiers', { option: { array: [defined('Tier'), 4] } }],
+      ['paused', { option: 'bool' }],
+    ]),
+  },
+  {
+    name: 'nominate_admin',
+    docs: ['First step of the admin hand-over.'],
+    accounts: [acc('admin:s'), acc('config:w', configPda)],
+    args: fields([['new_admin', 'pubkey']]),
+  },
+  {
+    name: 'accept_admin',
+    docs: ['Second step of the admin hand-over: the nominee signs.'],
+    accounts: [acc('new_admin:s'), acc('config:w', configPda)],
+    args: [],
+  },
+  {
     name: 'open_credit_account',
     docs: ['Creates the CreditAccount PDA of `owner` and its vault (the ATA of the PDA and the mint).'],
     accounts: [
@@ -87,6 +124,110 @@ const instructions = [
       acc('token_program', { address: TOKEN }),
       acc('associated_token_program', { address: ATA }),
       acc('system_program', { address: SYSTEM }),
+    ],
+    args: [],
+  },
+  {
+    name: 'purchase',
+    docs: ['Moves credits * price USDC from the owner\'s token account to the vault.'],
+    accounts: [
+      acc('owner:s'),
+      acc('config', configPda),
+      acc('credit_account:w', creditPda),
+      acc('vault:w'),
+      acc('source:w'),
+      acc('token_program', { address: TOKEN }),
+    ],
+    args: fields([['credits', 'u64']]),
+  },
+  {
+    name: 'lock',
+    docs: ['Locks a job\'s price (from the tier table) and creates its Job PDA.'],
+    accounts: [
+      acc('authority:s'),
+      acc('rent_payer:ws'),
+      acc('config', configPda),
+      acc('credit_account:w'),
+      acc('vault'),
+      acc('job:w', jobPda),
+      acc('system_program', { address: SYSTEM }),
+    ],
+    args: fields([
+      ['job_id', 'u64'],
+      ['tier', 'u8'],
+      ['max_output_tokens', 'u32'],
+    ]),
+  },
+  {
+    name: 'settle',
+    docs: ['Charges a job before it expires, pays the worker, keeps the fee in the vault, closes the Job.'],
+    accounts: [
+      acc('operator:s'),
+      acc('config', configPda),
+      acc('credit_account:w'),
+      acc('vault:w'),
+      acc('job:w'),
+      acc('provider_token_account:w'),
+      acc('rent_payer:w'),
+      acc('token_program', { address: TOKEN }),
+    ],
+    args: fields([
+      ['output_tokens', 'u32'],
+      ['provider_share_bps', 'u16'],
+    ]),
+  },
+  {
+    name: 'refund',
+    docs: ['Returns a job\'s lock to the balance and closes the Job: the operator at any time, anyone after expiry.'],
+    accounts: [
+      acc('authority:s'),
+      acc('config', configPda),
+      acc('credit_account:w'),
+      acc('job:w'),
+      acc('rent_payer:w'),
+    ],
+    args: [],
+  },
+  {
+    name: 'withdraw',
+    docs: ['Pays credits * price USDC from the vault; u64::MAX withdraws everything withdrawable.'],
+    accounts: [
+      acc('owner:s'),
+      acc('config', configPda),
+      acc('credit_account:w', creditPda),
+      acc('vault:w'),
+      acc('destination:w'),
+      acc('token_program', { address: TOKEN }),
+    ],
+    args: fields([['credits', 'u64']]),
+  },
+  {
+    name: 'set_spending_limit',
+    docs: ['Caps the credits a single lock may take (0 = no cap).'],
+    accounts: [acc('owner:s'), acc('credit_account:w', creditPda)],
+    args: fields([['max_credits_per_job', 'u64']]),
+  },
+  {
+    name: 'collect_fees',
+    docs: ['Moves accrued fees from a vault to the treasury; anyone may call it.'],
+    accounts: [
+      acc('config', configPda),
+      acc('credit_account:w'),
+      acc('vault:w'),
+      acc('treasury:w'),
+      acc('token_program', { address: TOKEN }),
+    ],
+    args: [],
+  },
+  {
+    name: 'close_credit_account',
+    docs: ['Closes an empty credit account and its vault; rent to the owner.'],
+    accounts: [
+      acc('owner:ws'),
+      acc('config', configPda),
+      acc('credit_account:w', creditPda),
+      acc('vault:w'),
+      acc('token_program', { address: TOKEN }),
     ],
     args: [],
   },
@@ -169,6 +310,10 @@ const events = {
     ['amount', 'u64'],
   ],
   SpendingLimitSet: [['max_credits_per_job', 'u64']],
+  CreditAccountClosed: [
+    ['owner', 'pubkey'],
+    ['credit_account', 'pubkey'],
+  ],
 };
 for (const [name, list] of Object.entries(events)) {
   types.push({ name, type: { kind: 'struct', fields: fields(list) } });
@@ -188,7 +333,7 @@ const errors = [
   ['InvalidTreasury', 'The treasury is not a token account of the configured mint'],
   ['InvalidVault', 'The vault is not the credit account’s ATA, or it has a delegate or close authority'],
   ['InvalidTokenProgram', 'Only the classic SPL Token program is accepted'],
-  ['InvalidTokenAccount', 'The token account is not an initialized account of the configured mint'],
+  ['InvalidTokenAccount', 'The token account is not an initialized account of the configured mint owned by the expected wallet'],
   ['InvalidConfigValue', 'A configuration value is out of range'],
   ['Paused', 'The program is paused'],
   ['BelowMinimumPurchase', 'The purchase is below the minimum'],
@@ -209,6 +354,8 @@ const errors = [
   ['NothingToCollect', 'There are no fees to collect'],
   ['DuplicateAccount', 'The same account was passed for two roles'],
   ['InvalidProgramData', "The account is not this program's ProgramData"],
+  ['InvalidRentPayer', 'The rent payer is not the account that funded the job'],
+  ['ZeroAmount', 'The amount must be greater than zero'],
 ].map(([name, msg], i) => ({ code: 6000 + i, name, msg }));
 
 const idl = {

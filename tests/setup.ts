@@ -17,13 +17,40 @@ import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import {
   JOB_ESCROW_PROGRAM_ID,
   JobEscrowError,
+  decodeCreditAccount,
+  decodeJob,
   errorCodeFromLogs,
+  findCreditAccountPda,
+  findJobPda,
   findProgramDataAddress,
+  findVaultAddress,
   getInitializeConfigInstruction,
+  getLockInstruction,
+  getOpenCreditAccountInstruction,
+  getPurchaseInstruction,
+  getRefundInstruction,
+  getSettleInstruction,
   parseEvents,
+  type CreditAccount,
   type InitializeConfigArgs,
+  type Job,
   type JobEscrowEvent,
 } from '../sdk/src/index.js';
+
+/** A wallet with a USDC account and (usually) an open credit account. */
+export interface User {
+  wallet: Keypair;
+  usdc: PublicKey;
+  credit: PublicKey;
+  vault: PublicKey;
+}
+
+export interface LockedJob {
+  address: PublicKey;
+  jobId: bigint;
+  rentPayer: Keypair;
+  sent: Sent;
+}
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PROGRAM_PATH = join(ROOT, 'target/deploy/job_escrow.so');
@@ -207,6 +234,17 @@ export class TestEnv {
     return account && account.lamports > 0 ? Buffer.from(account.data) : null;
   }
 
+  /**
+   * Lamports, owner and bytes of each account, to prove a rejected
+   * transaction changed nothing: `expect(env.snapshot(keys)).toEqual(before)`.
+   */
+  snapshot(addresses: PublicKey[]): unknown[] {
+    return addresses.map((a) => {
+      const acc = this.svm.getAccount(a);
+      return acc ? { lamports: acc.lamports, owner: acc.owner.toBase58(), data: Buffer.from(acc.data).toString('hex') } : null;
+    });
+  }
+
   /** Unix time of the bank's clock. */
   now(): bigint {
     return this.svm.getClock().unixTimestamp;
@@ -243,6 +281,111 @@ export class TestEnv {
       ),
       [this.admin],
     );
+  }
+}
+
+export interface LockOptions {
+  jobId?: bigint;
+  tier?: number;
+  maxOutputTokens?: number;
+  authority?: Keypair;
+  rentPayer?: Keypair;
+  job?: PublicKey;
+}
+
+let nextJobId = 1n;
+
+/** Lifecycle helpers on top of TestEnv; each sends one instruction through the SDK's builders. */
+export class Escrow extends TestEnv {
+  constructor(args: Partial<InitializeConfigArgs> = {}) {
+    super();
+    this.initializeConfig(args);
+  }
+
+  /** A funded wallet holding `usdc` base units, with its credit account opened unless `open` is false. */
+  user({ usdc = 1_000_000_000n, open = true }: { usdc?: bigint; open?: boolean } = {}): User {
+    const wallet = this.wallet();
+    const usdcAccount = this.createTokenAccount(wallet.publicKey, usdc);
+    const [credit] = findCreditAccountPda(wallet.publicKey);
+    if (open) {
+      this.send(getOpenCreditAccountInstruction({ payer: wallet.publicKey, owner: wallet.publicKey, mint: this.mint }), [wallet]);
+    }
+    return { wallet, usdc: usdcAccount, credit, vault: findVaultAddress(credit, this.mint) };
+  }
+
+  /** A user who bought `credits` credits. */
+  funded(credits: bigint): User {
+    const u = this.user();
+    this.purchase(u, credits);
+    return u;
+  }
+
+  purchase(u: User, credits: bigint, signer = u.wallet): Sent {
+    return this.send(
+      getPurchaseInstruction({ owner: u.wallet.publicKey, mint: this.mint, source: u.usdc }, { credits }),
+      [signer],
+    );
+  }
+
+  lock(u: User, o: LockOptions = {}): LockedJob {
+    const jobId = o.jobId ?? nextJobId++;
+    const authority = o.authority ?? this.operator;
+    const rentPayer = o.rentPayer ?? authority;
+    const address = o.job ?? findJobPda(u.credit, jobId)[0];
+    const ix = getLockInstruction(
+      { authority: authority.publicKey, rentPayer: rentPayer.publicKey, creditAccount: u.credit, mint: this.mint, job: address },
+      { jobId, tier: o.tier ?? 1, maxOutputTokens: o.maxOutputTokens ?? 1_500 },
+    );
+    const signers = authority === rentPayer ? [authority] : [rentPayer, authority];
+    return { address, jobId, rentPayer, sent: this.send(ix, signers) };
+  }
+
+  /** A worker wallet and its USDC account. */
+  worker(): { wallet: PublicKey; usdc: PublicKey } {
+    const wallet = Keypair.generate().publicKey;
+    return { wallet, usdc: this.createTokenAccount(wallet) };
+  }
+
+  settle(
+    u: User,
+    job: LockedJob,
+    { outputTokens = 1_000, bps = 8_000, provider = this.worker().usdc, operator = this.operator } = {},
+  ): Sent {
+    return this.send(
+      getSettleInstruction(
+        { operator: operator.publicKey, creditAccount: u.credit, mint: this.mint, job: job.address, providerTokenAccount: provider, rentPayer: job.rentPayer.publicKey },
+        { outputTokens, providerShareBps: bps },
+      ),
+      [operator],
+    );
+  }
+
+  refund(u: User, job: LockedJob, authority = this.operator): Sent {
+    return this.send(
+      getRefundInstruction({ authority: authority.publicKey, creditAccount: u.credit, job: job.address, rentPayer: job.rentPayer.publicKey }),
+      [authority],
+    );
+  }
+
+  credit(u: User): CreditAccount {
+    return decodeCreditAccount(this.data(u.credit)!);
+  }
+
+  job(job: LockedJob): Job {
+    return decodeJob(this.data(job.address)!);
+  }
+
+  /** `floor((vault - fees) / price) - locked`, from account bytes. */
+  available(u: User, price = 10_000n): bigint {
+    const c = this.credit(u);
+    return (this.tokenBalance(u.vault) - c.feesAccrued) / price - c.locked;
+  }
+
+  /** Moves the bank clock forward by `seconds`. */
+  warp(seconds: bigint | number): void {
+    const clock = this.svm.getClock();
+    clock.unixTimestamp += BigInt(seconds);
+    this.svm.setClock(clock);
   }
 }
 

@@ -52,6 +52,7 @@ pub mod event {
     pub const CREDITS_WITHDRAWN: [u8; 8] = [183, 95, 31, 250, 78, 31, 234, 144];
     pub const FEES_COLLECTED: [u8; 8] = [233, 23, 117, 225, 107, 178, 254, 8];
     pub const SPENDING_LIMIT_SET: [u8; 8] = [84, 16, 56, 204, 246, 47, 205, 56];
+    pub const CREDIT_ACCOUNT_CLOSED: [u8; 8] = [246, 95, 206, 205, 198, 232, 140, 172];
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("ConfigUpdated", CONFIG_UPDATED),
         ("CreditAccountOpened", CREDIT_ACCOUNT_OPENED),
@@ -62,5 +63,6 @@ pub mod event {
         ("CreditsWithdrawn", CREDITS_WITHDRAWN),
         ("FeesCollected", FEES_COLLECTED),
         ("SpendingLimitSet", SPENDING_LIMIT_SET),
+        ("CreditAccountClosed", CREDIT_ACCOUNT_CLOSED),
     ];
 }

@@ -17,10 +17,33 @@ pub fn process_instruction(_program_id: &Address, accounts: &mut [AccountView], 
         return Err(JobEscrowError::InvalidInstructionData.into());
     };
     match u64::from_le_bytes(*discriminator) {
+        // Hot path first: the job lifecycle.
+        // 6 - lock
+        LOCK => process_lock(accounts, data),
+        // 7 - settle
+        SETTLE => process_settle(accounts, data),
+        // 8 - refund
+        REFUND => process_refund(accounts, data),
+        // 5 - purchase
+        PURCHASE => process_purchase(accounts, data),
+        // 9 - withdraw
+        WITHDRAW => process_withdraw(accounts, data),
         // 0 - initialize_config
         INITIALIZE_CONFIG => process_initialize_config(accounts, data),
+        // 1 - update_config
+        UPDATE_CONFIG => process_update_config(accounts, data),
+        // 2 - nominate_admin
+        NOMINATE_ADMIN => process_nominate_admin(accounts, data),
+        // 3 - accept_admin
+        ACCEPT_ADMIN => process_accept_admin(accounts, data),
         // 4 - open_credit_account
         OPEN_CREDIT_ACCOUNT => process_open_credit_account(accounts, data),
+        // 10 - set_spending_limit
+        SET_SPENDING_LIMIT => process_set_spending_limit(accounts, data),
+        // 11 - collect_fees
+        COLLECT_FEES => process_collect_fees(accounts, data),
+        // 12 - close_credit_account
+        CLOSE_CREDIT_ACCOUNT => process_close_credit_account(accounts, data),
         _ => Err(JobEscrowError::InvalidInstructionData.into()),
     }
 }

@@ -51,6 +51,8 @@ errors! {
     NothingToCollect,
     DuplicateAccount,
     InvalidProgramData,
+    InvalidRentPayer,
+    ZeroAmount,
 }
 
 impl JobEscrowError {

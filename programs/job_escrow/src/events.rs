@@ -126,3 +126,6 @@ event! {
 event! {
     SpendingLimitSet = SPENDING_LIMIT_SET { max_credits_per_job: [u8; 8] }
 }
+event! {
+    CreditAccountClosed = CREDIT_ACCOUNT_CLOSED { owner: Address, credit_account: Address }
+}

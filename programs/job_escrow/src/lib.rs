@@ -12,4 +12,17 @@ pub mod instructions;
 pub mod math;
 pub mod state;
 
+/// Logs the remaining compute units when built with `--features cu-trace`
+/// (profiling only; compiles to nothing otherwise).
+#[macro_export]
+macro_rules! cu_trace {
+    () => {
+        #[cfg(all(feature = "cu-trace", any(target_os = "solana", target_arch = "bpf")))]
+        // SAFETY: a syscall without arguments.
+        unsafe {
+            pinocchio::syscalls::sol_log_compute_units_()
+        }
+    };
+}
+
 pinocchio::address::declare_id!("JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp");

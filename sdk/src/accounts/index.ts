@@ -15,6 +15,8 @@ export interface Config {
   providerShareBpsMin: number;
   providerShareBpsMax: number;
   tiers: TierPrice[];
+  /** Lamports a Job account needs to be rent-exempt (refreshed by update_config). */
+  jobRentLamports: bigint;
   paused: boolean;
   bump: number;
 }

@@ -1,2 +1,5 @@
 export * from './initializeConfig.js';
+export * from './admin.js';
 export * from './openCreditAccount.js';
+export * from './credits.js';
+export * from './jobs.js';

@@ -3,11 +3,12 @@ use {
         args::Args,
         cpi::create_program_account,
         require_key, require_signer,
+        sysvar::rent_exempt_minimum,
     },
     crate::{
         error::JobEscrowError,
         events::{ConfigUpdated, Event},
-        state::{check_mint, init, Config, ProgramAccount, Tier, TokenAccount, CONFIG_SEED, SYSTEM_PROGRAM_ID, TIER_COUNT},
+        state::{check_mint, init, Config, Job, ProgramAccount, Tier, TokenAccount, CONFIG_SEED, SYSTEM_PROGRAM_ID, TIER_COUNT},
     },
     pinocchio::{
         address::address,
@@ -64,7 +65,8 @@ pub fn process_initialize_config(accounts: &mut [AccountView], data: &[u8]) -> P
     // Create and fill.
     let bump_seed = [bump];
     let signer_seeds = [Seed::from(CONFIG_SEED), Seed::from(&bump_seed)];
-    create_program_account(admin, config_view, Config::LEN as u64, &[Signer::from(&signer_seeds)])?;
+    let rent = rent_exempt_minimum(Config::LEN as u64)?;
+    create_program_account(admin, config_view, Config::LEN as u64, rent, &[Signer::from(&signer_seeds)])?;
     let config = init::<Config>(config_view)?;
     config.admin = *admin.address();
     config.operator = args.operator;
@@ -76,6 +78,7 @@ pub fn process_initialize_config(accounts: &mut [AccountView], data: &[u8]) -> P
     config.set_provider_share_bps_min(u16::from_le_bytes(args.provider_share_bps_min));
     config.set_provider_share_bps_max(u16::from_le_bytes(args.provider_share_bps_max));
     config.tiers = args.tiers;
+    config.set_job_rent_lamports(rent_exempt_minimum(Job::LEN as u64)?);
     config.bump = bump;
     config.validate()?;
 

@@ -2,7 +2,7 @@ use {
     super::shared::{
         cpi::{create_program_account, with_credit_signer, CreateAta},
         require_key, require_signer,
-        sysvar::unix_timestamp,
+        sysvar::{rent_exempt_minimum, unix_timestamp},
     },
     crate::{
         error::JobEscrowError,
@@ -42,8 +42,9 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -
 
     // CPIs: the account, then its vault (idempotent: a vault someone created
     // earlier is accepted once it passes the vault checks below).
+    let rent = rent_exempt_minimum(CreditAccount::LEN as u64)?;
     with_credit_signer(owner.address(), bump, |signer| {
-        create_program_account(payer, credit_view, CreditAccount::LEN as u64, signer)
+        create_program_account(payer, credit_view, CreditAccount::LEN as u64, rent, signer)
     })?;
     CreateAta { payer, ata: vault, wallet: credit_view, mint, system_program, token_program }.invoke()?;
     load_vault(vault, vault.address(), credit_view.address(), mint.address())?;

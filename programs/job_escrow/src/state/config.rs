@@ -45,7 +45,7 @@ impl Tier {
     }
 }
 
-/// The program's singleton configuration, PDA `["config"]` (274 bytes).
+/// The program's singleton configuration, PDA `["config"]` (282 bytes).
 ///
 /// | offset | size | field |
 /// |---|---|---|
@@ -61,8 +61,9 @@ impl Tier {
 /// | 188 | 2 | provider_share_bps_min: u16 |
 /// | 190 | 2 | provider_share_bps_max: u16 |
 /// | 192 | 80 | tiers: [Tier; 4] |
-/// | 272 | 1 | paused: bool |
-/// | 273 | 1 | bump: u8 |
+/// | 272 | 8 | job_rent_lamports: u64 (rent-exempt minimum of a Job) |
+/// | 280 | 1 | paused: bool |
+/// | 281 | 1 | bump: u8 |
 #[repr(C)]
 pub struct Config {
     discriminator: [u8; 8],
@@ -77,11 +78,12 @@ pub struct Config {
     provider_share_bps_min: [u8; 2],
     provider_share_bps_max: [u8; 2],
     pub tiers: [Tier; TIER_COUNT],
+    job_rent_lamports: [u8; 8],
     paused: u8,
     pub bump: u8,
 }
 
-const _: () = assert!(Config::LEN == 274);
+const _: () = assert!(Config::LEN == 282);
 const _: () = assert!(core::mem::size_of::<Tier>() == Tier::LEN);
 const _: () = assert!(core::mem::align_of::<Config>() == 1);
 
@@ -97,6 +99,7 @@ impl Config {
         job_timeout_secs, set_job_timeout_secs: u32;
         provider_share_bps_min, set_provider_share_bps_min: u16;
         provider_share_bps_max, set_provider_share_bps_max: u16;
+        job_rent_lamports, set_job_rent_lamports: u64;
     }
 
     #[inline(always)]

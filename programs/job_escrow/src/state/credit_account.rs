@@ -60,6 +60,22 @@ impl CreditAccount {
         created_at, set_created_at: i64;
     }
 
+    /// Takes `credits` into a new job's lock.
+    #[inline(always)]
+    pub fn lock(&mut self, credits: u64) -> Result<(), JobEscrowError> {
+        self.set_locked(math::add(self.locked(), credits)?);
+        self.set_open_jobs(self.open_jobs().checked_add(1).ok_or(JobEscrowError::ArithmeticOverflow)?);
+        Ok(())
+    }
+
+    /// Ends a job that locked `credits` (settled or refunded).
+    #[inline(always)]
+    pub fn release(&mut self, credits: u64) -> Result<(), JobEscrowError> {
+        self.set_locked(math::sub(self.locked(), credits)?);
+        self.set_open_jobs(self.open_jobs().checked_sub(1).ok_or(JobEscrowError::ArithmeticOverflow)?);
+        Ok(())
+    }
+
     /// Whole credits the owner may lock or withdraw:
     /// `floor((vault - fees_accrued) / price) - locked`.
     #[inline(always)]

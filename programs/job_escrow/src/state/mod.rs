@@ -50,26 +50,32 @@ pub fn load<T: ProgramAccount>(view: &AccountView) -> Result<&T, ProgramError> {
     Ok(unsafe { &*(view.borrow_unchecked().as_ptr() as *const T) })
 }
 
-/// Mutable version of [`load`].
+/// Mutable version of [`load`]. It takes `&AccountView` (the view is a
+/// pointer into the runtime's input buffer, which the program may write for
+/// a writable account) so that a processor can keep using the view's
+/// address while it holds the state.
 #[inline(always)]
-pub fn load_mut<T: ProgramAccount>(view: &mut AccountView) -> Result<&mut T, ProgramError> {
+#[allow(clippy::mut_from_ref)]
+pub fn load_mut<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
     check::<T>(view)?;
-    // SAFETY: as in `load`; the returned borrow is the only one alive.
-    Ok(unsafe { &mut *(view.borrow_unchecked_mut().as_mut_ptr() as *mut T) })
+    // SAFETY: as in `load`; the returned borrow is the only one alive. A
+    // write to a read-only account makes the runtime reject the transaction.
+    Ok(unsafe { &mut *(view.data_ptr() as *mut T) })
 }
 
 /// Borrows a freshly created account (owned by this program, `T::LEN` bytes,
 /// all zero) as a `T` and writes its discriminator.
 #[inline(always)]
-pub fn init<T: ProgramAccount>(view: &mut AccountView) -> Result<&mut T, ProgramError> {
+#[allow(clippy::mut_from_ref)]
+pub fn init<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
     if !view.owned_by(&crate::ID) || view.data_len() != T::LEN {
         return Err(JobEscrowError::InvalidAccountData.into());
     }
-    // SAFETY: the length was just checked; see `load` for alignment and aliasing.
-    let data = unsafe { view.borrow_unchecked_mut() };
-    data[..8].copy_from_slice(&T::DISCRIMINATOR);
-    // SAFETY: as above.
-    Ok(unsafe { &mut *(data.as_mut_ptr() as *mut T) })
+    // SAFETY: the length was just checked, so the first 8 bytes are the
+    // account's; see `load_mut` for writability.
+    unsafe { core::ptr::copy_nonoverlapping(T::DISCRIMINATOR.as_ptr(), view.data_ptr() as *mut u8, 8) };
+    // SAFETY: as above; see `load_mut` for alignment and aliasing.
+    Ok(unsafe { &mut *(view.data_ptr() as *mut T) })
 }
 
 /// Getter and setter pairs for little-endian numbers stored as byte arrays.

@@ -5,7 +5,6 @@
 //! id is a `static` there), so the token instructions are encoded here:
 //! Transfer = tag 3 + u64 amount, CloseAccount = tag 9.
 use {
-    super::sysvar::rent_exempt_minimum,
     crate::state::{ATA_PROGRAM_ID, CREDIT_SEED, TOKEN_PROGRAM_ID},
     pinocchio::{
         cpi::{invoke_signed, Seed, Signer},
@@ -24,8 +23,9 @@ pub fn with_credit_signer<R>(owner: &Address, bump: u8, f: impl FnOnce(&[Signer]
     f(&[Signer::from(&seeds)])
 }
 
-/// Creates `account` (a PDA whose seeds are in `signers`) as a rent-exempt,
-/// `space`-byte account owned by this program, paid by `payer`.
+/// Creates `account` (a PDA whose seeds are in `signers`) as a `space`-byte
+/// account owned by this program holding `lamports` (its rent-exempt
+/// minimum), paid by `payer`.
 ///
 /// An address that already holds lamports (anyone can send SOL to a PDA
 /// before it exists) cannot take CreateAccount, so that case tops it up and
@@ -35,9 +35,9 @@ pub fn create_program_account(
     payer: &AccountView,
     account: &AccountView,
     space: u64,
+    rent: u64,
     signers: &[Signer],
 ) -> ProgramResult {
-    let rent = rent_exempt_minimum(space)?;
     let owner = &crate::ID;
     if account.lamports() == 0 {
         return CreateAccount { from: payer, to: account, lamports: rent, space, owner }

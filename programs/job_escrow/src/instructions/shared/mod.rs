@@ -1,11 +1,16 @@
 //! Checks and CPIs that more than one instruction needs, written once.
 pub mod args;
+pub mod borsh;
 pub mod cpi;
+pub mod pda;
 pub mod sysvar;
 
 use {
-    crate::error::JobEscrowError,
-    pinocchio::{error::ProgramError, AccountView, Address},
+    crate::{
+        error::JobEscrowError,
+        state::{load, Config},
+    },
+    pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
 };
 
 /// Fails with `MissingSignature` unless `view` signed the transaction.
@@ -26,4 +31,25 @@ pub fn require_key(view: &AccountView, expected: &Address, error: JobEscrowError
     } else {
         Err(error.into())
     }
+}
+
+/// Loads the Config and fails with `Unauthorized` unless `signer` signed and
+/// is its operator.
+#[inline(always)]
+pub fn load_config_as_operator<'a>(config: &'a AccountView, signer: &AccountView) -> Result<&'a Config, ProgramError> {
+    require_signer(signer)?;
+    let config = load::<Config>(config)?;
+    require_key(signer, &config.operator, JobEscrowError::Unauthorized)?;
+    Ok(config)
+}
+
+/// Moves all of `account`'s lamports to `destination` and closes it (data
+/// length 0, owner the System program), so that nothing later in the same
+/// transaction can read it as a program account again (close-and-revive).
+#[inline(always)]
+pub fn close_account(account: &mut AccountView, destination: &mut AccountView) -> ProgramResult {
+    let lamports = crate::math::add(destination.lamports(), account.lamports())?;
+    destination.set_lamports(lamports);
+    account.set_lamports(0);
+    account.close()
 }

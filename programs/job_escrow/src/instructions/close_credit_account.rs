@@ -1,0 +1,40 @@
+use {
+    super::shared::{close_account, cpi::token_close, cpi::with_credit_signer, require_key, require_signer},
+    crate::{
+        error::JobEscrowError,
+        events::{CreditAccountClosed, Event},
+        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
+    },
+    pinocchio::{error::ProgramError, AccountView, ProgramResult},
+};
+
+/// Closes an empty credit account: no open jobs, no fees owed, an empty
+/// vault. The vault's and the account's rent go to the owner.
+pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
+    // Accounts.
+    let [owner, config_view, credit_view, vault, token_program, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+
+    // Validation.
+    require_signer(owner)?;
+    let config = load::<Config>(config_view)?;
+    let credit = load_mut::<CreditAccount>(credit_view)?;
+    require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
+    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+    let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
+    if vault_amount != 0 || credit.locked() != 0 || credit.open_jobs() != 0 || credit.fees_accrued() != 0 {
+        return Err(JobEscrowError::CreditAccountNotEmpty.into());
+    }
+    let (owner_key, bump) = (credit.owner, credit.bump);
+
+    // CPI: close the vault, signed by the CreditAccount PDA.
+    with_credit_signer(&owner_key, bump, |signer| token_close(vault, owner, credit_view, signer))?;
+
+    // State.
+    close_account(credit_view, owner)?;
+
+    // Event.
+    CreditAccountClosed::new(owner_key, *credit_view.address()).emit();
+    Ok(())
+}

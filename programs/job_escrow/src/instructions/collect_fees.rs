@@ -1,0 +1,41 @@
+use {
+    super::shared::{cpi::token_transfer, cpi::with_credit_signer, require_key},
+    crate::{
+        error::JobEscrowError,
+        events::{Event, FeesCollected},
+        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
+    },
+    pinocchio::{error::ProgramError, AccountView, ProgramResult},
+};
+
+/// Moves a credit account's accrued fees from its vault to the treasury.
+/// Anyone may call it (a crank): the destination is fixed by the Config.
+pub fn process_collect_fees(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
+    // Accounts.
+    let [config_view, credit_view, vault, treasury, token_program, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+
+    // Validation.
+    let config = load::<Config>(config_view)?;
+    let credit = load_mut::<CreditAccount>(credit_view)?;
+    require_key(treasury, &config.treasury, JobEscrowError::InvalidTreasury)?;
+    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+    load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
+    let fees = credit.fees_accrued();
+    if fees == 0 {
+        return Err(JobEscrowError::NothingToCollect.into());
+    }
+
+    // State.
+    credit.set_fees_accrued(0);
+
+    // CPI: vault to treasury, signed by the CreditAccount PDA.
+    with_credit_signer(&credit.owner, credit.bump, |signer| {
+        token_transfer(vault, treasury, credit_view, fees, signer)
+    })?;
+
+    // Event.
+    FeesCollected::new(*credit_view.address(), fees.to_le_bytes()).emit();
+    Ok(())
+}

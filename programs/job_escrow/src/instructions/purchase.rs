@@ -1,0 +1,60 @@
+use {
+    super::shared::{args::Args, cpi::token_transfer, require_key, require_signer},
+    crate::{
+        error::JobEscrowError,
+        events::{CreditsPurchased, Event},
+        math,
+        state::{load, load_mut, load_vault, Config, CreditAccount, TokenAccount, TOKEN_PROGRAM_ID},
+    },
+    pinocchio::{error::ProgramError, AccountView, ProgramResult},
+};
+
+/// `purchase` arguments.
+#[repr(C)]
+pub struct PurchaseArgs {
+    pub credits: [u8; 8],
+}
+
+// SAFETY: repr(C) of one byte array.
+unsafe impl Args for PurchaseArgs {}
+
+/// Moves `credits * price` USDC from the owner's token account into the vault.
+pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // Accounts.
+    let [owner, config_view, credit_view, vault, source, token_program, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+
+    // Data.
+    let credits = u64::from_le_bytes(PurchaseArgs::from_bytes(data)?.credits);
+
+    // Validation.
+    require_signer(owner)?;
+    let config = load::<Config>(config_view)?;
+    if config.paused() {
+        return Err(JobEscrowError::Paused.into());
+    }
+    if credits < config.min_purchase_credits() {
+        return Err(JobEscrowError::BelowMinimumPurchase.into());
+    }
+    let amount = math::mul(credits, config.price_per_credit())?;
+    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+    let credit = load_mut::<CreditAccount>(credit_view)?;
+    require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
+    load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
+    // Only the buyer's own money: a delegate of someone else's account could
+    // otherwise buy credits for itself with it.
+    if &TokenAccount::load(source, &config.mint, JobEscrowError::InvalidTokenAccount)?.owner != owner.address() {
+        return Err(JobEscrowError::InvalidTokenAccount.into());
+    }
+
+    // State.
+    credit.set_purchased(math::add(credit.purchased(), credits)?);
+
+    // CPI.
+    token_transfer(source, vault, owner, amount, &[])?;
+
+    // Event.
+    CreditsPurchased::new(credits.to_le_bytes(), amount.to_le_bytes()).emit();
+    Ok(())
+}

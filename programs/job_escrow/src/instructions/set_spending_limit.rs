@@ -1,0 +1,41 @@
+use {
+    super::shared::{args::Args, require_key, require_signer},
+    crate::{
+        error::JobEscrowError,
+        events::{Event, SpendingLimitSet},
+        state::{load_mut, CreditAccount},
+    },
+    pinocchio::{error::ProgramError, AccountView, ProgramResult},
+};
+
+/// `set_spending_limit` arguments.
+#[repr(C)]
+pub struct SetSpendingLimitArgs {
+    pub max_credits_per_job: [u8; 8],
+}
+
+// SAFETY: repr(C) of one byte array.
+unsafe impl Args for SetSpendingLimitArgs {}
+
+/// Caps the credits a single lock may take from this account (0 = no cap).
+pub fn process_set_spending_limit(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // Accounts.
+    let [owner, credit_view, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+
+    // Data.
+    let args = SetSpendingLimitArgs::from_bytes(data)?;
+
+    // Validation.
+    require_signer(owner)?;
+    let credit = load_mut::<CreditAccount>(credit_view)?;
+    require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
+
+    // State.
+    credit.set_max_credits_per_job(u64::from_le_bytes(args.max_credits_per_job));
+
+    // Event.
+    SpendingLimitSet::new(args.max_credits_per_job).emit();
+    Ok(())
+}

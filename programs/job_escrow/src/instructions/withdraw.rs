@@ -1,0 +1,77 @@
+use {
+    super::shared::{args::Args, cpi::token_transfer, cpi::with_credit_signer, require_key, require_signer},
+    crate::{
+        error::JobEscrowError,
+        events::{CreditsWithdrawn, Event},
+        math,
+        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
+    },
+    pinocchio::{error::ProgramError, AccountView, ProgramResult},
+};
+
+/// `withdraw` arguments.
+#[repr(C)]
+pub struct WithdrawArgs {
+    pub credits: [u8; 8],
+}
+
+// SAFETY: repr(C) of one byte array.
+unsafe impl Args for WithdrawArgs {}
+
+/// `credits` value that withdraws everything withdrawable, dust included.
+pub const WITHDRAW_ALL: u64 = u64::MAX;
+
+/// Pays `credits * price` USDC from the vault to `destination`, up to the
+/// available balance. Allowed while paused: users can always leave.
+pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // Accounts.
+    let [owner, config_view, credit_view, vault, destination, token_program, ..] = accounts else {
+        return Err(ProgramError::NotEnoughAccountKeys);
+    };
+
+    // Data.
+    let credits = u64::from_le_bytes(WithdrawArgs::from_bytes(data)?.credits);
+    if credits == 0 {
+        return Err(JobEscrowError::ZeroAmount.into());
+    }
+
+    // Validation.
+    require_signer(owner)?;
+    let config = load::<Config>(config_view)?;
+    let credit = load_mut::<CreditAccount>(credit_view)?;
+    require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
+    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+    let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
+    if destination.address() == vault.address() {
+        return Err(JobEscrowError::DuplicateAccount.into());
+    }
+    let price = config.price_per_credit();
+    let (credits, amount) = if credits == WITHDRAW_ALL {
+        // Everything not backing a lock or owed as fees, including a
+        // remainder smaller than one credit.
+        let held = math::add(math::mul(credit.locked(), price)?, credit.fees_accrued())?;
+        let amount = math::sub(vault_amount, held)?;
+        (math::div_rem(amount, price)?.0, amount)
+    } else {
+        if credits > credit.available(vault_amount, price)? {
+            return Err(JobEscrowError::InsufficientCredits.into());
+        }
+        (credits, math::mul(credits, price)?)
+    };
+    if amount == 0 {
+        return Err(JobEscrowError::InsufficientCredits.into());
+    }
+
+    // State.
+    credit.set_withdrawn(math::add(credit.withdrawn(), credits)?);
+
+    // CPI: vault to destination, signed by the CreditAccount PDA. The Token
+    // program rejects a destination of another mint.
+    with_credit_signer(&credit.owner, credit.bump, |signer| {
+        token_transfer(vault, destination, credit_view, amount, signer)
+    })?;
+
+    // Event.
+    CreditsWithdrawn::new(credits.to_le_bytes(), amount.to_le_bytes()).emit();
+    Ok(())
+}

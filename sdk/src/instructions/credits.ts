@@ -1,0 +1,99 @@
+import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
+import { toBN, type Amount } from '../idl.js';
+import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.js';
+import { buildInstruction } from './common.js';
+
+type Opts = { programId?: PublicKey };
+
+/** `credits` value for withdraw that takes everything withdrawable, dust included. */
+export const WITHDRAW_ALL = (1n << 64n) - 1n;
+
+/** The accounts every owner instruction shares; PDAs derive from `owner` and `mint`. */
+export interface OwnerAccounts {
+  owner: PublicKey;
+  mint: PublicKey;
+  config?: PublicKey;
+  creditAccount?: PublicKey;
+  vault?: PublicKey;
+}
+
+function ownerAccounts(a: OwnerAccounts, programId?: PublicKey) {
+  const creditAccount = a.creditAccount ?? findCreditAccountPda(a.owner, { programId })[0];
+  return {
+    owner: a.owner,
+    config: a.config ?? findConfigPda({ programId })[0],
+    credit_account: creditAccount,
+    vault: a.vault ?? findVaultAddress(creditAccount, a.mint),
+    token_program: TOKEN_PROGRAM_ID,
+  };
+}
+
+/** Builds `purchase`: `credits * price` USDC from `source` (the owner's token account) into the vault. */
+export function getPurchaseInstruction(
+  accounts: OwnerAccounts & { source: PublicKey },
+  args: { credits: Amount },
+  { programId }: Opts = {},
+): TransactionInstruction {
+  return buildInstruction(
+    'purchase',
+    { ...ownerAccounts(accounts, programId), source: accounts.source },
+    { credits: toBN(args.credits) },
+    programId,
+  );
+}
+
+/** Builds `withdraw`: `credits * price` USDC (or everything, with WITHDRAW_ALL) to `destination`. */
+export function getWithdrawInstruction(
+  accounts: OwnerAccounts & { destination: PublicKey },
+  args: { credits: Amount },
+  { programId }: Opts = {},
+): TransactionInstruction {
+  return buildInstruction(
+    'withdraw',
+    { ...ownerAccounts(accounts, programId), destination: accounts.destination },
+    { credits: toBN(args.credits) },
+    programId,
+  );
+}
+
+/** Builds `set_spending_limit` (0 = no cap). */
+export function getSetSpendingLimitInstruction(
+  accounts: { owner: PublicKey; creditAccount?: PublicKey },
+  args: { maxCreditsPerJob: Amount },
+  { programId }: Opts = {},
+): TransactionInstruction {
+  return buildInstruction(
+    'set_spending_limit',
+    {
+      owner: accounts.owner,
+      credit_account: accounts.creditAccount ?? findCreditAccountPda(accounts.owner, { programId })[0],
+    },
+    { max_credits_per_job: toBN(args.maxCreditsPerJob) },
+    programId,
+  );
+}
+
+/** Builds `collect_fees` (anyone may send it). */
+export function getCollectFeesInstruction(
+  accounts: { creditAccount: PublicKey; mint: PublicKey; treasury: PublicKey; vault?: PublicKey; config?: PublicKey },
+  { programId }: Opts = {},
+): TransactionInstruction {
+  return buildInstruction(
+    'collect_fees',
+    {
+      config: accounts.config ?? findConfigPda({ programId })[0],
+      credit_account: accounts.creditAccount,
+      vault: accounts.vault ?? findVaultAddress(accounts.creditAccount, accounts.mint),
+      treasury: accounts.treasury,
+      token_program: TOKEN_PROGRAM_ID,
+    },
+    {},
+    programId,
+  );
+}
+
+/** Builds `close_credit_account` (empty account, no open jobs; rent to the owner). */
+export function getCloseCreditAccountInstruction(accounts: OwnerAccounts, { programId }: Opts = {}): TransactionInstruction {
+  return buildInstruction('close_credit_account', ownerAccounts(accounts, programId), {}, programId);
+}
