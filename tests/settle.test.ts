@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, JobEscrowErrorCode as E, getUpdateConfigInstruction } from '../sdk/src/index.js';
+import { Escrow, expectProgramError, ownComputeUnits } from './setup.js';
+
+function setup() {
+  const env = new Escrow();
+  const u = env.funded(100n);
+  const job = env.lock(u, { tier: 1, maxOutputTokens: 1_500 }); // 12 credits locked
+  return { env, u, job };
+}
+
+describe('settle', () => {
+  it('pays the worker its share, keeps the fee in the vault and closes the Job', () => {
+    // Given a Standard job with 12 credits locked
+    const { env, u, job } = setup();
+    const worker = env.worker();
+    const payerBefore = env.svm.getBalance(env.operator.publicKey)!;
+    const jobRent = BigInt(env.svm.getAccount(job.address)!.lamports);
+    // When the operator settles 1,000 output tokens at an 80 % share
+    const sent = env.settle(u, job, { outputTokens: 1_000, bps: 8_000, provider: worker.usdc });
+    // Then 8 + ceil(500 x 4 / 1,000) = 10 credits ($0.10) are charged: $0.08 to the worker, $0.02 owed as fee
+    expect(env.tokenBalance(worker.usdc)).toBe(80_000n);
+    expect(env.tokenBalance(u.vault)).toBe(1_000_000n - 80_000n);
+    const credit = env.credit(u);
+    expect(credit.feesAccrued).toBe(20_000n);
+    expect(credit.locked).toBe(0n);
+    expect(credit.openJobs).toBe(0);
+    expect(credit.charged).toBe(10n);
+    // And the user keeps the unused 2 credits: 100 - 10 = 90 available
+    expect(env.available(u)).toBe(90n);
+    // And the Job is gone, its rent back with the payer (who also paid the fee)
+    expect(env.data(job.address)).toBeNull();
+    expect(env.svm.getBalance(env.operator.publicKey)! - payerBefore).toBe(jobRent - 5_000n);
+    expect(sent.events).toEqual([
+      { name: 'JobSettled', data: { jobId: job.jobId, creditsCharged: 10n, workerAmount: 80_000n } },
+    ]);
+    // The program's own work around the token transfer: measured 1,270 CU
+    // (clock 140, worker curve check 159, event 232: docs/benchmarks.md)
+    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(1_290);
+  });
+
+  it('is allowed until the second before expiry and refused from expires_at on', () => {
+    const { env, u, job } = setup();
+    env.warp(119);
+    const other = env.lock(u);
+    env.settle(u, job);
+    expect(env.data(job.address)).toBeNull();
+    env.warp(120);
+    const before = env.snapshot([other.address, u.credit, u.vault]);
+    expectProgramError(() => env.settle(u, other), E.JobExpired);
+    expect(env.snapshot([other.address, u.credit, u.vault])).toEqual(before);
+  });
+
+  it('rejects more output tokens than the job allowed and a share outside the bounds', () => {
+    const { env, u, job } = setup();
+    const before = env.snapshot([job.address, u.credit, u.vault]);
+    expectProgramError(() => env.settle(u, job, { outputTokens: 1_501 }), E.OutputExceedsMax);
+    expectProgramError(() => env.settle(u, job, { bps: DEFAULTS.providerShareBpsMin - 1 }), E.ShareOutOfBounds);
+    expectProgramError(() => env.settle(u, job, { bps: DEFAULTS.providerShareBpsMax + 1 }), E.ShareOutOfBounds);
+    expect(env.snapshot([job.address, u.credit, u.vault])).toEqual(before);
+    // The bounds themselves are allowed
+    env.settle(u, job, { bps: DEFAULTS.providerShareBpsMax });
+  });
+
+  it('charges today’s prices but never more than the lock', () => {
+    // Given a job locked at 12 credits, then the admin raises Standard's request price from 8 to 10
+    const { env, u, job } = setup();
+    const tiers = DEFAULTS.tiers.map((t, i) => (i === 1 ? { ...t, requestCredits: 10n } : t));
+    env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers }), [env.admin]);
+    // When 1,500 tokens would now cost 10 + 4 = 14 > 12, Then ChargeExceedsLock
+    expectProgramError(() => env.settle(u, job, { outputTokens: 1_500 }), E.ChargeExceedsLock);
+    expect(env.job(job).creditsLocked).toBe(12n);
+    // And 1,000 tokens cost 10 + 2 = 12: settled at the new price
+    const sent = env.settle(u, job, { outputTokens: 1_000 });
+    expect(sent.events[0].data).toMatchObject({ creditsCharged: 12n });
+  });
+
+  it('rejects a settle by anyone but the operator', () => {
+    const { env, u, job } = setup();
+    expectProgramError(() => env.settle(u, job, { operator: u.wallet }), E.Unauthorized);
+    expect(env.job(job).creditsLocked).toBe(12n);
+  });
+
+  it('rejects paying the vault itself (duplicate account)', () => {
+    const { env, u, job } = setup();
+    expectProgramError(() => env.settle(u, job, { provider: u.vault }), E.DuplicateAccount);
+    expect(env.job(job).creditsLocked).toBe(12n);
+  });
+
+  it('rejects settling into another user’s vault (credit laundering)', () => {
+    const { env, u, job } = setup();
+    const other = env.user();
+    expectProgramError(() => env.settle(u, job, { provider: other.vault }), E.InvalidTokenAccount);
+    expect(env.tokenBalance(other.vault)).toBe(0n);
+    expect(env.tokenBalance(u.vault)).toBe(1_000_000n);
+  });
+
+  it('cannot settle the same job twice', () => {
+    const { env, u, job } = setup();
+    env.settle(u, job);
+    const before = env.snapshot([u.credit, u.vault]);
+    expectProgramError(() => env.settle(u, job), E.InvalidAccountOwner);
+    expect(env.snapshot([u.credit, u.vault])).toEqual(before);
+  });
+
+  it('rejects a job of another credit account and a wrong rent payer', () => {
+    const { env, u, job } = setup();
+    const other = env.funded(100n);
+    const otherJob = env.lock(other);
+    expectProgramError(() => env.settle(u, otherJob), E.JobMismatch);
+    expectProgramError(() => env.settle(u, { ...job, rentPayer: other.wallet }), E.InvalidRentPayer);
+    expect(env.job(job).creditsLocked).toBe(12n);
+    expect(env.job(otherJob).creditsLocked).toBe(12n);
+  });
+});
