@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { AccountLayout, ACCOUNT_SIZE, MINT_SIZE, MintLayout, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
-import { start, type ProgramTestContext } from 'solana-bankrun';
+import { Clock, start, type ProgramTestContext } from 'solana-bankrun';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BPF_LOADER_UPGRADEABLE_ID,
@@ -14,8 +14,15 @@ import {
   decodeConfig,
   decodeCreditAccount,
   errorCodeFromLogs,
+  WITHDRAW_ALL,
   findConfigPda,
   findCreditAccountPda,
+  findJobPda,
+  getLockInstruction,
+  getPurchaseInstruction,
+  getRefundInstruction,
+  getSettleInstruction,
+  getWithdrawInstruction,
   findProgramDataAddress,
   findVaultAddress,
   getInitializeConfigInstruction,
@@ -25,7 +32,11 @@ import {
 import { ROOT, assertProgramIsFresh } from './setup.js';
 
 const admin = Keypair.generate();
-const operator = Keypair.generate().publicKey;
+const user = Keypair.generate();
+const userUsdc = Keypair.generate().publicKey;
+const workerUsdc = Keypair.generate().publicKey;
+const operatorKp = Keypair.generate();
+const operator = operatorKp.publicKey;
 const mint = Keypair.generate().publicKey;
 const treasury = Keypair.generate().publicKey;
 
@@ -54,13 +65,13 @@ function mintData(): Buffer {
   return data;
 }
 
-function tokenAccountData(owner: PublicKey): Buffer {
+function tokenAccountData(owner: PublicKey, amount = 0n): Buffer {
   const data = Buffer.alloc(ACCOUNT_SIZE);
   AccountLayout.encode(
     {
       mint,
       owner,
-      amount: 0n,
+      amount,
       delegateOption: 0,
       delegate: PublicKey.default,
       state: 1,
@@ -91,7 +102,7 @@ describe('solana-bankrun', () => {
   beforeAll(async () => {
     assertProgramIsFresh();
     process.env.SBF_OUT_DIR = join(ROOT, 'target/deploy');
-    const rent = (len: number) => LAMPORTS_PER_SOL; // generous, rent-exempt for these sizes
+    const rent = (_len: number) => LAMPORTS_PER_SOL; // more than rent-exempt for these sizes
     ctx = await start(
       [{ name: 'job_escrow', programId: JOB_ESCROW_PROGRAM_ID }],
       [
@@ -101,6 +112,10 @@ describe('solana-bankrun', () => {
         { address: findProgramDataAddress(), info: { lamports: rent(45), data: programData(admin.publicKey), owner: BPF_LOADER_UPGRADEABLE_ID, executable: false } },
         { address: mint, info: { lamports: rent(MINT_SIZE), data: mintData(), owner: TOKEN_PROGRAM_ID, executable: false } },
         { address: treasury, info: { lamports: rent(ACCOUNT_SIZE), data: tokenAccountData(Keypair.generate().publicKey), owner: TOKEN_PROGRAM_ID, executable: false } },
+        { address: operator, info: { lamports: 10 * LAMPORTS_PER_SOL, data: Buffer.alloc(0), owner: SystemProgram.programId, executable: false } },
+        { address: user.publicKey, info: { lamports: 10 * LAMPORTS_PER_SOL, data: Buffer.alloc(0), owner: SystemProgram.programId, executable: false } },
+        { address: userUsdc, info: { lamports: rent(ACCOUNT_SIZE), data: tokenAccountData(user.publicKey, 5_000_000n), owner: TOKEN_PROGRAM_ID, executable: false } },
+        { address: workerUsdc, info: { lamports: rent(ACCOUNT_SIZE), data: tokenAccountData(Keypair.generate().publicKey), owner: TOKEN_PROGRAM_ID, executable: false } },
       ],
     );
   });
@@ -132,6 +147,49 @@ describe('solana-bankrun', () => {
     const vaultData = AccountLayout.decode(Buffer.from((await ctx.banksClient.getAccount(vault))!.data));
     expect(vaultData.owner).toEqual(credit);
     expect(open.events).toEqual([{ name: 'CreditAccountOpened', data: { owner, creditAccount: credit, vault } }]);
+  });
+
+  it('runs the job lifecycle: purchase, lock, settle, refund after expiry, withdraw', async () => {
+    const balance = async (a: PublicKey) => AccountLayout.decode(Buffer.from((await ctx.banksClient.getAccount(a))!.data)).amount;
+    const ok = async (ix: TransactionInstruction, signers: Keypair[]) => {
+      const r = await send([ix], signers);
+      expect(r.error, r.logs.join('\n')).toBeNull();
+      return r;
+    };
+    const [credit] = findCreditAccountPda(user.publicKey);
+    const vault = findVaultAddress(credit, mint);
+    await ok(getOpenCreditAccountInstruction({ payer: user.publicKey, owner: user.publicKey, mint }), [user]);
+    // Buy 300 credits ($3)
+    await ok(getPurchaseInstruction({ owner: user.publicKey, mint, source: userUsdc }, { credits: 300n }), [user]);
+    expect(await balance(vault)).toBe(3_000_000n);
+    // The owner locks two Standard jobs of 12 credits (paying their rent)
+    const lock = (jobId: bigint) =>
+      ok(getLockInstruction({ authority: user.publicKey, rentPayer: user.publicKey, creditAccount: credit, mint }, { jobId, tier: 1, maxOutputTokens: 1_500 }), [user]);
+    await lock(1n);
+    await lock(2n);
+    expect(decodeCreditAccount((await ctx.banksClient.getAccount(credit))!.data).locked).toBe(24n);
+    // The operator settles job 1: 10 credits, 80 % to the worker
+    const settled = await ok(
+      getSettleInstruction(
+        { operator: operatorKp.publicKey, creditAccount: credit, mint, job: findJobPda(credit, 1n)[0], providerTokenAccount: workerUsdc, rentPayer: user.publicKey },
+        { outputTokens: 1_000, providerShareBps: 8_000 },
+      ),
+      [operatorKp],
+    );
+    expect(settled.events[0]).toEqual({ name: 'JobSettled', data: { jobId: 1n, creditsCharged: 10n, workerAmount: 80_000n } });
+    expect(await balance(workerUsdc)).toBe(80_000n);
+    // Job 2 expires; anyone may refund it
+    const clock = await ctx.banksClient.getClock();
+    ctx.setClock(new Clock(clock.slot, clock.epochStartTimestamp, clock.epoch, clock.leaderScheduleEpoch, clock.unixTimestamp + 121n));
+    const refunded = await ok(
+      getRefundInstruction({ authority: admin.publicKey, creditAccount: credit, job: findJobPda(credit, 2n)[0], rentPayer: user.publicKey }),
+      [admin],
+    );
+    expect(refunded.events[0].data).toMatchObject({ jobId: 2n, creditsReleased: 12n, reason: 1 });
+    // Withdraw everything: $3 - $0.10 charged, the $0.02 fee stays for the treasury
+    await ok(getWithdrawInstruction({ owner: user.publicKey, mint, destination: userUsdc }, { credits: WITHDRAW_ALL }), [user]);
+    expect(await balance(vault)).toBe(20_000n);
+    expect(await balance(userUsdc)).toBe(5_000_000n - 100_000n);
   });
 
   it('rejects a second initialize_config with AlreadyInitialized', async () => {

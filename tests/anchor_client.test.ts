@@ -1,0 +1,109 @@
+// Anchor's own client, built from idl/job_escrow.json, produces exactly the
+// instructions the SDK builds, for every instruction, with Anchor resolving
+// the PDAs and fixed program addresses declared in the IDL.
+import { AnchorProvider, BN, Program, type Wallet } from '@coral-xyz/anchor';
+import { Connection, Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULTS,
+  IDL,
+  WITHDRAW_ALL,
+  findCreditAccountPda,
+  findJobPda,
+  findVaultAddress,
+  getAcceptAdminInstruction,
+  getCloseCreditAccountInstruction,
+  getCollectFeesInstruction,
+  getInitializeConfigInstruction,
+  getLockInstruction,
+  getNominateAdminInstruction,
+  getOpenCreditAccountInstruction,
+  getPurchaseInstruction,
+  getRefundInstruction,
+  getSetSpendingLimitInstruction,
+  getSettleInstruction,
+  getUpdateConfigInstruction,
+  getWithdrawInstruction,
+} from '../sdk/src/index.js';
+
+const key = () => Keypair.generate().publicKey;
+// The connection is never used: building an instruction needs no RPC.
+const provider = new AnchorProvider(new Connection('http://127.0.0.1:1'), { publicKey: key() } as Wallet, {});
+const program = new Program(IDL, provider);
+// Anchor's Program camel-cases the IDL's field names (per_1k_credits -> per1KCredits).
+const anchorTiers = DEFAULTS.tiers.map((t) => ({
+  requestCredits: new BN(t.requestCredits.toString()),
+  per1KCredits: new BN(t.per1kCredits.toString()),
+  includedTokens: t.includedTokens,
+}));
+const same = (a: TransactionInstruction, b: TransactionInstruction) => {
+  expect(a.programId).toEqual(b.programId);
+  expect(a.keys).toEqual(b.keys);
+  expect(Buffer.from(a.data).toString('hex')).toBe(Buffer.from(b.data).toString('hex'));
+};
+
+describe('Anchor client from the IDL', () => {
+  const [admin, operator, mint, treasury, owner, payer, dest, worker] = Array.from({ length: 8 }, key);
+  const [credit] = findCreditAccountPda(owner);
+  const vault = findVaultAddress(credit, mint);
+  const [job] = findJobPda(credit, 77n);
+  const m = program.methods;
+
+  it('builds every instruction byte-for-byte like the SDK', async () => {
+    same(
+      await m
+        .initializeConfig(operator, new BN(10_000), new BN(100), 120, 7_500, 8_500, anchorTiers)
+        .accounts({ admin, mint, treasury, programData: PublicKey.findProgramAddressSync([program.programId.toBuffer()], new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111'))[0] })
+        .instruction(),
+      getInitializeConfigInstruction({ admin, mint, treasury }, { operator }),
+    );
+    same(
+      await m.updateConfig(operator, false, null, 30, null, null, null, true).accounts({ admin, treasury: null }).instruction(),
+      getUpdateConfigInstruction({ admin }, { operator, jobTimeoutSecs: 30, paused: true }),
+    );
+    same(await m.nominateAdmin(operator).accounts({ admin }).instruction(), getNominateAdminInstruction({ admin }, { newAdmin: operator }));
+    same(await m.acceptAdmin().accounts({ newAdmin: operator }).instruction(), getAcceptAdminInstruction({ newAdmin: operator }));
+    same(
+      await m.openCreditAccount().accounts({ payer, owner, vault, mint }).instruction(),
+      getOpenCreditAccountInstruction({ payer, owner, mint }),
+    );
+    same(
+      await m.purchase(new BN(150)).accounts({ owner, vault, source: dest }).instruction(),
+      getPurchaseInstruction({ owner, mint, source: dest }, { credits: 150n }),
+    );
+    same(
+      await m.lock(new BN(77), 2, 1_500).accounts({ authority: operator, rentPayer: payer, creditAccount: credit, vault }).instruction(),
+      getLockInstruction({ authority: operator, rentPayer: payer, creditAccount: credit, mint }, { jobId: 77n, tier: 2, maxOutputTokens: 1_500 }),
+    );
+    same(
+      await m
+        .settle(1_000, 8_000)
+        .accounts({ operator, creditAccount: credit, vault, job, providerTokenAccount: worker, rentPayer: payer })
+        .instruction(),
+      getSettleInstruction(
+        { operator, creditAccount: credit, mint, job, providerTokenAccount: worker, rentPayer: payer },
+        { outputTokens: 1_000, providerShareBps: 8_000 },
+      ),
+    );
+    same(
+      await m.refund().accounts({ authority: operator, creditAccount: credit, job, rentPayer: payer }).instruction(),
+      getRefundInstruction({ authority: operator, creditAccount: credit, job, rentPayer: payer }),
+    );
+    same(
+      await m.withdraw(new BN(WITHDRAW_ALL.toString())).accounts({ owner, vault, destination: dest }).instruction(),
+      getWithdrawInstruction({ owner, mint, destination: dest }, { credits: WITHDRAW_ALL }),
+    );
+    same(
+      await m.setSpendingLimit(new BN(40)).accounts({ owner }).instruction(),
+      getSetSpendingLimitInstruction({ owner }, { maxCreditsPerJob: 40n }),
+    );
+    same(
+      await m.collectFees().accounts({ creditAccount: credit, vault, treasury }).instruction(),
+      getCollectFeesInstruction({ creditAccount: credit, mint, treasury }),
+    );
+    same(
+      await m.closeCreditAccount().accounts({ owner, vault }).instruction(),
+      getCloseCreditAccountInstruction({ owner, mint }),
+    );
+  });
+});
