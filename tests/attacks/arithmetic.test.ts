@@ -1,0 +1,40 @@
+// Overflow and over-spending.
+import { describe, it } from 'vitest';
+import { DEFAULTS, JobEscrowErrorCode as E, getPurchaseInstruction, getUpdateConfigInstruction, getWithdrawInstruction } from '../../sdk/src/index.js';
+import { scenario } from './scenario.js';
+
+describe('attack: arithmetic and balances', () => {
+  it('credits x price that overflows u64 → ArithmeticOverflow', () => {
+    const { env, attacker, attempt } = scenario();
+    const ix = getPurchaseInstruction({ owner: attacker.wallet.publicKey, mint: env.mint, source: attacker.usdc }, { credits: (1n << 64n) - 1n });
+    attempt(() => env.send(ix, [attacker.wallet]), E.ArithmeticOverflow);
+  });
+
+  it('a lifetime counter at its limit → ArithmeticOverflow (no wrap-around)', () => {
+    // Given the attacker's purchased counter at u64::MAX - 50
+    const { env, attacker, attempt } = scenario();
+    const bytes = env.data(attacker.credit)!;
+    bytes.writeBigUInt64LE((1n << 64n) - 51n, 100);
+    env.setRaw(attacker.credit, bytes, env.svm.getAccount(attacker.credit)!.owner);
+    attempt(() => env.purchase(attacker, 100n), E.ArithmeticOverflow);
+  });
+
+  it('a tier whose price overflows u64 for the requested tokens → ArithmeticOverflow', () => {
+    const { env, victim, attempt } = scenario();
+    const tiers = DEFAULTS.tiers.map((t, i) => (i === 3 ? { ...t, per1kCredits: 1n << 62n } : t));
+    env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers }), [env.admin]);
+    attempt(() => env.lock(victim, { jobId: 800n, tier: 3, maxOutputTokens: 100_000 }), E.ArithmeticOverflow);
+  });
+
+  it('withdraw above available (locked credits are not available) → InsufficientCredits', () => {
+    const { env, victim, attempt } = scenario();
+    const ix = getWithdrawInstruction({ owner: victim.wallet.publicKey, mint: env.mint, destination: victim.usdc }, { credits: 89n });
+    attempt(() => env.send(ix, [victim.wallet]), E.InsufficientCredits);
+  });
+
+  it('lock above available → InsufficientCredits', () => {
+    const { env, victim, attempt } = scenario();
+    // 88 available; Max at 3,000 tokens costs 40 + 50 = 90
+    attempt(() => env.lock(victim, { jobId: 801n, tier: 3, maxOutputTokens: 3_000 }), E.InsufficientCredits);
+  });
+});

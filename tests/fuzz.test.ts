@@ -1,0 +1,15 @@
+// Bounded in CI; `npm run fuzz -- --steps N --seed S` runs more.
+import { describe, expect, it } from 'vitest';
+import { formatReport, runFuzz } from './fuzz/checker.js';
+
+const steps = Number(process.env.FUZZ_STEPS ?? 400);
+const seed = Number(process.env.FUZZ_SEED ?? 20261124);
+
+describe('randomized sequences', () => {
+  it(`keep every invariant (${steps} steps, seed ${seed})`, () => {
+    const report = runFuzz({ steps, seed });
+    console.log(formatReport(report));
+    // A checker in which an operation never succeeds proves nothing about it.
+    for (const [op, n] of Object.entries(report.ok)) expect(n, `${op} never succeeded`).toBeGreaterThan(0);
+  }, 600_000);
+});

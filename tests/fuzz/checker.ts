@@ -1,0 +1,212 @@
+// A seeded, reproducible random walk over the program in LiteSVM: many users,
+// purchases, plain deposits, locks, settles, refunds at random clock times,
+// withdrawals and fee collections. After every step it checks the
+// invariants; at the end it refunds every expired job and withdraws
+// everything. `npm run fuzz -- --steps N --seed S` runs it at any size.
+import { createTransferInstruction } from '@solana/spl-token';
+
+import {
+  JobEscrowError,
+  JobEscrowErrorCode as E,
+  WITHDRAW_ALL,
+  getCollectFeesInstruction,
+  getWithdrawInstruction,
+} from '../../sdk/src/index.js';
+import { Escrow, type LockedJob, type User } from '../setup.js';
+
+const PRICE = 10_000n;
+const OPS = ['purchase', 'deposit', 'lock', 'settle', 'refund', 'withdraw', 'collect', 'warp'] as const;
+type Op = (typeof OPS)[number];
+
+/** Errors each operation may legitimately meet in a random walk; anything else fails the run. */
+const ALLOWED: Record<Op, number[]> = {
+  purchase: [E.BelowMinimumPurchase],
+  deposit: [],
+  lock: [E.InsufficientCredits, E.AlreadyInitialized],
+  settle: [E.JobExpired, E.OutputExceedsMax, E.ShareOutOfBounds, E.InvalidAccountOwner],
+  refund: [E.JobNotExpired, E.InvalidAccountOwner],
+  withdraw: [E.InsufficientCredits],
+  collect: [E.NothingToCollect],
+  warp: [],
+};
+
+/** mulberry32: a small seeded PRNG, so a seed reproduces a run exactly. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
+    chance: (p: number) => next() < p,
+  };
+}
+
+interface ModelJob extends LockedJob {
+  user: number;
+  credits: bigint;
+  state: 'locked' | 'settled' | 'refunded';
+}
+
+export interface FuzzReport {
+  steps: number;
+  seed: number;
+  ok: Record<Op, number>;
+  rejected: Record<Op, number>;
+}
+
+export function runFuzz({ steps, seed, users: userCount = 4 }: { steps: number; seed: number; users?: number }): FuzzReport {
+  const rnd = prng(seed);
+  const env = new Escrow();
+  const users: User[] = Array.from({ length: userCount }, () => env.user({ usdc: 10_000_000_000n }));
+  const donor = env.user({ usdc: 100_000_000_000n, open: false });
+  const workers = [env.worker(), env.worker()];
+  const strangers = [env.wallet(), env.wallet()];
+  const jobs: ModelJob[] = [];
+  let nextJobId = 1n;
+  const ok = Object.fromEntries(OPS.map((o) => [o, 0])) as Record<Op, number>;
+  const rejected = { ...ok };
+
+  const tokenAccounts = [...users.flatMap((u) => [u.usdc, u.vault]), donor.usdc, ...workers.map((w) => w.usdc), env.treasury];
+  const totalUsdc = () => tokenAccounts.reduce((s, a) => s + env.tokenBalance(a), 0n);
+  const initialTotal = totalUsdc();
+
+  const fail = (msg: string): never => {
+    throw new Error(`fuzz seed ${seed}: ${msg}`);
+  };
+
+  function checkInvariants(step: number) {
+    for (const [i, u] of users.entries()) {
+      const c = env.credit(u);
+      const vault = env.tokenBalance(u.vault);
+      if (vault < PRICE * c.locked + c.feesAccrued) fail(`step ${step}: user ${i} vault ${vault} < price*locked + fees`);
+      const open = jobs.filter((j) => j.user === i && j.state === 'locked');
+      const lockedSum = open.reduce((s, j) => s + j.credits, 0n);
+      if (c.locked !== lockedSum) fail(`step ${step}: user ${i} locked ${c.locked} != sum of open jobs ${lockedSum}`);
+      if (c.openJobs !== open.length) fail(`step ${step}: user ${i} open_jobs ${c.openJobs} != ${open.length}`);
+    }
+    // A closed job's id may be locked again (same address, new Job): judge
+    // only the latest job at each address.
+    const latest = new Map(jobs.map((j) => [j.address.toBase58(), j]));
+    for (const j of latest.values()) {
+      const exists = env.data(j.address) !== null;
+      if (exists !== (j.state === 'locked')) fail(`step ${step}: job ${j.jobId} is ${j.state} but its account ${exists ? 'exists' : 'is gone'}`);
+      if (exists && env.job(j).creditsLocked !== j.credits) fail(`step ${step}: job ${j.jobId} lock changed`);
+    }
+    if (totalUsdc() !== initialTotal) fail(`step ${step}: USDC total ${totalUsdc()} != ${initialTotal}`);
+  }
+
+  /** Mostly a job still in flight, sometimes any job (closed ones must be refused). */
+  const pickJob = () => {
+    const open = jobs.filter((j) => j.state === 'locked');
+    return open.length > 0 && rnd.chance(0.85) ? rnd.pick(open) : rnd.pick(jobs);
+  };
+
+  /** Runs one operation; a program error must be in the op's allowed list. Returns true on success. */
+  function attempt(op: Op, f: () => void): boolean {
+    try {
+      f();
+      ok[op]++;
+      return true;
+    } catch (err) {
+      if (err instanceof JobEscrowError && ALLOWED[op].includes(err.code)) {
+        rejected[op]++;
+        return false;
+      }
+      throw new Error(`fuzz seed ${seed}: ${op} failed unexpectedly: ${(err as Error).message}\n${((err as { logs?: string[] }).logs ?? []).join('\n')}`);
+    }
+  }
+
+  for (let step = 0; step < steps; step++) {
+    const op = rnd.pick(OPS);
+    const ui = rnd.int(0, users.length - 1);
+    const u = users[ui];
+    switch (op) {
+      case 'purchase':
+        attempt(op, () => env.purchase(u, BigInt(rnd.int(90, 400))));
+        break;
+      case 'deposit':
+        attempt(op, () => env.send(createTransferInstruction(donor.usdc, u.vault, donor.wallet.publicKey, BigInt(rnd.int(1, 3_000_000))), [donor.wallet]));
+        break;
+      case 'lock': {
+        const reuse = jobs.length > 0 && rnd.chance(0.1);
+        const jobId = reuse ? rnd.pick(jobs).jobId : nextJobId++;
+        const tier = rnd.int(0, 3);
+        const maxOutputTokens = rnd.int(0, 4_000);
+        const byOwner = rnd.chance(0.3);
+        let locked: LockedJob | undefined;
+        if (attempt(op, () => (locked = env.lock(u, { jobId, tier, maxOutputTokens, authority: byOwner ? u.wallet : env.operator })))) {
+          jobs.push({ ...locked!, user: ui, credits: env.job(locked!).creditsLocked, state: 'locked' });
+        }
+        break;
+      }
+      case 'settle': {
+        if (jobs.length === 0) break;
+        const j = pickJob();
+        const max = env.data(j.address) ? env.job(j).maxOutputTokens : 1_000;
+        const outputTokens = rnd.int(0, max + 50);
+        const bps = rnd.int(7_400, 8_600);
+        if (attempt(op, () => env.settle(users[j.user], j, { outputTokens, bps, provider: rnd.pick(workers).usdc }))) {
+          if (j.state !== 'locked') fail(`step ${step}: a ${j.state} job settled`);
+          j.state = 'settled';
+        }
+        break;
+      }
+      case 'refund': {
+        if (jobs.length === 0) break;
+        const j = pickJob();
+        const authority = rnd.chance(0.5) ? env.operator : rnd.pick(strangers);
+        if (attempt(op, () => env.refund(users[j.user], j, authority))) {
+          if (j.state !== 'locked') fail(`step ${step}: a ${j.state} job refunded`);
+          j.state = 'refunded';
+        }
+        break;
+      }
+      case 'withdraw': {
+        const credits = rnd.chance(0.2) ? WITHDRAW_ALL : BigInt(rnd.int(1, 300));
+        attempt(op, () =>
+          env.send(getWithdrawInstruction({ owner: u.wallet.publicKey, mint: env.mint, destination: u.usdc }, { credits }), [u.wallet]),
+        );
+        break;
+      }
+      case 'collect':
+        attempt(op, () => env.send(getCollectFeesInstruction({ creditAccount: u.credit, mint: env.mint, treasury: env.treasury }), [rnd.pick(strangers)]));
+        break;
+      case 'warp':
+        env.warp(rnd.int(1, 40));
+        ok.warp++;
+        break;
+    }
+    checkInvariants(step);
+  }
+
+  // Wind down: every job expires and anyone refunds it; fees go to the
+  // treasury; every owner withdraws everything. Then every vault is empty.
+  env.warp(1_000);
+  for (const j of jobs.filter((x) => x.state === 'locked')) {
+    env.refund(users[j.user], j, strangers[0]);
+    j.state = 'refunded';
+  }
+  for (const u of users) {
+    if (env.credit(u).feesAccrued > 0n) env.send(getCollectFeesInstruction({ creditAccount: u.credit, mint: env.mint, treasury: env.treasury }), [strangers[0]]);
+    if (env.tokenBalance(u.vault) > 0n) {
+      env.send(getWithdrawInstruction({ owner: u.wallet.publicKey, mint: env.mint, destination: u.usdc }, { credits: WITHDRAW_ALL }), [u.wallet]);
+    }
+  }
+  checkInvariants(steps);
+  for (const [i, u] of users.entries()) {
+    if (env.tokenBalance(u.vault) !== 0n) fail(`user ${i}: vault not empty after winding down`);
+  }
+  return { steps, seed, ok, rejected };
+}
+
+export function formatReport(r: FuzzReport): string {
+  const rows = OPS.map((o) => `${o.padEnd(9)} ${String(r.ok[o]).padStart(6)} ok ${String(r.rejected[o]).padStart(6)} rejected`);
+  return [`fuzz: ${r.steps} steps, seed ${r.seed}`, ...rows].join('\n');
+}
+
