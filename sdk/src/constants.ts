@@ -40,3 +40,25 @@ export const DEFAULTS = {
     { requestCredits: 40n, per1kCredits: 20n, includedTokens: 500 },
   ] as readonly TierPrice[],
 } as const;
+
+/**
+ * Compute-unit limit requested per instruction (ComputeBudget), from the
+ * program's measured costs with headroom for the classic SPL Token program
+ * (about 4,600 CU per Transfer outside LiteSVM) and for PDA bumps below 255,
+ * instead of the 200,000 default. See docs/program.md.
+ */
+export const COMPUTE_UNITS = {
+  initialize_config: 20_000,
+  update_config: 10_000,
+  nominate_admin: 5_000,
+  accept_admin: 5_000,
+  open_credit_account: 60_000,
+  purchase: 10_000,
+  lock: 8_000,
+  settle: 12_000,
+  refund: 2_000,
+  withdraw: 10_000,
+  set_spending_limit: 2_000,
+  collect_fees: 10_000,
+  close_credit_account: 12_000,
+} as const;

@@ -1,3 +1,4 @@
+import type { PublicKey } from '@solana/web3.js';
 import { IDL } from './idl.js';
 
 /** Every custom error of the program, by code (from the IDL). */
@@ -38,4 +39,36 @@ export function errorCodeFromLogs(logs: readonly string[]): number | undefined {
     if (m) return parseInt(m[1], 16);
   }
   return undefined;
+}
+
+/** A fetch* helper found no account (or one the program does not own) at the address. */
+export class AccountNotFoundError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly address: PublicKey,
+  ) {
+    super(`no ${kind} account at ${address.toBase58()}`);
+    this.name = 'AccountNotFoundError';
+  }
+}
+
+/** Logs carried by the errors of web3.js (SendTransactionError), Anchor, bankrun and the LiteSVM provider. */
+function logsOf(err: unknown): string[] {
+  const e = err as { logs?: unknown; transactionLogs?: unknown; transactionMessage?: string; message?: string };
+  for (const candidate of [e?.logs, e?.transactionLogs]) {
+    if (Array.isArray(candidate)) return candidate.map(String);
+  }
+  return [];
+}
+
+/**
+ * Turns whatever a provider threw into a JobEscrowError when the program
+ * rejected the transaction with one of its custom errors; returns anything
+ * else unchanged.
+ */
+export function translateError(err: unknown): unknown {
+  if (err instanceof JobEscrowError) return err;
+  const logs = logsOf(err);
+  const code = errorCodeFromLogs(logs) ?? errorCodeFromLogs([String((err as Error)?.message ?? '')]);
+  return code !== undefined && PROGRAM_ERRORS.has(code) ? new JobEscrowError(code, logs) : err;
 }

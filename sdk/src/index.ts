@@ -5,3 +5,6 @@ export * from './instructions/index.js';
 export * from './accounts/index.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './pricing.js';
+export * from './history.js';
+export * from './client.js';

@@ -1,4 +1,7 @@
-import type { PublicKey } from '@solana/web3.js';
+import type { Connection, PublicKey } from '@solana/web3.js';
+import { AccountNotFoundError } from '../errors.js';
+import { findConfigPda, findCreditAccountPda } from '../pdas.js';
+import { JOB_ESCROW_PROGRAM_ID } from '../constants.js';
 import { coder, fromAnchor } from '../idl.js';
 import type { TierPrice } from '../constants.js';
 
@@ -63,4 +66,62 @@ export function decodeCreditAccount(data: Uint8Array): CreditAccount {
 /** @throws if the discriminator is not Job's. */
 export function decodeJob(data: Uint8Array): Job {
   return fromAnchor(coder.accounts.decode('Job', Buffer.from(data)));
+}
+
+/** The subset of `Connection` the fetchers need (AnchorProvider, bankrun and LiteSVM providers all have it). */
+export type AccountReader = Pick<Connection, 'getAccountInfo'>;
+
+async function fetchMaybe<T>(
+  connection: AccountReader,
+  address: PublicKey,
+  decode: (data: Uint8Array) => T,
+  programId: PublicKey,
+): Promise<T | null> {
+  const info = await connection.getAccountInfo(address);
+  if (!info || info.lamports === 0) return null;
+  // A job_escrow account is only trusted when the program owns it.
+  if (!info.owner.equals(programId)) return null;
+  return decode(info.data);
+}
+
+async function fetchOrThrow<T>(kind: string, address: PublicKey, maybe: Promise<T | null>): Promise<T> {
+  const value = await maybe;
+  if (value === null) throw new AccountNotFoundError(kind, address);
+  return value;
+}
+
+type Opts = { programId?: PublicKey };
+
+/** The Config, or null when the program is not initialized. */
+export function fetchMaybeConfig(connection: AccountReader, { programId = JOB_ESCROW_PROGRAM_ID }: Opts = {}): Promise<Config | null> {
+  return fetchMaybe(connection, findConfigPda({ programId })[0], decodeConfig, programId);
+}
+
+/** @throws AccountNotFoundError when the program is not initialized. */
+export function fetchConfig(connection: AccountReader, opts: Opts = {}): Promise<Config> {
+  return fetchOrThrow('Config', findConfigPda(opts)[0], fetchMaybeConfig(connection, opts));
+}
+
+/** The CreditAccount of `owner`, or null when it is not open. */
+export function fetchMaybeCreditAccount(
+  connection: AccountReader,
+  owner: PublicKey,
+  { programId = JOB_ESCROW_PROGRAM_ID }: Opts = {},
+): Promise<CreditAccount | null> {
+  return fetchMaybe(connection, findCreditAccountPda(owner, { programId })[0], decodeCreditAccount, programId);
+}
+
+/** @throws AccountNotFoundError when `owner` has no credit account. */
+export function fetchCreditAccount(connection: AccountReader, owner: PublicKey, opts: Opts = {}): Promise<CreditAccount> {
+  return fetchOrThrow('CreditAccount', findCreditAccountPda(owner, opts)[0], fetchMaybeCreditAccount(connection, owner, opts));
+}
+
+/** The Job at `address`, or null when it is not open (never locked, settled or refunded). */
+export function fetchMaybeJob(connection: AccountReader, address: PublicKey, { programId = JOB_ESCROW_PROGRAM_ID }: Opts = {}): Promise<Job | null> {
+  return fetchMaybe(connection, address, decodeJob, programId);
+}
+
+/** @throws AccountNotFoundError when no Job is open at `address`. */
+export function fetchJob(connection: AccountReader, address: PublicKey, opts: Opts = {}): Promise<Job> {
+  return fetchOrThrow('Job', address, fetchMaybeJob(connection, address, opts));
 }

@@ -1,0 +1,362 @@
+import type { Provider } from '@coral-xyz/anchor';
+import { getAssociatedTokenAddressSync } from '@solana/spl-token';
+import {
+  ComputeBudgetProgram,
+  PublicKey,
+  SYSVAR_CLOCK_PUBKEY,
+  Transaction,
+  TransactionExpiredBlockheightExceededError,
+  type TransactionInstruction,
+} from '@solana/web3.js';
+import { decodeCreditAccount, decodeJob, fetchConfig, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
+import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
+import { AccountNotFoundError, JobEscrowError, JobEscrowErrorCode, translateError } from './errors.js';
+import { coder, type Amount } from './idl.js';
+import { fetchHistory, type HistoryEntry } from './history.js';
+import {
+  WITHDRAW_ALL,
+  getCloseCreditAccountInstruction,
+  getCollectFeesInstruction,
+  getLockInstruction,
+  getOpenCreditAccountInstruction,
+  getPurchaseInstruction,
+  getRefundInstruction,
+  getSetSpendingLimitInstruction,
+  getSettleInstruction,
+  getWithdrawInstruction,
+} from './instructions/index.js';
+import { findCreditAccountPda, findJobPda, findVaultAddress } from './pdas.js';
+import { creditsToUsdc } from './pricing.js';
+
+export interface JobEscrowClientOptions {
+  programId?: PublicKey;
+  /** Priority fee in micro-lamports per compute unit (ComputeBudget SetComputeUnitPrice); none by default. */
+  priorityFeeMicroLamports?: number;
+}
+
+/** What every write returns: the signature and the addresses it used. */
+export interface Sent {
+  signature: string;
+  creditAccount: PublicKey;
+  vault: PublicKey;
+}
+
+export interface Balance {
+  /** Credits that can be locked or withdrawn now. */
+  available: bigint;
+  locked: bigint;
+  openJobs: number;
+  feesAccrued: bigint;
+  /** USDC base units in the vault. */
+  vaultAmount: bigint;
+  /** `available` in USDC, as an exact decimal string. */
+  usdcValue: string;
+  /** Unix seconds of the last purchase or deposit, from history (null when none or not requested). */
+  lastTopUpAt: number | null;
+  creditAccount: PublicKey;
+  vault: PublicKey;
+}
+
+const BATCH_REFUNDS = 8;
+
+/**
+ * The high-level client. Built from any Anchor `Provider` (AnchorProvider
+ * over RPC, anchor-bankrun's BankrunProvider, the SDK's LiteSVMProvider);
+ * the provider's wallet signs: the owner for purchase/withdraw/…, the
+ * operator for lock/settle/refund.
+ */
+export class JobEscrowClient {
+  readonly programId: PublicKey;
+  private configCache?: Config;
+
+  constructor(
+    readonly provider: Provider,
+    private readonly options: JobEscrowClientOptions = {},
+  ) {
+    this.programId = options.programId ?? JOB_ESCROW_PROGRAM_ID;
+  }
+
+  get connection() {
+    return this.provider.connection;
+  }
+
+  /** The provider's wallet. */
+  get wallet(): PublicKey {
+    const key = this.provider.publicKey ?? this.provider.wallet?.publicKey;
+    if (!key) throw new Error('the provider has no wallet');
+    return key;
+  }
+
+  /** The Config (cached; `refresh` re-reads it). @throws AccountNotFoundError when not initialized. */
+  async config({ refresh = false } = {}): Promise<Config> {
+    if (!this.configCache || refresh) this.configCache = await fetchConfig(this.connection, { programId: this.programId });
+    return this.configCache;
+  }
+
+  /** CreditAccount PDA and vault of `owner` (default: the wallet). */
+  async addresses(owner: PublicKey = this.wallet): Promise<{ creditAccount: PublicKey; vault: PublicKey }> {
+    const [creditAccount] = findCreditAccountPda(owner, { programId: this.programId });
+    return { creditAccount, vault: findVaultAddress(creditAccount, (await this.config()).mint) };
+  }
+
+  creditAccount(owner: PublicKey = this.wallet): Promise<CreditAccount | null> {
+    return fetchMaybeCreditAccount(this.connection, owner, { programId: this.programId });
+  }
+
+  /**
+   * Sends `ixs` with a compute-unit limit summed from COMPUTE_UNITS and the
+   * optional priority fee, through the provider. If the blockhash expires
+   * before confirmation it checks whether the transaction landed before
+   * signing it again with a fresh one.
+   * @throws JobEscrowError when the program rejects the transaction.
+   */
+  async send(ixs: TransactionInstruction[], units: number): Promise<string> {
+    const budget = [ComputeBudgetProgram.setComputeUnitLimit({ units })];
+    if (this.options.priorityFeeMicroLamports) {
+      budget.push(ComputeBudgetProgram.setComputeUnitPrice({ microLamports: this.options.priorityFeeMicroLamports }));
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.provider.sendAndConfirm!(new Transaction().add(...budget, ...ixs));
+      } catch (err) {
+        if (err instanceof TransactionExpiredBlockheightExceededError && attempt < 2) {
+          const status = await this.connection.getSignatureStatus(err.signature, { searchTransactionHistory: true });
+          if (status.value?.confirmationStatus && !status.value.err) return err.signature;
+          continue;
+        }
+        throw translateError(err);
+      }
+    }
+  }
+
+  /**
+   * Buys `credits` with USDC from `source` (default: the wallet's USDC ATA);
+   * opens the wallet's credit account in the same transaction when missing.
+   */
+  async purchase({ credits, source }: { credits: Amount; source?: PublicKey }): Promise<Sent & { opened: boolean }> {
+    const owner = this.wallet;
+    const { mint } = await this.config();
+    const { creditAccount, vault } = await this.addresses(owner);
+    const opened = !(await this.creditAccount(owner));
+    const ixs = opened ? [getOpenCreditAccountInstruction({ payer: owner, owner, mint }, { programId: this.programId })] : [];
+    ixs.push(
+      getPurchaseInstruction(
+        { owner, mint, source: source ?? getAssociatedTokenAddressSync(mint, owner) },
+        { credits },
+        { programId: this.programId },
+      ),
+    );
+    const units = COMPUTE_UNITS.purchase + (opened ? COMPUTE_UNITS.open_credit_account : 0);
+    return { signature: await this.send(ixs, units), creditAccount, vault, opened };
+  }
+
+  /** Opens `owner`'s credit account (any payer: the wallet pays). */
+  async openCreditAccount(owner: PublicKey = this.wallet): Promise<Sent> {
+    const { mint } = await this.config();
+    const ix = getOpenCreditAccountInstruction({ payer: this.wallet, owner, mint }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.open_credit_account), ...(await this.addresses(owner)) };
+  }
+
+  /**
+   * Locks a job for `owner` (the wallet is the operator or the owner, and pays
+   * the Job's rent). Idempotent: if this job id is already locked with the
+   * same tier and token limit it returns the existing Job with `alreadyLocked`;
+   * with other parameters it throws AlreadyInitialized.
+   */
+  async lock({ owner, jobId, tier, maxOutputTokens }: { owner: PublicKey; jobId: Amount; tier: Tier | number; maxOutputTokens: number }): Promise<
+    Sent & { job: PublicKey; credits: bigint; alreadyLocked: boolean }
+  > {
+    const { mint } = await this.config();
+    const { creditAccount, vault } = await this.addresses(owner);
+    const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
+    const ix = getLockInstruction(
+      { authority: this.wallet, rentPayer: this.wallet, creditAccount, mint },
+      { jobId, tier, maxOutputTokens },
+      { programId: this.programId },
+    );
+    try {
+      const signature = await this.send([ix], COMPUTE_UNITS.lock);
+      const locked = await fetchMaybeJob(this.connection, job, { programId: this.programId });
+      return { signature, creditAccount, vault, job, credits: locked?.creditsLocked ?? 0n, alreadyLocked: false };
+    } catch (err) {
+      if (err instanceof JobEscrowError && err.code === JobEscrowErrorCode.AlreadyInitialized) {
+        const existing = await fetchMaybeJob(this.connection, job, { programId: this.programId });
+        if (existing && existing.tier === Number(tier) && existing.maxOutputTokens === maxOutputTokens) {
+          return { signature: '', creditAccount, vault, job, credits: existing.creditsLocked, alreadyLocked: true };
+        }
+      }
+      throw err;
+    }
+  }
+
+  /** Settles `owner`'s job `jobId` (the wallet is the operator); the Job's rent goes back to its payer. */
+  async settle({ owner, jobId, outputTokens, providerShareBps, providerTokenAccount }: {
+    owner: PublicKey;
+    jobId: Amount;
+    outputTokens: number;
+    providerShareBps?: number;
+    /** The worker's USDC token account (owned by a wallet). */
+    providerTokenAccount: PublicKey;
+  }): Promise<Sent & { job: PublicKey }> {
+    const config = await this.config();
+    const { creditAccount, vault } = await this.addresses(owner);
+    const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
+    const { rentPayer } = await this.jobOrThrow(job);
+    const ix = getSettleInstruction(
+      { operator: this.wallet, creditAccount, mint: config.mint, job, providerTokenAccount, rentPayer },
+      { outputTokens, providerShareBps: providerShareBps ?? config.providerShareBpsMin },
+      { programId: this.programId },
+    );
+    return { signature: await this.send([ix], COMPUTE_UNITS.settle), creditAccount, vault, job };
+  }
+
+  /** Refunds `owner`'s job `jobId` (the operator at any time; anyone after expiry). */
+  async refund({ owner, jobId }: { owner: PublicKey; jobId: Amount }): Promise<Sent & { job: PublicKey }> {
+    const { creditAccount, vault } = await this.addresses(owner);
+    const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
+    const { rentPayer } = await this.jobOrThrow(job);
+    const ix = getRefundInstruction({ authority: this.wallet, creditAccount, job, rentPayer }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.refund), creditAccount, vault, job };
+  }
+
+  private async jobOrThrow(job: PublicKey): Promise<Job> {
+    const found = await fetchMaybeJob(this.connection, job, { programId: this.programId });
+    // The same error the program gives for a closed or never-locked Job.
+    if (!found) throw new JobEscrowError(JobEscrowErrorCode.InvalidAccountOwner);
+    return found;
+  }
+
+  /** Open jobs (of `owner`, or of everyone) read with getProgramAccounts. */
+  async openJobs(owner?: PublicKey): Promise<{ address: PublicKey; job: Job }[]> {
+    const filters = [{ memcmp: { offset: 0, bytes: coder.accounts.memcmp('Job').bytes as string } }];
+    if (owner) filters.push({ memcmp: { offset: 8, bytes: (await this.addresses(owner)).creditAccount.toBase58() } });
+    const found = await this.connection.getProgramAccounts(this.programId, { filters });
+    return found.map(({ pubkey, account }) => ({ address: pubkey, job: decodeJob(account.data) }));
+  }
+
+  /**
+   * Finds every expired job (of `owner`, or of everyone) and refunds them in
+   * transactions of up to 8 refunds. Anyone may crank this.
+   */
+  async refundExpired({ owner }: { owner?: PublicKey } = {}): Promise<{ signatures: string[]; jobs: PublicKey[] }> {
+    const now = await this.clusterTime();
+    const expired = (await this.openJobs(owner)).filter(({ job }) => job.expiresAt <= now);
+    const signatures: string[] = [];
+    for (let i = 0; i < expired.length; i += BATCH_REFUNDS) {
+      const batch = expired.slice(i, i + BATCH_REFUNDS);
+      const ixs = batch.map(({ address, job }) =>
+        getRefundInstruction({ authority: this.wallet, creditAccount: job.creditAccount, job: address, rentPayer: job.rentPayer }, { programId: this.programId }),
+      );
+      signatures.push(await this.send(ixs, COMPUTE_UNITS.refund * batch.length));
+    }
+    return { signatures, jobs: expired.map((e) => e.address) };
+  }
+
+  /** The cluster's unix time, from the Clock sysvar account. */
+  async clusterTime(): Promise<bigint> {
+    const clock = await this.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
+    if (!clock) throw new Error('cannot read the Clock sysvar');
+    return Buffer.from(clock.data).readBigInt64LE(32);
+  }
+
+  /** Withdraws `credits` (WITHDRAW_ALL: everything withdrawable) to `destination` (default: the wallet's USDC ATA). */
+  async withdraw({ credits, destination }: { credits: Amount; destination?: PublicKey }): Promise<Sent> {
+    const owner = this.wallet;
+    const { mint } = await this.config();
+    const ix = getWithdrawInstruction(
+      { owner, mint, destination: destination ?? getAssociatedTokenAddressSync(mint, owner) },
+      { credits },
+      { programId: this.programId },
+    );
+    return { signature: await this.send([ix], COMPUTE_UNITS.withdraw), ...(await this.addresses(owner)) };
+  }
+
+  /** Withdraws everything withdrawable, dust included. */
+  withdrawAll({ destination }: { destination?: PublicKey } = {}): Promise<Sent> {
+    return this.withdraw({ credits: WITHDRAW_ALL, destination });
+  }
+
+  /** Caps the credits any single lock may take from the wallet's account (0 = no cap). */
+  async setSpendingLimit({ maxCreditsPerJob }: { maxCreditsPerJob: Amount }): Promise<Sent> {
+    const ix = getSetSpendingLimitInstruction({ owner: this.wallet }, { maxCreditsPerJob }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.set_spending_limit), ...(await this.addresses()) };
+  }
+
+  /** Moves `owner`'s accrued fees to the treasury (anyone may send it). */
+  async collectFees({ owner }: { owner: PublicKey }): Promise<Sent> {
+    const { mint, treasury } = await this.config();
+    const { creditAccount, vault } = await this.addresses(owner);
+    const ix = getCollectFeesInstruction({ creditAccount, mint, treasury }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.collect_fees), creditAccount, vault };
+  }
+
+  /** Closes the wallet's empty credit account and vault; rent returns to the wallet. */
+  async closeCreditAccount(): Promise<Sent> {
+    const { mint } = await this.config();
+    const ix = getCloseCreditAccountInstruction({ owner: this.wallet, mint }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.close_credit_account), ...(await this.addresses()) };
+  }
+
+  /**
+   * Balance of `owner`'s credits. `lastTopUpAt` needs the history (one
+   * getTransaction per signature); pass `withLastTopUp: false` to skip it.
+   * @throws AccountNotFoundError when `owner` has no credit account.
+   */
+  async getBalance(owner: PublicKey = this.wallet, { withLastTopUp = true } = {}): Promise<Balance> {
+    const config = await this.config();
+    const { creditAccount, vault } = await this.addresses(owner);
+    const [creditInfo, vaultInfo] = await this.connection.getMultipleAccountsInfo([creditAccount, vault]);
+    const credit = creditInfo && creditInfo.owner.equals(this.programId) ? decodeCreditAccount(creditInfo.data) : null;
+    if (!credit || !vaultInfo) throw new AccountNotFoundError('CreditAccount', creditAccount);
+    const vaultAmount = Buffer.from(vaultInfo.data).readBigUInt64LE(64);
+    const available = (vaultAmount - credit.feesAccrued) / config.pricePerCredit - credit.locked;
+    let lastTopUpAt: number | null = null;
+    if (withLastTopUp) {
+      const topUps = (await this.history(owner)).filter((e) => e.kind === 'purchase' || e.kind === 'deposit');
+      lastTopUpAt = topUps.at(-1)?.blockTime ?? null;
+    }
+    return {
+      available,
+      locked: credit.locked,
+      openJobs: credit.openJobs,
+      feesAccrued: credit.feesAccrued,
+      vaultAmount,
+      usdcValue: creditsToUsdc(available, config.pricePerCredit),
+      lastTopUpAt,
+      creditAccount,
+      vault,
+    };
+  }
+
+  /** `owner`'s history, oldest first (see fetchHistory). */
+  async history(owner: PublicKey = this.wallet): Promise<HistoryEntry[]> {
+    const config = await this.config();
+    return fetchHistory(this.connection, owner, { mint: config.mint, programId: this.programId, pricePerCredit: config.pricePerCredit });
+  }
+
+  /**
+   * Calls `onLow` when `owner`'s available credits fall below `below`
+   * (once per crossing), and `onChange` on every change, from account-change
+   * subscriptions on the credit account and the vault. Returns a function
+   * that unsubscribes.
+   */
+  async watchBalance(
+    owner: PublicKey,
+    { below, onLow, onChange }: { below: Amount; onLow: (b: Balance) => void; onChange?: (b: Balance) => void },
+  ): Promise<() => Promise<void>> {
+    const threshold = BigInt(below.toString());
+    const { creditAccount, vault } = await this.addresses(owner);
+    let low = (await this.getBalance(owner, { withLastTopUp: false })).available < threshold;
+    const check = async () => {
+      const b = await this.getBalance(owner, { withLastTopUp: false });
+      onChange?.(b);
+      const nowLow = b.available < threshold;
+      if (nowLow && !low) onLow(b);
+      low = nowLow;
+    };
+    const ids = [creditAccount, vault].map((a) => this.connection.onAccountChange(a, () => void check(), { commitment: 'confirmed' }));
+    return async () => {
+      for (const id of ids) await this.connection.removeAccountChangeListener(id);
+    };
+  }
+}
