@@ -1,15 +1,12 @@
 // The same program, executed by solana-bankrun (BPFLoader2 deployment, its
 // own builtin SPL programs): initialize_config and open_credit_account built
 // with Anchor's coder, accounts decoded and events parsed with it.
-import { join } from 'node:path';
-import { AccountLayout, ACCOUNT_SIZE, MINT_SIZE, MintLayout, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { AccountLayout } from '@solana/spl-token';
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction, type TransactionInstruction } from '@solana/web3.js';
-import { Clock, start, type ProgramTestContext } from 'solana-bankrun';
+import { Clock, type ProgramTestContext } from 'solana-bankrun';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  BPF_LOADER_UPGRADEABLE_ID,
   DEFAULTS,
-  JOB_ESCROW_PROGRAM_ID,
   JobEscrowErrorCode as E,
   decodeConfig,
   decodeCreditAccount,
@@ -23,13 +20,12 @@ import {
   getRefundInstruction,
   getSettleInstruction,
   getWithdrawInstruction,
-  findProgramDataAddress,
   findVaultAddress,
   getInitializeConfigInstruction,
   getOpenCreditAccountInstruction,
   parseEvents,
 } from '../sdk/src/index.js';
-import { ROOT, assertProgramIsFresh } from './setup.js';
+import { mintAccount, startBankrun, tokenAccount, walletAccount } from './support/bankrun.js';
 
 const admin = Keypair.generate();
 const user = Keypair.generate();
@@ -39,52 +35,6 @@ const operatorKp = Keypair.generate();
 const operator = operatorKp.publicKey;
 const mint = Keypair.generate().publicKey;
 const treasury = Keypair.generate().publicKey;
-
-function programData(authority: PublicKey): Buffer {
-  const data = Buffer.alloc(45);
-  data.writeUInt32LE(3, 0); // UpgradeableLoaderState::ProgramData
-  data[12] = 1;
-  authority.toBuffer().copy(data, 13);
-  return data;
-}
-
-function mintData(): Buffer {
-  const data = Buffer.alloc(MINT_SIZE);
-  MintLayout.encode(
-    {
-      mintAuthorityOption: 0,
-      mintAuthority: PublicKey.default,
-      supply: 0n,
-      decimals: 6,
-      isInitialized: true,
-      freezeAuthorityOption: 0,
-      freezeAuthority: PublicKey.default,
-    },
-    data,
-  );
-  return data;
-}
-
-function tokenAccountData(owner: PublicKey, amount = 0n): Buffer {
-  const data = Buffer.alloc(ACCOUNT_SIZE);
-  AccountLayout.encode(
-    {
-      mint,
-      owner,
-      amount,
-      delegateOption: 0,
-      delegate: PublicKey.default,
-      state: 1,
-      isNativeOption: 0,
-      isNative: 0n,
-      delegatedAmount: 0n,
-      closeAuthorityOption: 0,
-      closeAuthority: PublicKey.default,
-    },
-    data,
-  );
-  return data;
-}
 
 let ctx: ProgramTestContext;
 
@@ -100,24 +50,14 @@ async function send(ixs: TransactionInstruction[], signers: Keypair[]) {
 
 describe('solana-bankrun', () => {
   beforeAll(async () => {
-    assertProgramIsFresh();
-    process.env.SBF_OUT_DIR = join(ROOT, 'target/deploy');
-    const rent = (_len: number) => LAMPORTS_PER_SOL; // more than rent-exempt for these sizes
-    ctx = await start(
-      [{ name: 'job_escrow', programId: JOB_ESCROW_PROGRAM_ID }],
-      [
-        { address: admin.publicKey, info: { lamports: 10 * LAMPORTS_PER_SOL, data: Buffer.alloc(0), owner: SystemProgram.programId, executable: false } },
-        // bankrun deploys with BPFLoader2, which has no ProgramData: provide
-        // the account the upgrade-authority check reads.
-        { address: findProgramDataAddress(), info: { lamports: rent(45), data: programData(admin.publicKey), owner: BPF_LOADER_UPGRADEABLE_ID, executable: false } },
-        { address: mint, info: { lamports: rent(MINT_SIZE), data: mintData(), owner: TOKEN_PROGRAM_ID, executable: false } },
-        { address: treasury, info: { lamports: rent(ACCOUNT_SIZE), data: tokenAccountData(Keypair.generate().publicKey), owner: TOKEN_PROGRAM_ID, executable: false } },
-        { address: operator, info: { lamports: 10 * LAMPORTS_PER_SOL, data: Buffer.alloc(0), owner: SystemProgram.programId, executable: false } },
-        { address: user.publicKey, info: { lamports: 10 * LAMPORTS_PER_SOL, data: Buffer.alloc(0), owner: SystemProgram.programId, executable: false } },
-        { address: userUsdc, info: { lamports: rent(ACCOUNT_SIZE), data: tokenAccountData(user.publicKey, 5_000_000n), owner: TOKEN_PROGRAM_ID, executable: false } },
-        { address: workerUsdc, info: { lamports: rent(ACCOUNT_SIZE), data: tokenAccountData(Keypair.generate().publicKey), owner: TOKEN_PROGRAM_ID, executable: false } },
-      ],
-    );
+    ctx = await startBankrun(admin, [
+      mintAccount(mint),
+      tokenAccount(treasury, mint, Keypair.generate().publicKey),
+      walletAccount(operator),
+      walletAccount(user.publicKey),
+      tokenAccount(userUsdc, mint, user.publicKey, 5_000_000n),
+      tokenAccount(workerUsdc, mint, Keypair.generate().publicKey),
+    ]);
   });
 
   it('initializes the config and opens a credit account', async () => {

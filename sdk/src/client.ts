@@ -8,7 +8,7 @@ import {
   TransactionExpiredBlockheightExceededError,
   type TransactionInstruction,
 } from '@solana/web3.js';
-import { decodeCreditAccount, decodeJob, fetchConfig, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
+import { decodeCreditAccount, decodeJob, fetchConfig, readAccountInfo, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
 import { AccountNotFoundError, JobEscrowError, JobEscrowErrorCode, translateError } from './errors.js';
 import { coder, type Amount } from './idl.js';
@@ -254,7 +254,7 @@ export class JobEscrowClient {
 
   /** The cluster's unix time, from the Clock sysvar account. */
   async clusterTime(): Promise<bigint> {
-    const clock = await this.connection.getAccountInfo(SYSVAR_CLOCK_PUBKEY);
+    const clock = await readAccountInfo(this.connection, SYSVAR_CLOCK_PUBKEY);
     if (!clock) throw new Error('cannot read the Clock sysvar');
     return Buffer.from(clock.data).readBigInt64LE(32);
   }
@@ -305,7 +305,7 @@ export class JobEscrowClient {
   async getBalance(owner: PublicKey = this.wallet, { withLastTopUp = true } = {}): Promise<Balance> {
     const config = await this.config();
     const { creditAccount, vault } = await this.addresses(owner);
-    const [creditInfo, vaultInfo] = await this.connection.getMultipleAccountsInfo([creditAccount, vault]);
+    const [creditInfo, vaultInfo] = await Promise.all([readAccountInfo(this.connection, creditAccount), readAccountInfo(this.connection, vault)]);
     const credit = creditInfo && creditInfo.owner.equals(this.programId) ? decodeCreditAccount(creditInfo.data) : null;
     if (!credit || !vaultInfo) throw new AccountNotFoundError('CreditAccount', creditAccount);
     const vaultAmount = Buffer.from(vaultInfo.data).readBigUInt64LE(64);

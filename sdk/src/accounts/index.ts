@@ -71,13 +71,26 @@ export function decodeJob(data: Uint8Array): Job {
 /** The subset of `Connection` the fetchers need (AnchorProvider, bankrun and LiteSVM providers all have it). */
 export type AccountReader = Pick<Connection, 'getAccountInfo'>;
 
+/**
+ * `getAccountInfo`, with null for a missing account whether the connection
+ * returns null (RPC, LiteSVM) or throws "Could not find" (anchor-bankrun).
+ */
+export async function readAccountInfo(connection: AccountReader, address: PublicKey) {
+  try {
+    return await connection.getAccountInfo(address);
+  } catch (err) {
+    if (/could not find/i.test(String((err as Error)?.message))) return null;
+    throw err;
+  }
+}
+
 async function fetchMaybe<T>(
   connection: AccountReader,
   address: PublicKey,
   decode: (data: Uint8Array) => T,
   programId: PublicKey,
 ): Promise<T | null> {
-  const info = await connection.getAccountInfo(address);
+  const info = await readAccountInfo(connection, address);
   if (!info || info.lamports === 0) return null;
   // A job_escrow account is only trusted when the program owns it.
   if (!info.owner.equals(programId)) return null;
