@@ -1,6 +1,6 @@
 // The same JobEscrowClient code on solana-bankrun, through anchor-bankrun's
 // BankrunProvider (the provider the Anchor ecosystem uses with bankrun).
-import NodeWallet from '@coral-xyz/anchor/dist/cjs/nodewallet.js';
+import { Wallet } from '@coral-xyz/anchor';
 import { AccountLayout, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { Keypair, Transaction, type PublicKey } from '@solana/web3.js';
 import { BankrunProvider } from 'anchor-bankrun';
@@ -26,8 +26,8 @@ describe('JobEscrowClient on solana-bankrun (anchor-bankrun BankrunProvider)', (
       walletAccount(operatorKp.publicKey),
       walletAccount(userKp.publicKey),
     ]);
-    const clientFor = (kp: Keypair) => new JobEscrowClient(new BankrunProvider(ctx, new NodeWallet(kp)));
-    const adminProvider = new BankrunProvider(ctx, new NodeWallet(admin));
+    const clientFor = (kp: Keypair) => new JobEscrowClient(new BankrunProvider(ctx, new Wallet(kp)));
+    const adminProvider = new BankrunProvider(ctx, new Wallet(admin));
     await adminProvider.sendAndConfirm(new Transaction().add(getInitializeConfigInstruction({ admin: admin.publicKey, mint, treasury }, { operator: operatorKp.publicKey })));
     const user = clientFor(userKp);
     const operator = clientFor(operatorKp);
