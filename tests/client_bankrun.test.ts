@@ -28,7 +28,7 @@ describe('JobEscrowClient on solana-bankrun (anchor-bankrun BankrunProvider)', (
     ]);
     const clientFor = (kp: Keypair) => new JobEscrowClient(new BankrunProvider(ctx, new Wallet(kp)));
     const adminProvider = new BankrunProvider(ctx, new Wallet(admin));
-    await adminProvider.sendAndConfirm(new Transaction().add(getInitializeConfigInstruction({ admin: admin.publicKey, mint, treasury }, { operator: operatorKp.publicKey })));
+    await adminProvider.sendAndConfirm!(new Transaction().add(getInitializeConfigInstruction({ admin: admin.publicKey, mint, treasury }, { operator: operatorKp.publicKey })));
     const user = clientFor(userKp);
     const operator = clientFor(operatorKp);
     const balanceOf = async (a: PublicKey) => AccountLayout.decode(Buffer.from((await ctx.banksClient.getAccount(a))!.data)).amount;
