@@ -39,6 +39,14 @@ describe('JobEscrowClient', () => {
     expect((await fetchCreditAccount(user.connection, userKp.publicKey)).purchased).toBe(250n);
   });
 
+  it('opens a credit account for a wallet that does not sign (the platform pays)', async () => {
+    const { operator } = world();
+    const owner = Keypair.generate().publicKey;
+    const opened = await operator.openCreditAccount(owner);
+    expect(await operator.getBalance(owner)).toMatchObject({ available: 0n, creditAccount: opened.creditAccount, vault: opened.vault, lastTopUpAt: null });
+    await expect(operator.openCreditAccount(owner)).rejects.toSatisfy((e) => isJobEscrowError(e, E.AlreadyInitialized));
+  });
+
   it('runs lock, settle, refund and refundExpired as the operator', async () => {
     const { env, user, userKp, operator, stranger, worker } = world();
     await user.purchase({ credits: 500n });
