@@ -1,0 +1,2 @@
+export * from './topup.js';
+export * from './server.js';

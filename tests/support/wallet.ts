@@ -1,0 +1,25 @@
+// What a Solana Pay wallet does with a transfer request, per the spec: pay
+// the ATA of (recipient, spl-token) with TransferChecked, the reference keys
+// as extra read-only keys of the transfer, the memo as an SPL Memo
+// instruction just before it.
+import { parseURL, type TransferRequestURL } from '@solana/pay';
+import { createTransferCheckedInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { PublicKey, Transaction, TransactionInstruction, type Keypair } from '@solana/web3.js';
+import type { LiteSVMProvider } from '../../sdk/src/litesvm/provider.js';
+
+const MEMO_PROGRAM_ID = new PublicKey('MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr');
+
+export async function payTransferRequest(provider: LiteSVMProvider, payer: Keypair, url: string): Promise<string> {
+  const t = parseURL(url) as TransferRequestURL;
+  if (!t.splToken || !t.amount) throw new Error('not an SPL transfer request with an amount');
+  const decimals = 6;
+  const amount = BigInt(t.amount.shiftedBy(decimals).toFixed(0));
+  const source = getAssociatedTokenAddressSync(t.splToken, payer.publicKey);
+  const destination = getAssociatedTokenAddressSync(t.splToken, t.recipient, true);
+  const transfer = createTransferCheckedInstruction(source, t.splToken, destination, payer.publicKey, amount, decimals);
+  for (const reference of t.reference ?? []) transfer.keys.push({ pubkey: reference, isSigner: false, isWritable: false });
+  const tx = new Transaction();
+  if (t.memo) tx.add(new TransactionInstruction({ programId: MEMO_PROGRAM_ID, keys: [], data: Buffer.from(t.memo, 'utf8') }));
+  tx.add(transfer);
+  return provider.withWallet(payer).sendAndConfirm(tx);
+}
