@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+import { main } from '../pay/serve.js';
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
