@@ -1,8 +1,8 @@
 // Shared LiteSVM harness: loads target/deploy/job_escrow.so (refusing a stale
 // one), funds wallets, makes a USDC-like mint and token accounts, and sends
 // transactions with a helper that throws the program's error with its logs.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ACCOUNT_SIZE,
@@ -52,7 +52,13 @@ export interface LockedJob {
   sent: Sent;
 }
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The repository root: the first directory upwards holding programs/job_escrow (this file may run bundled from target/). */
+export const ROOT = (() => {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'programs/job_escrow/Cargo.toml'))) return dir;
+  }
+  throw new Error('repository root not found');
+})();
 export const PROGRAM_PATH = join(ROOT, 'target/deploy/job_escrow.so');
 
 function newestMtime(path: string): number {
@@ -245,6 +251,13 @@ export class TestEnv {
     });
   }
 
+  /** Moves the bank clock forward by `seconds`. */
+  warp(seconds: bigint | number): void {
+    const clock = this.svm.getClock();
+    clock.unixTimestamp += BigInt(seconds);
+    this.svm.setClock(clock);
+  }
+
   /** Unix time of the bank's clock. */
   now(): bigint {
     return this.svm.getClock().unixTimestamp;
@@ -381,12 +394,6 @@ export class Escrow extends TestEnv {
     return (this.tokenBalance(u.vault) - c.feesAccrued) / price - c.locked;
   }
 
-  /** Moves the bank clock forward by `seconds`. */
-  warp(seconds: bigint | number): void {
-    const clock = this.svm.getClock();
-    clock.unixTimestamp += BigInt(seconds);
-    this.svm.setClock(clock);
-  }
 }
 
 /** Runs `fn`, expecting the program to reject with `code`; returns the error. */

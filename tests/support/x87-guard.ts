@@ -2,7 +2,9 @@
 // LiteSVM 0.8's native binding is followed by EMMS, and every V8 garbage
 // collection starts with one, so the x87 state its JIT leaks never reaches
 // JavaScript (tests/support/x87guard.cc explains the bug).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
@@ -15,7 +17,16 @@ export interface X87Guard {
   installGcHook(): void;
 }
 
-export const x87 = require(fileURLToPath(new URL('../../target/x87guard/x87guard.node', import.meta.url))) as X87Guard;
+/** target/x87guard/x87guard.node, found from this file upwards (it may run bundled from target/). */
+function addonPath(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'target/x87guard/x87guard.node');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('target/x87guard/x87guard.node not found: run scripts/build-x87guard.sh');
+}
+
+export const x87 = require(addonPath()) as X87Guard;
 
 const { LiteSvm } = require('litesvm/dist/internal') as { LiteSvm: { prototype: Record<string, unknown> } };
 const proto = LiteSvm.prototype;

@@ -1,0 +1,285 @@
+// npm run bench: compute units per instruction (happy and rejection paths)
+// in LiteSVM (p-token under the Token id) and solana-bankrun (the classic SPL
+// Token program), the program's own share, .so size and deploy rent,
+// transaction bytes and batch limits, and the SDK's browser bundle size.
+// Prints tables and writes bench/results.json. No network.
+import '../tests/support/x87-guard.js';
+import { statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { AddressLookupTableAccount, Keypair, MessageV0, PublicKey, Transaction, type TransactionInstruction } from '@solana/web3.js';
+import { build } from 'esbuild';
+import { Clock, type ProgramTestContext } from 'solana-bankrun';
+import {
+  JobEscrowError,
+  WITHDRAW_ALL,
+  findConfigPda,
+  findCreditAccountPda,
+  findJobPda,
+  findVaultAddress,
+  getCloseCreditAccountInstruction,
+  getCollectFeesInstruction,
+  getInitializeConfigInstruction,
+  getLockInstruction,
+  getOpenCreditAccountInstruction,
+  getPurchaseInstruction,
+  getRefundInstruction,
+  getSettleInstruction,
+  getWithdrawInstruction,
+} from '../sdk/src/index.js';
+import { Escrow, PROGRAM_PATH, ROOT, TestEnv, ownComputeUnits, type Sent } from '../tests/setup.js';
+import { mintAccount, startBankrun, tokenAccount, walletAccount } from '../tests/support/bankrun.js';
+
+type Runtime = 'litesvm' | 'bankrun';
+interface Row {
+  instruction: string;
+  path: string;
+  litesvm?: number;
+  litesvmOwn?: number;
+  bankrun?: number;
+  bankrunOwn?: number;
+  error?: string;
+}
+const rows: Row[] = [];
+function record(runtime: Runtime, instruction: string, path: string, result: { computeUnits: number; logs: string[]; error?: string }) {
+  let r = rows.find((x) => x.instruction === instruction && x.path === path);
+  if (!r) rows.push((r = { instruction, path }));
+  r[runtime] = result.computeUnits;
+  if (!result.error) r[`${runtime}Own`] = ownComputeUnits(result.logs);
+  if (result.error) r.error = result.error;
+}
+
+/** The first id from `from` whose Job PDA has canonical bump 255 (the common, cheapest case). */
+function jobId255(credit: PublicKey, from = 1n): bigint {
+  for (let id = from; ; id++) if (findJobPda(credit, id)[1] === 255) return id;
+}
+/** A wallet whose credit PDA has bump 255. */
+function wallet255(): Keypair {
+  for (;;) {
+    const kp = Keypair.generate();
+    if (findCreditAccountPda(kp.publicKey)[1] === 255) return kp;
+  }
+}
+const consumedOf = (logs: string[]) => Number([...logs].reverse().map((l) => /^Program Jobhh\w+ consumed (\d+) of/.exec(l)).find(Boolean)?.[1] ?? NaN);
+
+// ---- the scenario, written once against a tiny runtime interface --------
+interface Chain {
+  send(ixs: TransactionInstruction[], signers: Keypair[]): Promise<{ computeUnits: number; logs: string[]; error?: string }>;
+  warp(seconds: number): Promise<void>;
+}
+
+async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; operator: Keypair; user: Keypair; mint: PublicKey; treasury: PublicKey; usdc: PublicKey; worker: PublicKey; stranger: Keypair }) {
+  const run = async (instruction: string, path: string, ixs: TransactionInstruction[], signers: Keypair[]) =>
+    record(runtime, instruction, path, await chain.send(ixs, signers));
+  const { admin, operator, user, mint, treasury, usdc, worker, stranger } = k;
+  const owner = user.publicKey;
+  const [credit] = findCreditAccountPda(owner);
+  await run('initialize_config', 'ok', [getInitializeConfigInstruction({ admin: admin.publicKey, mint, treasury }, { operator: operator.publicKey })], [admin]);
+  await run('open_credit_account', 'ok (bump 255)', [getOpenCreditAccountInstruction({ payer: owner, owner, mint })], [user]);
+  await run('purchase', 'ok', [getPurchaseInstruction({ owner, mint, source: usdc }, { credits: 1_000n })], [user]);
+  await run('purchase', 'below minimum', [getPurchaseInstruction({ owner, mint, source: usdc }, { credits: 99n })], [user]);
+  const lock = (jobId: bigint, tier = 1, maxOutputTokens = 1_500) =>
+    getLockInstruction({ authority: operator.publicKey, rentPayer: operator.publicKey, creditAccount: credit, mint }, { jobId, tier, maxOutputTokens });
+  const settle = (jobId: bigint) =>
+    getSettleInstruction({ operator: operator.publicKey, creditAccount: credit, mint, job: findJobPda(credit, jobId)[0], providerTokenAccount: worker, rentPayer: operator.publicKey }, { outputTokens: 1_000, providerShareBps: 8_000 });
+  const refund = (jobId: bigint, authority: Keypair) =>
+    getRefundInstruction({ authority: authority.publicKey, creditAccount: credit, job: findJobPda(credit, jobId)[0], rentPayer: operator.publicKey });
+  const a = jobId255(credit, 1n);
+  const b = jobId255(credit, a + 1n);
+  const c = jobId255(credit, b + 1n);
+  await run('lock', 'ok (Job bump 255)', [lock(a)], [operator]);
+  await run('lock', 'insufficient credits', [lock(jobId255(credit, c + 1n), 3, 1_000_000)], [operator]);
+  await run('settle', 'ok', [settle(a)], [operator]);
+  await run('lock', 'ok (Job bump 255)', [lock(b)], [operator]);
+  await run('refund', 'ok (operator)', [refund(b, operator)], [operator]);
+  await run('lock', 'ok (Job bump 255)', [lock(c)], [operator]);
+  await run('refund', 'not expired (stranger)', [refund(c, stranger)], [stranger]);
+  await chain.warp(120);
+  await run('settle', 'expired', [settle(c)], [operator]);
+  await run('refund', 'ok (anyone, expired)', [refund(c, stranger)], [stranger]);
+  const withdraw = (credits: bigint) => getWithdrawInstruction({ owner, mint, destination: usdc }, { credits });
+  await run('withdraw', 'ok', [withdraw(100n)], [user]);
+  await run('withdraw', 'above available', [withdraw(100_000n)], [user]);
+  await run('collect_fees', 'ok', [getCollectFeesInstruction({ creditAccount: credit, mint, treasury })], [stranger]);
+  await chain.send([withdraw(WITHDRAW_ALL)], [user]);
+  await run('close_credit_account', 'ok', [getCloseCreditAccountInstruction({ owner, mint })], [user]);
+}
+
+async function litesvmRun() {
+  const env = new TestEnv();
+  const user = wallet255();
+  env.airdrop(user.publicKey);
+  const stranger = env.wallet();
+  const usdc = env.createTokenAccount(user.publicKey, 1_000_000_000n);
+  const worker = env.createTokenAccount(Keypair.generate().publicKey);
+  const chain: Chain = {
+    async send(ixs, signers) {
+      try {
+        const s: Sent = env.send(ixs, signers);
+        return { computeUnits: s.computeUnits, logs: s.logs };
+      } catch (err) {
+        if (!(err instanceof JobEscrowError)) throw err;
+        return { computeUnits: consumedOf(err.logs), logs: err.logs, error: err.name };
+      }
+    },
+    async warp(seconds) {
+      env.warp(seconds);
+    },
+  };
+  await scenario('litesvm', chain, { admin: env.admin, operator: env.operator, user, mint: env.mint, treasury: env.treasury, usdc, worker, stranger });
+  return env;
+}
+
+async function bankrunRun() {
+  const admin = Keypair.generate();
+  const operator = Keypair.generate();
+  const user = wallet255();
+  const stranger = Keypair.generate();
+  const mint = Keypair.generate().publicKey;
+  const treasury = Keypair.generate().publicKey;
+  const usdc = Keypair.generate().publicKey;
+  const worker = Keypair.generate().publicKey;
+  const ctx: ProgramTestContext = await startBankrun(admin, [
+    mintAccount(mint),
+    tokenAccount(treasury, mint, Keypair.generate().publicKey),
+    tokenAccount(usdc, mint, user.publicKey, 1_000_000_000n),
+    tokenAccount(worker, mint, Keypair.generate().publicKey),
+    walletAccount(operator.publicKey),
+    walletAccount(user.publicKey),
+    walletAccount(stranger.publicKey),
+  ]);
+  const chain: Chain = {
+    async send(ixs, signers) {
+      const tx = new Transaction().add(...ixs);
+      tx.recentBlockhash = (await ctx.banksClient.getLatestBlockhash())![0];
+      tx.feePayer = signers[0].publicKey;
+      tx.sign(...signers);
+      const r = await ctx.banksClient.tryProcessTransaction(tx);
+      const logs = r.meta?.logMessages ?? [];
+      const code = /custom program error: 0x([0-9a-f]+)/.exec(logs.join('\n'))?.[1];
+      return {
+        computeUnits: Number(r.meta?.computeUnitsConsumed ?? 0n),
+        logs,
+        error: r.result ? (code ? new JobEscrowError(parseInt(code, 16)).name : r.result) : undefined,
+      };
+    },
+    async warp(seconds) {
+      const c = await ctx.banksClient.getClock();
+      ctx.setClock(new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp + BigInt(seconds)));
+    },
+  };
+  await scenario('bankrun', chain, { admin, operator, user, mint, treasury, usdc, worker, stranger });
+}
+
+// ---- transaction bytes and batch limits ---------------------------------
+const TX_LIMIT = 1232;
+function txBytes(ixs: TransactionInstruction[], payer: PublicKey): number {
+  const tx = new Transaction().add(...ixs);
+  tx.feePayer = payer;
+  tx.recentBlockhash = PublicKey.default.toBase58();
+  try {
+    return tx.serialize({ requireAllSignatures: false, verifySignatures: false }).length;
+  } catch {
+    return Infinity; // web3.js refuses to serialize past the limit
+  }
+}
+function v0Bytes(ixs: TransactionInstruction[], payer: PublicKey, lookup: AddressLookupTableAccount): number {
+  try {
+    const message = MessageV0.compile({ payerKey: payer, instructions: ixs, recentBlockhash: PublicKey.default.toBase58(), addressLookupTableAccounts: [lookup] });
+    return 1 + 64 * message.header.numRequiredSignatures + message.serialize().length;
+  } catch {
+    return Infinity; // web3.js's buffer for a message is the transaction limit
+  }
+}
+function maxBatch(make: (i: number) => TransactionInstruction, size: (ixs: TransactionInstruction[]) => number): number {
+  const ixs: TransactionInstruction[] = [];
+  for (;;) {
+    ixs.push(make(ixs.length));
+    if (size(ixs) > TX_LIMIT) return ixs.length - 1;
+  }
+}
+
+function transactionSizes() {
+  const [operator, user, mint, treasury, usdc, worker] = Array.from({ length: 6 }, () => Keypair.generate().publicKey);
+  const [credit] = findCreditAccountPda(user);
+  const job = findJobPda(credit, 1n)[0];
+  const sizes: Record<string, number> = {
+    open_credit_account: txBytes([getOpenCreditAccountInstruction({ payer: user, owner: user, mint })], user),
+    purchase: txBytes([getPurchaseInstruction({ owner: user, mint, source: usdc }, { credits: 500n })], user),
+    'open + purchase': txBytes([getOpenCreditAccountInstruction({ payer: user, owner: user, mint }), getPurchaseInstruction({ owner: user, mint, source: usdc }, { credits: 500n })], user),
+    lock: txBytes([getLockInstruction({ authority: operator, rentPayer: operator, creditAccount: credit, mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 })], operator),
+    settle: txBytes([getSettleInstruction({ operator, creditAccount: credit, mint, job, providerTokenAccount: worker, rentPayer: operator }, { outputTokens: 1_000, providerShareBps: 8_000 })], operator),
+    refund: txBytes([getRefundInstruction({ authority: operator, creditAccount: credit, job, rentPayer: operator })], operator),
+    withdraw: txBytes([getWithdrawInstruction({ owner: user, mint, destination: usdc }, { credits: 100n })], user),
+    collect_fees: txBytes([getCollectFeesInstruction({ creditAccount: credit, mint, treasury })], user),
+    close_credit_account: txBytes([getCloseCreditAccountInstruction({ owner: user, mint })], user),
+  };
+  // Batches: jobs of many users (each lock/settle/refund names its own credit account and Job).
+  const users = Array.from({ length: 64 }, () => findCreditAccountPda(Keypair.generate().publicKey)[0]);
+  const lockI = (i: number) => getLockInstruction({ authority: operator, rentPayer: operator, creditAccount: users[i], mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 });
+  const settleI = (i: number) => getSettleInstruction({ operator, creditAccount: users[i], mint, job: findJobPda(users[i], 1n)[0], providerTokenAccount: worker, rentPayer: operator }, { outputTokens: 1_000, providerShareBps: 8_000 });
+  const refundI = (i: number) => getRefundInstruction({ authority: operator, creditAccount: users[i], job: findJobPda(users[i], 1n)[0], rentPayer: operator });
+  // The lookup table holds what every instruction shares: program ids, the Config, the worker.
+  const shared = [new PublicKey('JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp'), findConfigPda()[0], new PublicKey('11111111111111111111111111111111'), new PublicKey('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA'), worker];
+  const lookup = new AddressLookupTableAccount({ key: Keypair.generate().publicKey, state: { deactivationSlot: BigInt(2 ** 64) - 1n, lastExtendedSlot: 0, lastExtendedSlotStartIndex: 0, authority: operator, addresses: shared } });
+  // With every user's accounts in the table too (an operator can keep tables of its active users).
+  const all = users.flatMap((c) => [c, findVaultAddress(c, mint), findJobPda(c, 1n)[0]]);
+  const lookupAll = new AddressLookupTableAccount({ key: Keypair.generate().publicKey, state: { ...lookup.state, addresses: [...shared, ...all.slice(0, 256 - shared.length)] } });
+  const batches: Record<string, Record<string, number>> = {};
+  for (const [name, make] of [['lock', lockI], ['settle', settleI], ['refund', refundI]] as const) {
+    batches[name] = {
+      legacy: maxBatch(make, (ixs) => txBytes(ixs, operator)),
+      'v0 + shared table': maxBatch(make, (ixs) => v0Bytes(ixs, operator, lookup)),
+      'v0 + per-user table': maxBatch(make, (ixs) => v0Bytes(ixs, operator, lookupAll)),
+    };
+  }
+  return { sizes, batches };
+}
+
+async function bundleSize() {
+  const result = await build({
+    stdin: {
+      contents: `import { getOpenCreditAccountInstruction, getPurchaseInstruction, getLockInstruction, findCreditAccountPda } from './sdk/src/index.js';
+        export { getOpenCreditAccountInstruction, getPurchaseInstruction, getLockInstruction, findCreditAccountPda };`,
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    treeShaking: true,
+    define: { 'process.env.NODE_DEBUG': 'false', global: 'globalThis' },
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  return { bytes: code.length, gzip: gzipSync(code).length };
+}
+
+async function main() {
+  const env = await litesvmRun();
+  await bankrunRun();
+  const soBytes = statSync(PROGRAM_PATH).size;
+  // An upgradeable deploy holds the program in a ProgramData account: 45-byte header + the .so.
+  const deployRent = Number(env.svm.minimumBalanceForRentExemption(BigInt(45 + soBytes)));
+  const tx = transactionSizes();
+  const bundle = await bundleSize();
+  const results = { generatedBy: 'npm run bench', runtimes: { litesvm: 'litesvm 0.8.0 (p-token under the Token id)', bankrun: 'solana-bankrun 0.4.0 (SPL Token)' }, computeUnits: rows, program: { soBytes, deployRentLamports: deployRent, deployRentSol: deployRent / 1e9 }, transactions: tx, sdkBundle: bundle };
+  writeFileSync(`${ROOT}/bench/results.json`, JSON.stringify(results, null, 2) + '\n');
+
+  const pad = (s: unknown, n: number) => String(s ?? '').padStart(n);
+  console.log('\ncompute units (total / the program\'s own)');
+  console.log(`${'instruction'.padEnd(22)}${'path'.padEnd(26)}${pad('LiteSVM', 9)}${pad('own', 7)}${pad('bankrun', 9)}${pad('own', 7)}  error`);
+  for (const r of rows) console.log(`${r.instruction.padEnd(22)}${r.path.padEnd(26)}${pad(r.litesvm, 9)}${pad(r.litesvmOwn, 7)}${pad(r.bankrun, 9)}${pad(r.bankrunOwn, 7)}  ${r.error ?? ''}`);
+  console.log(`\n.so: ${soBytes} bytes; rent to deploy (ProgramData): ${deployRent} lamports (${(deployRent / 1e9).toFixed(4)} SOL)`);
+  console.log('\ntransaction bytes (legacy, one signer):', Object.entries(tx.sizes).map(([k, v]) => `${k} ${v}`).join(', '));
+  console.log('most instructions in one 1,232-byte transaction:');
+  for (const [k, v] of Object.entries(tx.batches)) console.log(`  ${k.padEnd(7)} ${Object.entries(v).map(([m, n]) => `${m}: ${n}`).join(', ')}`);
+  console.log(`\nSDK browser bundle (open + purchase + lock builders): ${bundle.bytes} bytes, ${bundle.gzip} gzipped`);
+  console.log('\nwrote bench/results.json');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

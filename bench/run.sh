@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# npm run bench: builds what it needs, bundles bench/bench.ts with esbuild
+# (the SDK from source) and runs it with Node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-node-modules.sh
+bash scripts/build-program.sh
+bash scripts/build-x87guard.sh
+npx esbuild bench/bench.ts --bundle --platform=node --format=esm --log-level=warning \
+  --outfile=target/bench/bench.mjs --packages=external
+# bankrun logs every instruction at debug level unless told otherwise.
+RUST_LOG=${RUST_LOG:-error} node target/bench/bench.mjs
