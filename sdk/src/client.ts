@@ -129,6 +129,15 @@ export class JobEscrowClient {
     }
   }
 
+  /** Sends a prepared transaction through the provider, translating program errors. */
+  async sendTransaction(tx: Transaction): Promise<string> {
+    try {
+      return await this.provider.sendAndConfirm!(tx);
+    } catch (err) {
+      throw translateError(err);
+    }
+  }
+
   /**
    * Buys `credits` with USDC from `source` (default: the wallet's USDC ATA);
    * opens the wallet's credit account in the same transaction when missing.
@@ -238,7 +247,10 @@ export class JobEscrowClient {
    * Finds every expired job (of `owner`, or of everyone) and refunds them in
    * transactions of up to 8 refunds. Anyone may crank this.
    */
-  async refundExpired({ owner }: { owner?: PublicKey } = {}): Promise<{ signatures: string[]; jobs: PublicKey[] }> {
+  async refundExpired({ owner, onProgress }: { owner?: PublicKey; onProgress?: (done: number, total: number) => void } = {}): Promise<{
+    signatures: string[];
+    jobs: PublicKey[];
+  }> {
     const now = await this.clusterTime();
     const expired = (await this.openJobs(owner)).filter(({ job }) => job.expiresAt <= now);
     const signatures: string[] = [];
@@ -248,6 +260,7 @@ export class JobEscrowClient {
         getRefundInstruction({ authority: this.wallet, creditAccount: job.creditAccount, job: address, rentPayer: job.rentPayer }, { programId: this.programId }),
       );
       signatures.push(await this.send(ixs, COMPUTE_UNITS.refund * batch.length));
+      onProgress?.(i + batch.length, expired.length);
     }
     return { signatures, jobs: expired.map((e) => e.address) };
   }
