@@ -50,7 +50,7 @@ describe('lock', () => {
     expect(job.sent.events).toEqual([
       { name: 'JobLocked', data: { jobId, tier: 1, creditsLocked: 12n, expiresAt: now + 120n } },
     ]);
-    // Compute budget, Job creation included, at bump 255: measured 2,302
+    // Compute budget, Job creation included, at bump 255: measured 2,307
     expect(job.sent.computeUnits).toBeLessThanOrEqual(2_320);
   });
 

@@ -24,7 +24,7 @@ describe('refund', () => {
     expect(env.svm.getBalance(payer.publicKey)! - payerBefore).toBe(rent);
     expect(env.tokenBalance(u.vault)).toBe(1_000_000n);
     expect(sent.events).toEqual([{ name: 'JobRefunded', data: { jobId: job.jobId, creditsReleased: 12n, reason: 0 } }]);
-    // Compute budget: measured 645 (clock 140, event 225, 5-account entrypoint)
+    // Compute budget: measured 644 (clock 140, event 225, 5-account entrypoint)
     expect(sent.computeUnits).toBeLessThanOrEqual(650);
   });
 

@@ -18,7 +18,7 @@ use {
 /// Implementors must be `#[repr(C)]` with alignment 1 and no padding, so that
 /// their bytes are the event as Anchor encodes it.
 pub unsafe trait Event: Sized {
-    #[inline(always)]
+    #[inline]
     fn emit(&self) {
         // SAFETY: `Self` has no padding (trait contract), so all
         // `size_of::<Self>()` bytes are initialized.
@@ -29,7 +29,7 @@ pub unsafe trait Event: Sized {
     }
 }
 
-#[inline(always)]
+#[inline]
 fn log_data(bytes: &[u8]) {
     #[cfg(any(target_os = "solana", target_arch = "bpf"))]
     {
@@ -52,7 +52,7 @@ macro_rules! event {
             $(pub $field: $t),*
         }
         impl $name {
-            #[inline(always)]
+            #[inline]
             #[allow(clippy::too_many_arguments)]
             pub fn new($($field: $t),*) -> Self {
                 Self { discriminator: $disc, $($field),* }
@@ -74,7 +74,7 @@ event! {
 }
 
 impl ConfigUpdated {
-    #[inline(always)]
+    #[inline]
     pub fn from_config(config: &Config) -> Self {
         // SAFETY: Config is LEN bytes of alignment 1 (ProgramAccount's contract).
         let bytes = unsafe {

@@ -1,5 +1,5 @@
 use {
-    super::shared::{cpi::token_transfer, cpi::with_credit_signer, require_key},
+    super::shared::{cpi::TokenTransfer, cpi::with_credit_signer, require_key},
     crate::{
         error::JobEscrowError,
         events::{Event, FeesCollected},
@@ -32,7 +32,7 @@ pub fn process_collect_fees(accounts: &mut [AccountView], _data: &[u8]) -> Progr
 
     // CPI: vault to treasury, signed by the CreditAccount PDA.
     with_credit_signer(&credit.owner, credit.bump, |signer| {
-        token_transfer(vault, treasury, credit_view, fees, signer)
+        TokenTransfer { from: vault, to: treasury, authority: credit_view, amount: fees }.invoke(signer)
     })?;
 
     // Event.

@@ -1,7 +1,7 @@
 use {
     super::shared::{
         args::Args,
-        cpi::create_program_account,
+        cpi::NewAccount,
         require_key, require_signer,
         sysvar::rent_exempt_minimum,
     },
@@ -66,7 +66,7 @@ pub fn process_initialize_config(accounts: &mut [AccountView], data: &[u8]) -> P
     let bump_seed = [bump];
     let signer_seeds = [Seed::from(CONFIG_SEED), Seed::from(&bump_seed)];
     let rent = rent_exempt_minimum(Config::LEN as u64)?;
-    create_program_account(admin, config_view, Config::LEN as u64, rent, &[Signer::from(&signer_seeds)])?;
+    NewAccount { payer: admin, account: config_view, space: Config::LEN as u64, lamports: rent }.create(&[Signer::from(&signer_seeds)])?;
     let config = init::<Config>(config_view)?;
     config.admin = *admin.address();
     config.operator = args.operator;

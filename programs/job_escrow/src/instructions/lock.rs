@@ -1,5 +1,5 @@
 use {
-    super::shared::{args::Args, cpi::create_program_account, pda::job_bump, require_key, require_signer, sysvar::unix_timestamp},
+    super::shared::{args::Args, cpi::NewAccount, pda::job_bump, require_key, require_signer, sysvar::unix_timestamp},
     crate::{
         error::JobEscrowError,
         events::{Event, JobLocked},
@@ -78,7 +78,7 @@ pub fn process_lock(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult 
     // The rent-exempt minimum was read from the Rent sysvar into the Config
     // (initialize_config, update_config): 124 CU less on every lock.
     let rent = config.job_rent_lamports();
-    create_program_account(rent_payer, job_view, Job::LEN as u64, rent, &[Signer::from(&seeds)])?;
+    NewAccount { payer: rent_payer, account: job_view, space: Job::LEN as u64, lamports: rent }.create(&[Signer::from(&seeds)])?;
 
     // State.
     credit.lock(credits)?;

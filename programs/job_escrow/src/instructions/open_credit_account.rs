@@ -1,6 +1,6 @@
 use {
     super::shared::{
-        cpi::{create_program_account, with_credit_signer, CreateAta},
+        cpi::{NewAccount, with_credit_signer, CreateAta},
         require_key, require_signer,
         sysvar::{rent_exempt_minimum, unix_timestamp},
     },
@@ -44,7 +44,7 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -
     // earlier is accepted once it passes the vault checks below).
     let rent = rent_exempt_minimum(CreditAccount::LEN as u64)?;
     with_credit_signer(owner.address(), bump, |signer| {
-        create_program_account(payer, credit_view, CreditAccount::LEN as u64, rent, signer)
+        NewAccount { payer, account: credit_view, space: CreditAccount::LEN as u64, lamports: rent }.create(signer)
     })?;
     CreateAta { payer, ata: vault, wallet: credit_view, mint, system_program, token_program }.invoke()?;
     load_vault(vault, vault.address(), credit_view.address(), mint.address())?;

@@ -1,5 +1,5 @@
 use {
-    super::shared::{args::Args, cpi::token_transfer, require_key, require_signer},
+    super::shared::{args::Args, cpi::TokenTransfer, require_key, require_signer},
     crate::{
         error::JobEscrowError,
         events::{CreditsPurchased, Event},
@@ -52,7 +52,7 @@ pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     credit.set_purchased(math::add(credit.purchased(), credits)?);
 
     // CPI.
-    token_transfer(source, vault, owner, amount, &[])?;
+    TokenTransfer { from: source, to: vault, authority: owner, amount }.invoke(&[])?;
 
     // Event.
     CreditsPurchased::new(credits.to_le_bytes(), amount.to_le_bytes()).emit();

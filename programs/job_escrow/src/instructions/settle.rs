@@ -1,6 +1,6 @@
 use {
     super::shared::{
-        args::Args, close_account, cpi::token_transfer, cpi::with_credit_signer, load_config_as_operator, pda::is_on_curve,
+        args::Args, close_account, cpi::TokenTransfer, cpi::with_credit_signer, load_config_as_operator, pda::is_on_curve,
         require_key,
         sysvar::unix_timestamp,
     },
@@ -88,7 +88,7 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
 
     // CPI: pay the worker from the vault, signed by the CreditAccount PDA.
     with_credit_signer(&credit.owner, credit.bump, |signer| {
-        token_transfer(vault, provider, credit_view, worker_amount, signer)
+        TokenTransfer { from: vault, to: provider, authority: credit_view, amount: worker_amount }.invoke(signer)
     })?;
 
     // Event.

@@ -1,5 +1,5 @@
 use {
-    super::shared::{args::Args, cpi::token_transfer, cpi::with_credit_signer, require_key, require_signer},
+    super::shared::{args::Args, cpi::TokenTransfer, cpi::with_credit_signer, require_key, require_signer},
     crate::{
         error::JobEscrowError,
         events::{CreditsWithdrawn, Event},
@@ -68,7 +68,7 @@ pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     // CPI: vault to destination, signed by the CreditAccount PDA. The Token
     // program rejects a destination of another mint.
     with_credit_signer(&credit.owner, credit.bump, |signer| {
-        token_transfer(vault, destination, credit_view, amount, signer)
+        TokenTransfer { from: vault, to: destination, authority: credit_view, amount }.invoke(signer)
     })?;
 
     // Event.

@@ -24,7 +24,7 @@ pub unsafe trait ProgramAccount: Sized {
     const LEN: usize = core::mem::size_of::<Self>();
 }
 
-#[inline(always)]
+#[inline]
 fn check<T: ProgramAccount>(view: &AccountView) -> Result<(), ProgramError> {
     if !view.owned_by(&crate::ID) {
         return Err(JobEscrowError::InvalidAccountOwner.into());
@@ -40,7 +40,7 @@ fn check<T: ProgramAccount>(view: &AccountView) -> Result<(), ProgramError> {
 
 /// Borrows `view` as a `T` after checking its owner (this program), length and
 /// discriminator.
-#[inline(always)]
+#[inline]
 pub fn load<T: ProgramAccount>(view: &AccountView) -> Result<&T, ProgramError> {
     check::<T>(view)?;
     // SAFETY: `check` proved the length is `size_of::<T>()`; `T` has alignment
@@ -54,7 +54,7 @@ pub fn load<T: ProgramAccount>(view: &AccountView) -> Result<&T, ProgramError> {
 /// pointer into the runtime's input buffer, which the program may write for
 /// a writable account) so that a processor can keep using the view's
 /// address while it holds the state.
-#[inline(always)]
+#[inline]
 #[allow(clippy::mut_from_ref)]
 pub fn load_mut<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
     check::<T>(view)?;
@@ -65,7 +65,7 @@ pub fn load_mut<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, Program
 
 /// Borrows a freshly created account (owned by this program, `T::LEN` bytes,
 /// all zero) as a `T` and writes its discriminator.
-#[inline(always)]
+#[inline]
 #[allow(clippy::mut_from_ref)]
 pub fn init<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
     if !view.owned_by(&crate::ID) || view.data_len() != T::LEN {
@@ -82,11 +82,11 @@ pub fn init<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramErro
 macro_rules! le_fields {
     ($($field:ident, $setter:ident: $t:ty;)*) => {
         $(
-            #[inline(always)]
+            #[inline]
             pub fn $field(&self) -> $t {
                 <$t>::from_le_bytes(self.$field)
             }
-            #[inline(always)]
+            #[inline]
             pub fn $setter(&mut self, value: $t) {
                 self.$field = value.to_le_bytes();
             }

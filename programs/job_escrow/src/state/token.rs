@@ -36,24 +36,24 @@ const INITIALIZED: u8 = 1;
 impl TokenAccount {
     pub const LEN: usize = 165;
 
-    #[inline(always)]
+    #[inline]
     pub fn amount(&self) -> u64 {
         u64::from_le_bytes(self.amount)
     }
 
-    #[inline(always)]
+    #[inline]
     pub fn has_delegate(&self) -> bool {
         self.delegate_tag != [0; 4]
     }
 
-    #[inline(always)]
+    #[inline]
     pub fn has_close_authority(&self) -> bool {
         self.close_authority_tag != [0; 4]
     }
 
     /// Borrows `view` as an initialized classic-Token account of `mint`, or
     /// fails with `error`.
-    #[inline(always)]
+    #[inline]
     pub fn load<'a>(
         view: &'a AccountView,
         mint: &Address,
@@ -76,7 +76,7 @@ impl TokenAccount {
 /// the address it recorded, a classic-Token account of `mint` owned by the
 /// CreditAccount, with no delegate and no close authority (either would let
 /// someone other than this program move or close the escrowed USDC).
-#[inline(always)]
+#[inline]
 pub fn load_vault<'a>(
     view: &'a AccountView,
     vault: &Address,

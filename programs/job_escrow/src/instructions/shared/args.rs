@@ -9,7 +9,7 @@ use {crate::error::JobEscrowError, pinocchio::error::ProgramError};
 pub unsafe trait Args: Sized {
     /// Borrows `data` (the bytes after the discriminator) as `Self`; fails
     /// with `InvalidInstructionData` unless the length is exact.
-    #[inline(always)]
+    #[inline]
     fn from_bytes(data: &[u8]) -> Result<&Self, ProgramError> {
         if data.len() != core::mem::size_of::<Self>() {
             return Err(JobEscrowError::InvalidInstructionData.into());

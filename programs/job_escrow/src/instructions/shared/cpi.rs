@@ -16,64 +16,71 @@ use {
 
 /// Runs `f` with the signer seeds of the CreditAccount PDA of `owner`
 /// (`["credits", owner, bump]`). The seed array is built on the stack.
-#[inline(always)]
+#[inline]
 pub fn with_credit_signer<R>(owner: &Address, bump: u8, f: impl FnOnce(&[Signer]) -> R) -> R {
     let bump = [bump];
     let seeds = [Seed::from(CREDIT_SEED), Seed::from(owner.as_ref()), Seed::from(&bump)];
     f(&[Signer::from(&seeds)])
 }
 
-/// Creates `account` (a PDA whose seeds are in `signers`) as a `space`-byte
-/// account owned by this program holding `lamports` (its rent-exempt
-/// minimum), paid by `payer`.
-///
-/// An address that already holds lamports (anyone can send SOL to a PDA
-/// before it exists) cannot take CreateAccount, so that case tops it up and
-/// uses Allocate and Assign instead: a donation cannot block an address.
-#[inline(always)]
-pub fn create_program_account(
-    payer: &AccountView,
-    account: &AccountView,
-    space: u64,
-    rent: u64,
-    signers: &[Signer],
-) -> ProgramResult {
-    let owner = &crate::ID;
-    if account.lamports() == 0 {
-        return CreateAccount { from: payer, to: account, lamports: rent, space, owner }
-            .invoke_signed(signers);
+/// A program account to create: `account` (a PDA whose seeds are in the
+/// signers) with `space` bytes holding `lamports` (its rent-exempt minimum),
+/// owned by this program, paid by `payer`.
+pub struct NewAccount<'a> {
+    pub payer: &'a AccountView,
+    pub account: &'a AccountView,
+    pub space: u64,
+    pub lamports: u64,
+}
+
+impl NewAccount<'_> {
+    /// Creates the account. An address that already holds lamports (anyone
+    /// can send SOL to a PDA before it exists) cannot take CreateAccount, so
+    /// that case tops it up and uses Allocate and Assign instead: a donation
+    /// cannot block an address.
+    #[inline]
+    pub fn create(&self, signers: &[Signer]) -> ProgramResult {
+        let Self { payer, account, space, lamports } = *self;
+        let owner = &crate::ID;
+        if account.lamports() == 0 {
+            return CreateAccount { from: payer, to: account, lamports, space, owner }.invoke_signed(signers);
+        }
+        let top_up = lamports.saturating_sub(account.lamports());
+        if top_up > 0 {
+            Transfer { from: payer, to: account, lamports: top_up }.invoke()?;
+        }
+        Allocate { account, space }.invoke_signed(signers)?;
+        Assign { account, owner }.invoke_signed(signers)
     }
-    let top_up = rent.saturating_sub(account.lamports());
-    if top_up > 0 {
-        Transfer { from: payer, to: account, lamports: top_up }.invoke()?;
-    }
-    Allocate { account, space }.invoke_signed(signers)?;
-    Assign { account, owner }.invoke_signed(signers)
 }
 
 /// Classic SPL Token `Transfer` of `amount` from `from` to `to`, authorized
-/// by `authority` (a transaction signer, or a PDA whose seeds are in `signers`).
-#[inline(always)]
-pub fn token_transfer(
-    from: &AccountView,
-    to: &AccountView,
-    authority: &AccountView,
-    amount: u64,
-    signers: &[Signer],
-) -> ProgramResult {
-    let mut data = [3u8; 9];
-    data[1..].copy_from_slice(&amount.to_le_bytes());
-    let metas = [
-        InstructionAccount::writable(from.address()),
-        InstructionAccount::writable(to.address()),
-        InstructionAccount::readonly_signer(authority.address()),
-    ];
-    let ix = InstructionView { program_id: &TOKEN_PROGRAM_ID, data: &data, accounts: &metas };
-    invoke_signed(&ix, &[from, to, authority], signers)
+/// by `authority` (a transaction signer, or a PDA whose seeds are passed).
+pub struct TokenTransfer<'a> {
+    pub from: &'a AccountView,
+    pub to: &'a AccountView,
+    pub authority: &'a AccountView,
+    pub amount: u64,
+}
+
+impl TokenTransfer<'_> {
+    #[inline]
+    pub fn invoke(&self, signers: &[Signer]) -> ProgramResult {
+        let Self { from, to, authority, amount } = *self;
+        let mut data = [3u8; 9];
+        data[1..].copy_from_slice(&amount.to_le_bytes());
+        let metas = [
+            InstructionAccount::writable(from.address()),
+            InstructionAccount::writable(to.address()),
+            InstructionAccount::readonly_signer(authority.address()),
+        ];
+        let ix = InstructionView { program_id: &TOKEN_PROGRAM_ID, data: &data, accounts: &metas };
+        invoke_signed(&ix, &[from, to, authority], signers)
+    }
 }
 
 /// Classic SPL Token `CloseAccount`: `account`'s lamports go to `destination`.
-#[inline(always)]
+#[inline]
 pub fn token_close(
     account: &AccountView,
     destination: &AccountView,
@@ -103,7 +110,7 @@ pub struct CreateAta<'a> {
 impl CreateAta<'_> {
     /// Creates the ATA of (wallet, mint) under the classic Token program, or
     /// does nothing if it exists. The ATA program checks the address.
-    #[inline(always)]
+    #[inline]
     pub fn invoke(&self) -> ProgramResult {
         let data = [1u8];
         let metas = [

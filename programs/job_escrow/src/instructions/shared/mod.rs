@@ -14,7 +14,7 @@ use {
 };
 
 /// Fails with `MissingSignature` unless `view` signed the transaction.
-#[inline(always)]
+#[inline]
 pub fn require_signer(view: &AccountView) -> Result<(), ProgramError> {
     if view.is_signer() {
         Ok(())
@@ -24,7 +24,7 @@ pub fn require_signer(view: &AccountView) -> Result<(), ProgramError> {
 }
 
 /// Fails with `error` unless `view` is the account at `expected`.
-#[inline(always)]
+#[inline]
 pub fn require_key(view: &AccountView, expected: &Address, error: JobEscrowError) -> Result<(), ProgramError> {
     if view.address() == expected {
         Ok(())
@@ -35,7 +35,7 @@ pub fn require_key(view: &AccountView, expected: &Address, error: JobEscrowError
 
 /// Loads the Config and fails with `Unauthorized` unless `signer` signed and
 /// is its operator.
-#[inline(always)]
+#[inline]
 pub fn load_config_as_operator<'a>(config: &'a AccountView, signer: &AccountView) -> Result<&'a Config, ProgramError> {
     require_signer(signer)?;
     let config = load::<Config>(config)?;
@@ -46,7 +46,7 @@ pub fn load_config_as_operator<'a>(config: &'a AccountView, signer: &AccountView
 /// Moves all of `account`'s lamports to `destination` and closes it (data
 /// length 0, owner the System program), so that nothing later in the same
 /// transaction can read it as a program account again (close-and-revive).
-#[inline(always)]
+#[inline]
 pub fn close_account(account: &mut AccountView, destination: &mut AccountView) -> ProgramResult {
     let lamports = crate::math::add(destination.lamports(), account.lamports())?;
     destination.set_lamports(lamports);

@@ -20,7 +20,7 @@ const PDA_MARKER: &[u8] = b"ProgramDerivedAddress";
 /// The canonical bump of `job`, the Job PDA `["job", credit_account, job_id]`.
 /// Fails with `NonCanonicalBump` when `job` is that PDA at a lower bump and
 /// with `InvalidPda` when it is not that PDA at all.
-#[inline(always)]
+#[inline]
 pub fn job_bump(job: &Address, credit_account: &Address, job_id: &[u8; 8]) -> Result<u8, JobEscrowError> {
     let mut bump = u8::MAX;
     let mut canonical_seen = false;
@@ -39,7 +39,7 @@ pub fn job_bump(job: &Address, credit_account: &Address, job_id: &[u8; 8]) -> Re
     }
 }
 
-#[inline(always)]
+#[inline]
 fn pda_hash(credit_account: &Address, job_id: &[u8; 8], bump: u8) -> [u8; 32] {
     let bump = [bump];
     // Built on the stack: the syscall rejects a slice array in .rodata.
@@ -48,7 +48,7 @@ fn pda_hash(credit_account: &Address, job_id: &[u8; 8], bump: u8) -> [u8; 32] {
 }
 
 #[cfg(any(target_os = "solana", target_arch = "bpf"))]
-#[inline(always)]
+#[inline]
 fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     let mut hash = [0u8; 32];
     // SAFETY: `parts` is a valid slice of slices and `hash` 32 writable bytes;
@@ -62,7 +62,7 @@ fn sha256(parts: &[&[u8]]) -> [u8; 32] {
 /// True when `point` is a point of the ed25519 curve: a key with a private
 /// key (a wallet), as opposed to a program-derived address.
 #[cfg(any(target_os = "solana", target_arch = "bpf"))]
-#[inline(always)]
+#[inline]
 pub fn is_on_curve(point: &[u8; 32]) -> bool {
     const CURVE25519_EDWARDS: u64 = 0;
     let mut unused = 0u8;

@@ -9,7 +9,7 @@
 use {crate::math, pinocchio::error::ProgramError};
 
 /// The cluster's unix timestamp (the Clock sysvar's last field).
-#[inline(always)]
+#[inline]
 pub fn unix_timestamp() -> Result<i64, ProgramError> {
     // The runtime writes a `Clock` (5 x 8 bytes) and checks 8-byte alignment.
     let mut clock = [0u64; 5];
@@ -24,7 +24,7 @@ pub fn unix_timestamp() -> Result<i64, ProgramError> {
 /// The threshold is an f64 in the sysvar (2.0 on every cluster today, 1.0
 /// once the per-byte price absorbs it); it is decoded without floating point
 /// and must be a whole number.
-#[inline(always)]
+#[inline]
 pub fn rent_exempt_minimum(space: u64) -> Result<u64, ProgramError> {
     // `Rent` is { u64, f64, u8 }: 24 bytes with padding, 8-byte aligned.
     let mut rent = [0u64; 3];
@@ -34,7 +34,7 @@ pub fn rent_exempt_minimum(space: u64) -> Result<u64, ProgramError> {
     Ok(math::mul(math::mul(math::add(128, space)?, rent[0])?, threshold)?)
 }
 
-#[inline(always)]
+#[inline]
 fn check(status: u64) -> Result<(), ProgramError> {
     if status == 0 {
         Ok(())
@@ -47,7 +47,7 @@ fn check(status: u64) -> Result<(), ProgramError> {
 mod syscalls {
     /// # Safety
     /// `buf` must point to 40 writable bytes aligned to 8.
-    #[inline(always)]
+    #[inline]
     pub unsafe fn clock(buf: *mut u8) -> u64 {
         // Deprecated in favour of sol_get_sysvar: see the module comment.
         // SAFETY: forwarded from the caller.
@@ -60,7 +60,7 @@ mod syscalls {
 
     /// # Safety
     /// `buf` must point to 24 writable bytes aligned to 8.
-    #[inline(always)]
+    #[inline]
     pub unsafe fn rent(buf: *mut u8) -> u64 {
         // SAFETY: forwarded from the caller.
         #[cfg(any(target_os = "solana", target_arch = "bpf"))]
@@ -73,7 +73,7 @@ mod syscalls {
 
 /// The value of a non-negative IEEE-754 double that is a whole number below
 /// 2^52, or None.
-#[inline(always)]
+#[inline]
 fn whole_f64(bits: u64) -> Option<u64> {
     if bits == 0 {
         return Some(0);
