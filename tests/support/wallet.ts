@@ -5,11 +5,12 @@
 import { parseURL, type TransferRequestURL } from '@solana/pay';
 import { createTransferCheckedInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { PublicKey, Transaction, TransactionInstruction, type Keypair } from '@solana/web3.js';
-import type { LiteSVMProvider } from '../../sdk/src/litesvm/provider.js';
+import type { Provider } from '@coral-xyz/anchor';
 
 const MEMO_PROGRAM_ID = new PublicKey('MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr');
 
-export async function payTransferRequest(provider: LiteSVMProvider, payer: Keypair, url: string): Promise<string> {
+/** Pays `url` from `payer`'s ATA; `provider` sends (its wallet pays the fee unless it is `payer`). */
+export async function payTransferRequest(provider: Provider, payer: Keypair, url: string): Promise<string> {
   const t = parseURL(url) as TransferRequestURL;
   if (!t.splToken || !t.amount) throw new Error('not an SPL transfer request with an amount');
   const decimals = 6;
@@ -21,5 +22,6 @@ export async function payTransferRequest(provider: LiteSVMProvider, payer: Keypa
   const tx = new Transaction();
   if (t.memo) tx.add(new TransactionInstruction({ programId: MEMO_PROGRAM_ID, keys: [], data: Buffer.from(t.memo, 'utf8') }));
   tx.add(transfer);
-  return provider.withWallet(payer).sendAndConfirm(tx);
+  tx.feePayer = payer.publicKey;
+  return provider.sendAndConfirm!(tx, [payer]);
 }

@@ -31,7 +31,7 @@ export interface CliIo {
 const USAGE = `job-escrow <command> [options]
 
 commands:
-  init-config --mint <pk> [--treasury <pk>] [--operator <pk>]   create the Config (the wallet must be the upgrade authority)
+  init-config --mint <pk> [--treasury <pk>] [--operator <pk>] [--job-timeout-secs n]   create the Config (the wallet must be the upgrade authority)
   open [--owner <pk>]                                            open a credit account (the wallet pays)
   topup-url --owner <pk> --credits <n> [--qr out.png] [--svg out.svg] [--label s] [--memo s]
   purchase --credits <n>                                         buy credits with the wallet's USDC
@@ -56,6 +56,7 @@ const OPTIONS = {
   mint: { type: 'string' },
   treasury: { type: 'string' },
   operator: { type: 'string' },
+  'job-timeout-secs': { type: 'string' },
   owner: { type: 'string' },
   credits: { type: 'string' },
   qr: { type: 'string' },
@@ -160,7 +161,12 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         const treasury = key(v, 'treasury', getAssociatedTokenAddressSync(mint, wallet));
         const tx = new Transaction();
         if (!v.treasury) tx.add(createAssociatedTokenAccountIdempotentInstruction(wallet, treasury, wallet, mint));
-        tx.add(getInitializeConfigInstruction({ admin: wallet, mint, treasury }, { operator: key(v, 'operator', wallet) }));
+        tx.add(
+          getInitializeConfigInstruction(
+            { admin: wallet, mint, treasury },
+            { operator: key(v, 'operator', wallet), jobTimeoutSecs: v['job-timeout-secs'] ? Number(whole(v, 'job-timeout-secs')) : undefined },
+          ),
+        );
         const signature = await client.sendTransaction(tx);
         out(`config initialized: mint ${mint.toBase58()}, treasury ${treasury.toBase58()} (${signature})`);
         return 0;

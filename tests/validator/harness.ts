@@ -1,0 +1,116 @@
+// Starts a real solana-test-validator on loopback with the built program
+// deployed as upgradeable (upgrade authority: a fresh admin), a fresh ledger
+// in a temporary directory and a USDC-like mint created at start-up; stops
+// it on exit. The binary comes from scripts/setup-validator.sh's cache.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMint } from '@solana/spl-token';
+import { Connection, Keypair, LAMPORTS_PER_SOL, type PublicKey } from '@solana/web3.js';
+import { JOB_ESCROW_PROGRAM_ID } from '../../sdk/src/index.js';
+import { PROGRAM_PATH, ROOT, assertProgramIsFresh } from '../setup.js';
+
+export interface LocalValidator {
+  url: string;
+  connection: Connection;
+  admin: Keypair;
+  /** Path of the admin's keypair file (Solana CLI format), for the CLI. */
+  adminKeypairPath: string;
+  mint: PublicKey;
+  mintAuthority: Keypair;
+  dir: string;
+  /** A funded wallet and its keypair file. */
+  wallet(sol?: number): Promise<{ keypair: Keypair; path: string }>;
+  stop(): Promise<void>;
+}
+
+/** The cached binary, or null when scripts/setup-validator.sh has not installed it. */
+export function validatorBinary(): string | null {
+  const cache = process.env.JOB_ESCROW_CACHE ?? join(process.env.HOME ?? '/root', '.cache/job_escrow');
+  const bin = join(cache, 'agave-3.1.8/bin/solana-test-validator');
+  try {
+    execFileSync(bin, ['--version'], { stdio: 'ignore' });
+    return bin;
+  } catch {
+    return null;
+  }
+}
+
+export async function startValidator({ rpcPort = 18899 }: { rpcPort?: number } = {}): Promise<LocalValidator> {
+  assertProgramIsFresh();
+  const bin = validatorBinary();
+  if (!bin) throw new Error('solana-test-validator is not installed: bash scripts/setup-validator.sh');
+  const dir = mkdtempSync(join(tmpdir(), 'job-escrow-validator-'));
+  const admin = Keypair.generate();
+  const saveKeypair = (kp: Keypair, name: string) => {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify(Array.from(kp.secretKey)));
+    return path;
+  };
+  const adminKeypairPath = saveKeypair(admin, 'admin');
+  const child: ChildProcess = spawn(
+    bin,
+    [
+      '--ledger', join(dir, 'ledger'),
+      '--reset',
+      '--quiet',
+      '--bind-address', '127.0.0.1',
+      '--rpc-port', String(rpcPort),
+      '--faucet-port', String(rpcPort + 1001),
+      '--gossip-port', String(rpcPort + 1002),
+      '--dynamic-port-range', `${rpcPort + 1010}-${rpcPort + 1040}`,
+      '--upgradeable-program', JOB_ESCROW_PROGRAM_ID.toBase58(), PROGRAM_PATH, admin.publicKey.toBase58(),
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${rpcPort}`;
+  const connection = new Connection(url, { commitment: 'confirmed', wsEndpoint: `ws://127.0.0.1:${rpcPort + 1}` });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', () => child.kill('SIGKILL'));
+  try {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`solana-test-validator exited with code ${child.exitCode}`);
+      try {
+        if ((await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"getHealth"}' })).json()).result === 'ok') break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error('solana-test-validator did not become healthy within 90 s');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // The program is executable once the validator has processed a slot past its deployment.
+    const airdrop = async (to: PublicKey, sol: number) => {
+      const sig = await connection.requestAirdrop(to, sol * LAMPORTS_PER_SOL);
+      await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) }, 'confirmed');
+    };
+    await airdrop(admin.publicKey, 100);
+    const mintAuthority = Keypair.generate();
+    const mint = await createMint(connection, admin, mintAuthority.publicKey, null, 6);
+    return {
+      url,
+      connection,
+      admin,
+      adminKeypairPath,
+      mint,
+      mintAuthority,
+      dir,
+      async wallet(sol = 10) {
+        const keypair = Keypair.generate();
+        await airdrop(keypair.publicKey, sol);
+        return { keypair, path: saveKeypair(keypair, keypair.publicKey.toBase58()) };
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

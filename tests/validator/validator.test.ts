@@ -1,0 +1,160 @@
+// The SDK and the CLI against a real solana-test-validator over JSON-RPC
+// (HTTP and websocket). Runs from scripts/test.sh through
+// vitest.validator.config.ts (see docs/toolchain.md for when).
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
+import { fetchTransaction, parseURL, type TransactionRequestURL } from '@solana/pay';
+import { createAssociatedTokenAccount, getAssociatedTokenAddressSync, mintTo } from '@solana/spl-token';
+import { Keypair, type PublicKey } from '@solana/web3.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobEscrowClient, fetchConfig, type Balance } from '../../sdk/src/index.js';
+import { createTopUpServer, findTopUp, validateTopUp } from '../../sdk/src/pay/index.js';
+import { ROOT } from '../setup.js';
+import { payTransferRequest } from '../support/wallet.js';
+import { startValidator, type LocalValidator } from './harness.js';
+
+let v: LocalValidator;
+const CLI = join(ROOT, 'sdk/dist/job-escrow.js');
+
+/** Runs the CLI as a process, as its user would. */
+function cli(keypair: string, ...args: string[]): string {
+  return execFileSync('node', [CLI, ...args, '--url', v.url, '--keypair', keypair], { cwd: ROOT, encoding: 'utf8' }).trim();
+}
+function cliFails(keypair: string, ...args: string[]): { status: number; stderr: string } {
+  try {
+    cli(keypair, ...args);
+  } catch (e) {
+    const err = e as { status: number; stderr: string };
+    return { status: err.status, stderr: err.stderr.trim() };
+  }
+  throw new Error('the command succeeded');
+}
+const provider = (kp: Keypair) => new AnchorProvider(v.connection, new Wallet(kp), { commitment: 'confirmed' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('against solana-test-validator', () => {
+  let operator: { keypair: Keypair; path: string };
+  let user: { keypair: Keypair; path: string };
+  let owner: string;
+  let workerUsdc: PublicKey;
+  let opClient: JobEscrowClient;
+  let userClient: JobEscrowClient;
+
+  beforeAll(async () => {
+    execFileSync('npx', ['tsup', '--silent'], { cwd: join(ROOT, 'sdk') });
+    v = await startValidator();
+    operator = await v.wallet();
+    user = await v.wallet();
+    owner = user.keypair.publicKey.toBase58();
+    const userUsdc = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, user.keypair.publicKey);
+    await mintTo(v.connection, v.admin, v.mint, userUsdc, v.mintAuthority, 100_000_000n);
+    workerUsdc = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, Keypair.generate().publicKey);
+    opClient = new JobEscrowClient(provider(operator.keypair));
+    userClient = new JobEscrowClient(provider(user.keypair));
+  }, 240_000);
+  afterAll(async () => v?.stop());
+
+  it('initializes the config with the CLI (the admin is the upgrade authority)', async () => {
+    const stranger = await v.wallet();
+    expect(cliFails(stranger.path, 'init-config', '--mint', v.mint.toBase58())).toEqual({ status: 1, stderr: "error: the admin must be the program's upgrade authority (NotUpgradeAuthority, 6003)" });
+    const out = cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--operator', operator.keypair.publicKey.toBase58(), '--job-timeout-secs', '3');
+    expect(out).toMatch(/^config initialized/);
+    expect(await fetchConfig(v.connection)).toMatchObject({ jobTimeoutSecs: 3, operator: operator.keypair.publicKey });
+  });
+
+  it('tops up by a Solana Pay transfer request, found and validated by its reference', async () => {
+    expect(cli(operator.path, 'open', '--owner', owner)).toMatch(/^credit account/);
+    const [url, , referenceLine] = cli(operator.path, 'topup-url', '--owner', owner, '--credits', '200').split('\n');
+    await payTransferRequest(provider(user.keypair), user.keypair, url);
+    const reference = (parseURL(url) as { reference: PublicKey[] }).reference[0];
+    expect(referenceLine).toBe(`reference ${reference.toBase58()}`);
+    const found = await findTopUp(v.connection, reference);
+    const config = await opClient.config();
+    expect(await validateTopUp(v.connection, found.signature, { owner: user.keypair.publicKey, amount: 2_000_000n, reference, config })).toEqual({ amount: 2_000_000n, credits: 200n });
+    expect((await userClient.getBalance()).available).toBe(200n);
+  });
+
+  it('runs purchase, lock, settle and refund through the CLI', () => {
+    expect(cli(user.path, 'purchase', '--credits', '300')).toMatch(/^bought 300 credits/);
+    expect(cli(operator.path, 'lock', '--owner', owner, '--job-id', '1', '--tier', 'standard', '--max-tokens', '1500')).toMatch(/^locked job 1: 12 credits/);
+    expect(cli(operator.path, 'lock', '--owner', owner, '--job-id', '2', '--tier', 'lite', '--max-tokens', '500')).toMatch(/^locked job 2: 2 credits/);
+    expect(cli(operator.path, 'settle', '--owner', owner, '--job-id', '1', '--tokens', '1000', '--worker', workerUsdc.toBase58(), '--share-bps', '8000')).toMatch(/^settled job 1/);
+    expect(cli(operator.path, 'refund', '--owner', owner, '--job-id', '2')).toMatch(/^refunded job 2/);
+    expect(JSON.parse(cli(user.path, 'balance', '--json'))).toMatchObject({ available: '490', locked: '0', openJobs: 0 });
+  });
+
+  it('refunds after a real timeout: anyone, then the crank', async () => {
+    await opClient.lock({ owner: user.keypair.publicKey, jobId: 3n, tier: 2, maxOutputTokens: 500 });
+    const stranger = new JobEscrowClient(provider((await v.wallet()).keypair));
+    await expect(stranger.refund({ owner: user.keypair.publicKey, jobId: 3n })).rejects.toMatchObject({ name: 'JobNotExpired' });
+    await sleep(4_500);
+    await stranger.refund({ owner: user.keypair.publicKey, jobId: 3n });
+    await opClient.lock({ owner: user.keypair.publicKey, jobId: 4n, tier: 3, maxOutputTokens: 500 });
+    await opClient.lock({ owner: user.keypair.publicKey, jobId: 5n, tier: 3, maxOutputTokens: 500 });
+    await sleep(4_500);
+    expect(cli(operator.path, 'crank')).toBe('refunded 2 expired job(s) in 1 transaction(s)');
+    expect((await userClient.getBalance()).openJobs).toBe(0);
+  }, 60_000);
+
+  it('fires watchBalance from a real account subscription', async () => {
+    const seen: Balance[] = [];
+    const low: Balance[] = [];
+    const stop = await userClient.watchBalance(user.keypair.publicKey, { below: 450n, onLow: (b) => low.push(b), onChange: (b) => seen.push(b) });
+    try {
+      await opClient.lock({ owner: user.keypair.publicKey, jobId: 6n, tier: 3, maxOutputTokens: 1_500 }); // 60 credits: 490 → 430
+      await expect.poll(() => low.length, { timeout: 20_000 }).toBe(1);
+      expect(low[0].available).toBe(430n);
+    } finally {
+      await stop();
+    }
+    await opClient.refund({ owner: user.keypair.publicKey, jobId: 6n });
+  }, 60_000);
+
+  it('serves a transaction request that a wallet fetches, signs and sends to the validator', async () => {
+    const reader = new JobEscrowClient(provider(Keypair.generate()));
+    const server = createTopUpServer({ client: reader, publicUrl: 'https://pay.example' });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const topup = (await (await fetch(`${base}/api/topup?owner=${owner}&credits=100`)).json()) as { transactionUrl: string };
+      const { link } = parseURL(topup.transactionUrl) as TransactionRequestURL;
+      const tx = await fetchTransaction(v.connection, user.keypair.publicKey, new URL(link.pathname + link.search, base));
+      tx.sign(user.keypair);
+      const sig = await v.connection.sendRawTransaction(tx.serialize());
+      await v.connection.confirmTransaction({ signature: sig, ...(await v.connection.getLatestBlockhash()) }, 'confirmed');
+      expect((await userClient.getBalance()).available).toBe(590n);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('runs serve-pay as a process', async () => {
+    const child = spawn('node', [CLI, 'serve-pay', '--port', '18777', '--url', v.url, '--keypair', operator.path], { cwd: ROOT });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('top-up server on') && resolve());
+        child.once('exit', (code) => reject(new Error(`serve-pay exited with ${code}`)));
+      });
+      expect(await (await fetch('http://127.0.0.1:18777/api/pay?credits=100')).json()).toMatchObject({ label: 'Compute credits' });
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('rebuilds the history from signatures, exports CSV, and withdraws everything', async () => {
+    const history = await userClient.history();
+    expect(history.map((e) => e.kind)).toEqual(['open', 'deposit', 'purchase', 'lock', 'lock', 'settle', 'refund', 'lock', 'refund', 'lock', 'lock', 'refund', 'refund', 'lock', 'refund', 'purchase']);
+    expect(history.at(-1)!.availableAfter).toBe(590n);
+    const csv = join(v.dir, 'history.csv');
+    expect(cli(user.path, 'history', '--csv', csv).split('\n').at(-1)).toBe(`CSV written to ${csv}`);
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(history.length + 1);
+    expect(cli(user.path, 'withdraw', '--credits', 'all')).toMatch(/^withdrew everything/);
+    expect(cliFails(user.path, 'withdraw', '--credits', '1')).toEqual({ status: 1, stderr: 'error: not enough available credits (InsufficientCredits, 6016)' });
+    const usdc = getAssociatedTokenAddressSync(v.mint, user.keypair.publicKey);
+    // $100 - $6 paid in + $5.90 back ($0.08 went to the worker, $0.02 of fees stays for the treasury)
+    expect((await v.connection.getTokenAccountBalance(usdc)).value.amount).toBe('99900000');
+  });
+});
