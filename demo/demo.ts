@@ -7,54 +7,35 @@
 import '../tests/support/x87-guard.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Keypair, Transaction, type PublicKey } from '@solana/web3.js';
-import {
-  JOB_ESCROW_PROGRAM_ID,
-  JobEscrowClient,
-  Tier,
-  creditsToUsdc,
-  formatUnits,
-  getInitializeConfigInstruction,
-  quote,
-  toCsv,
-  type HistoryEntry,
-} from '../sdk/src/index.js';
-import { LiteSVMConnection, LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
+import { parseArgs } from 'node:util';
+import { Keypair, type PublicKey } from '@solana/web3.js';
+import { JOB_ESCROW_PROGRAM_ID, JobEscrowClient, Tier, creditsToUsdc, formatUnits, quote, toCsv, type HistoryEntry } from '../sdk/src/index.js';
 import { createTopUpQr, createTopUpUrl, ensureTopUpReady } from '../sdk/src/pay/index.js';
-import { PROGRAM_PATH, ROOT, TestEnv } from '../tests/setup.js';
+import { ROOT } from '../tests/setup.js';
 import { payTransferRequest } from '../tests/support/wallet.js';
+import { embeddedWorld, rpcWorld } from './world.js';
 
 const OUT = join(ROOT, 'target/demo');
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const step = (n: number, title: string) => console.log(`\n${bold(`${n}. ${title}`)}`);
 
 async function main() {
-  if (process.argv.includes('--rpc')) {
-    // Not built yet: a running validator needs the program deployed with the
-    // admin as upgrade authority, real mint and airdrops, and real time for
-    // the timeout step.
-    console.error('--rpc is not supported yet: the demo runs on an embedded LiteSVM only');
-    process.exit(2);
-  }
+  const { values } = parseArgs({ options: { rpc: { type: 'string' }, keypair: { type: 'string' } } });
   mkdirSync(OUT, { recursive: true });
-  console.log(`job_escrow demo: program ${JOB_ESCROW_PROGRAM_ID.toBase58()} from ${PROGRAM_PATH}, on an embedded LiteSVM`);
+  const world = values.rpc ? await rpcWorld(values.rpc, values.keypair) : embeddedWorld();
+  console.log(`job_escrow demo: program ${JOB_ESCROW_PROGRAM_ID.toBase58()} on ${world.description}`);
 
-  // A bank with the program, a USDC-like mint (6 decimals) and funded wallets.
-  const bankEnv = new TestEnv();
-  const bank = new LiteSVMConnection(bankEnv.svm);
-  const user = bankEnv.wallet();
-  const operatorKp = bankEnv.operator;
-  const cranker = bankEnv.wallet();
-  const workerWallet = Keypair.generate().publicKey;
-  const worker = bankEnv.createTokenAccount(workerWallet);
-  const userUsdc = bankEnv.createTokenAccount(user.publicKey, 20_000_000n); // $20 in the user's wallet
-  const client = (kp: Keypair) => new JobEscrowClient(new LiteSVMProvider(bank, kp));
-  const usdcOf = (a: PublicKey) => formatUnits(bankEnv.tokenBalance(a));
+  const user = await world.wallet();
+  const operatorKp = await world.wallet();
+  const cranker = await world.wallet();
+  const worker = await world.usdcAccount(Keypair.generate().publicKey, 0n);
+  const userUsdc = await world.usdcAccount(user.publicKey, 20_000_000n); // $20 in the user's wallet
+  const client = (kp: Keypair) => new JobEscrowClient(world.provider(kp));
+  const usdcOf = async (a: PublicKey) => formatUnits(await world.tokenBalance(a));
 
   step(1, 'The admin (the program’s upgrade authority) initializes the config with the specification’s defaults');
-  await new LiteSVMProvider(bank, bankEnv.admin).sendAndConfirm(
-    new Transaction().add(getInitializeConfigInstruction({ admin: bankEnv.admin.publicKey, mint: bankEnv.mint, treasury: bankEnv.treasury }, { operator: operatorKp.publicKey })),
-  );
+  const timeout = values.rpc ? 5 : 120;
+  if ((await world.initConfig(operatorKp.publicKey, timeout)) === 'existing') throw new Error('the config already exists there: run the demo on a fresh validator');
   const platform = client(operatorKp);
   const config = await platform.config();
   console.log(`   1 credit = ${creditsToUsdc(1n, config.pricePerCredit)} USDC, minimum ${config.minPurchaseCredits} credits, jobs time out after ${config.jobTimeoutSecs} s`);
@@ -63,7 +44,7 @@ async function main() {
   const owner = user.publicKey;
   const showBalance = async () => {
     const b = await me.getBalance(owner);
-    console.log(`   balance: ${b.available} credits available (${b.usdcValue} USDC), ${b.locked} locked in ${b.openJobs} job(s), vault ${formatUnits(b.vaultAmount)} USDC, wallet ${usdcOf(userUsdc)} USDC`);
+    console.log(`   balance: ${b.available} credits available (${b.usdcValue} USDC), ${b.locked} locked in ${b.openJobs} job(s), vault ${formatUnits(b.vaultAmount)} USDC, wallet ${await usdcOf(userUsdc)} USDC`);
   };
 
   step(2, 'The user tops up 500 credits by scanning a Solana Pay QR code');
@@ -73,7 +54,7 @@ async function main() {
   await createTopUpQr(request.url, { png, svg: join(OUT, 'topup.svg') });
   console.log(`   URL: ${request.url}`);
   console.log(`   QR code: ${png}`);
-  await payTransferRequest(new LiteSVMProvider(bank, user), user, String(request.url));
+  await payTransferRequest(world.provider(user), user, String(request.url));
   console.log('   the wallet paid the URL (a plain USDC transfer to the vault, no program call)');
   await showBalance();
 
@@ -95,7 +76,7 @@ async function main() {
 
   step(5, 'Job 2 completes with 1,700 output tokens: settled, 80 % to the worker');
   await platform.settle({ owner, jobId: 2n, outputTokens: 1_700, providerShareBps: 8_000, providerTokenAccount: worker });
-  console.log(`   charged ${quote(Tier.Pro, 1_700)} credits; the worker received ${usdcOf(worker)} USDC, the fee stays in the vault for the treasury`);
+  console.log(`   charged ${quote(Tier.Pro, 1_700)} credits; the worker received ${await usdcOf(worker)} USDC, the fee stays in the vault for the treasury`);
   await showBalance();
 
   step(6, 'Job 1 fails: the operator refunds it');
@@ -103,15 +84,15 @@ async function main() {
   await showBalance();
 
   step(7, `Job 3 times out (${config.jobTimeoutSecs} s pass); anyone can crank the refund`);
-  bankEnv.warp(config.jobTimeoutSecs + 1);
-  const cranked = await client(cranker).refundExpired();
+  await world.passTime(config.jobTimeoutSecs + 1);
+  const cranked = await client(cranker).refundExpired({ owner });
   console.log(`   the crank refunded ${cranked.jobs.length} expired job(s) in ${cranked.signatures.length} transaction(s)`);
   await showBalance();
 
   step(8, 'The platform collects its fee and the user withdraws everything left');
   await platform.collectFees({ owner });
   await me.withdrawAll();
-  console.log(`   treasury ${usdcOf(bankEnv.treasury)} USDC`);
+  console.log(`   treasury ${await usdcOf(world.treasury)} USDC`);
   await showBalance();
 
   step(9, 'History, rebuilt from the program’s events and the vault’s transfers');

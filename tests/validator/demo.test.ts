@@ -1,0 +1,24 @@
+// npm run demo -- --rpc <url>: the same lifecycle against a fresh
+// solana-test-validator (its own instance: the demo creates the config).
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../setup.js';
+import { startValidator, type LocalValidator } from './harness.js';
+
+let v: LocalValidator;
+
+describe('npm run demo -- --rpc', () => {
+  beforeAll(async () => {
+    v = await startValidator({ rpcPort: 28899 });
+  }, 240_000);
+  afterAll(async () => v?.stop());
+
+  it('walks the whole lifecycle on a running validator', () => {
+    const out = execFileSync('bash', ['demo/run.sh', '--rpc', v.url, '--keypair', v.adminKeypairPath], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toContain(`on the validator at ${v.url}`);
+    expect(out).toContain('jobs time out after 5 s');
+    expect(out).toMatch(/the crank refunded 1 expired job\(s\)/);
+    expect(out).toMatch(/balance: 0 credits available \(0 USDC\), 0 locked in 0 job\(s\), vault 0 USDC, wallet 19\.71 USDC/);
+    expect(out).toContain('done: every step of the lifecycle succeeded');
+  }, 180_000);
+});
