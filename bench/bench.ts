@@ -100,7 +100,7 @@ async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; ope
   await run('withdraw', 'ok', [withdraw(100n)], [user]);
   await run('withdraw', 'above available', [withdraw(100_000n)], [user]);
   await run('collect_fees', 'ok', [getCollectFeesInstruction({ creditAccount: credit, mint, treasury })], [stranger]);
-  await chain.send([withdraw(WITHDRAW_ALL)], [user]);
+  await run('withdraw', 'everything (u64::MAX)', [withdraw(WITHDRAW_ALL)], [user]);
   await run('close_credit_account', 'ok', [getCloseCreditAccountInstruction({ owner, mint })], [user]);
 }
 

@@ -1,9 +1,8 @@
 use {
-    super::shared::{close_account, cpi::token_close, cpi::with_credit_signer, require_key, require_signer},
+    super::shared::{close_account, cpi::token_close, cpi::with_credit_signer, OwnerAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditAccountClosed, Event},
-        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -17,12 +16,8 @@ pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) 
     };
 
     // Validation.
-    require_signer(owner)?;
-    let config = load::<Config>(config_view)?;
-    let credit = load_mut::<CreditAccount>(credit_view)?;
-    require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
-    let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
+    let (_, credit, vault_amount) =
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?;
     if vault_amount != 0 || credit.locked() != 0 || credit.open_jobs() != 0 || credit.fees_accrued() != 0 {
         return Err(JobEscrowError::CreditAccountNotEmpty.into());
     }

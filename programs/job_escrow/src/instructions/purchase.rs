@@ -1,10 +1,10 @@
 use {
-    super::shared::{args::Args, cpi::TokenTransfer, require_key, require_signer},
+    super::shared::{args::Args, cpi::TokenTransfer, OwnerAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditsPurchased, Event},
         math,
-        state::{load, load_mut, load_vault, Config, CreditAccount, TokenAccount, TOKEN_PROGRAM_ID},
+        state::TokenAccount,
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -29,8 +29,8 @@ pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     let credits = u64::from_le_bytes(PurchaseArgs::from_bytes(data)?.credits);
 
     // Validation.
-    require_signer(owner)?;
-    let config = load::<Config>(config_view)?;
+    let (config, credit, _) =
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?;
     if config.paused() {
         return Err(JobEscrowError::Paused.into());
     }
@@ -38,10 +38,6 @@ pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
         return Err(JobEscrowError::BelowMinimumPurchase.into());
     }
     let amount = math::mul(credits, config.price_per_credit())?;
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
-    let credit = load_mut::<CreditAccount>(credit_view)?;
-    require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
-    load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
     // Only the buyer's own money: a delegate of someone else's account could
     // otherwise buy credits for itself with it.
     if &TokenAccount::load(source, &config.mint, JobEscrowError::InvalidTokenAccount)?.owner != owner.address() {

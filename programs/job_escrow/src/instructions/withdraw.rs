@@ -1,10 +1,9 @@
 use {
-    super::shared::{args::Args, cpi::TokenTransfer, cpi::with_credit_signer, require_key, require_signer},
+    super::shared::{args::Args, cpi::TokenTransfer, cpi::with_credit_signer, OwnerAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditsWithdrawn, Event},
         math,
-        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -36,12 +35,8 @@ pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     }
 
     // Validation.
-    require_signer(owner)?;
-    let config = load::<Config>(config_view)?;
-    let credit = load_mut::<CreditAccount>(credit_view)?;
-    require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
-    let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
+    let (config, credit, vault_amount) =
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?;
     if destination.address() == vault.address() {
         return Err(JobEscrowError::DuplicateAccount.into());
     }

@@ -8,7 +8,7 @@ pub mod sysvar;
 use {
     crate::{
         error::JobEscrowError,
-        state::{load, Config},
+        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
     },
     pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
 };
@@ -52,4 +52,30 @@ pub fn close_account(account: &mut AccountView, destination: &mut AccountView) -
     destination.set_lamports(lamports);
     account.set_lamports(0);
     account.close()
+}
+
+/// The accounts every owner-signed instruction on a credit account checks
+/// (purchase, withdraw, close_credit_account), checked in one place.
+pub struct OwnerAccounts<'a> {
+    pub owner: &'a AccountView,
+    pub config: &'a AccountView,
+    pub credit_account: &'a AccountView,
+    pub vault: &'a AccountView,
+    pub token_program: &'a AccountView,
+}
+
+impl<'a> OwnerAccounts<'a> {
+    /// `owner` signed and owns the credit account, the token program is the
+    /// classic one and `vault` is the account's vault. Returns the Config, the
+    /// CreditAccount and the vault's balance.
+    #[inline(always)]
+    pub fn load(&self) -> Result<(&'a Config, &'a mut CreditAccount, u64), ProgramError> {
+        require_signer(self.owner)?;
+        let config = load::<Config>(self.config)?;
+        let credit = load_mut::<CreditAccount>(self.credit_account)?;
+        require_key(self.owner, &credit.owner, JobEscrowError::Unauthorized)?;
+        require_key(self.token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+        let vault_amount = load_vault(self.vault, &credit.vault, self.credit_account.address(), &config.mint)?.amount();
+        Ok((config, credit, vault_amount))
+    }
 }
