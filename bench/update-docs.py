@@ -22,8 +22,16 @@ a = s.index('| instruction | path | LiteSVM |'); b = s.index('\n\nToken programs
 s = s[:a] + '\n'.join(rows) + s[b:]
 s = re.sub(r'from that run \(program at [\d,]+ bytes\)', f'from that run (program at {so:,} bytes)', s)
 floors = {'purchase': ('ok', 1300), 'lock': ('ok (Job bump 255)', 1683), 'settle': ('ok', 1607), 'refund': ('ok (operator)', 365), 'withdraw': ('ok', 1300)}
+a = s.index('| instruction | floor'); b = s.index('\n\n', a)
+section = s[a:b]
 for name, (path, floor) in floors.items():
-    s = re.sub(rf'(\| {name} \| [^|]+ \| )[\d,]+ \| [\d.]+ \|', lambda m: f'{m.group(1)}{g(name, path):,} | {g(name, path) / floor:.2f} |', s)
+    section = re.sub(rf'(\| {name} \| [^|]+ \| )[\d,]+ \| [\d.]+ \|', lambda m: f'{m.group(1)}{g(name, path):,} | {g(name, path) / floor:.2f} |', section)
+s = s[:a] + section + s[b:]
+batches = r['transactions']['batches']
+table = ['| | legacy | v0 + table of shared keys | v0 + table of the users\' accounts too |', '|---|---:|---:|---:|']
+table += [f"| {k} | {v['legacy']} | {v['v0 + shared table']} | {v['v0 + per-user table']} |" for k, v in batches.items()]
+a = s.index('| | legacy |'); b = s.index('\n\n', a)
+s = s[:a] + '\n'.join(table) + s[b:]
 s = re.sub(r'creates the Job and logs an event, is [\d,]+ CU: [\d.]+×', f'creates the Job and logs an event, is {lock:,} CU: {lock / 4829:.2f}×', s)
 s = re.sub(r'\(five accounts, clock, event, close\) is\n[\d,]+ CU', f'(five accounts, clock, event, close) is\n{refund:,} CU', s)
 s = re.sub(r'\| lock ≤ 2,000 CU total \| [\d,]+ \|', f'| lock ≤ 2,000 CU total | {lock:,} |', s)
