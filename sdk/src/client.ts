@@ -350,12 +350,17 @@ export class JobEscrowClient {
   /**
    * Calls `onLow` when `owner`'s available credits fall below `below`
    * (once per crossing), and `onChange` on every change, from account-change
-   * subscriptions on the credit account and the vault. Returns a function
-   * that unsubscribes.
+   * subscriptions on the credit account and the vault; a failed balance read
+   * goes to `onError`. Returns a function that unsubscribes.
    */
   async watchBalance(
     owner: PublicKey,
-    { below, onLow, onChange }: { below: Amount; onLow: (b: Balance) => void; onChange?: (b: Balance) => void },
+    {
+      below,
+      onLow,
+      onChange,
+      onError = (err) => console.error('watchBalance:', err),
+    }: { below: Amount; onLow: (b: Balance) => void; onChange?: (b: Balance) => void; onError?: (err: unknown) => void },
   ): Promise<() => Promise<void>> {
     const threshold = BigInt(below.toString());
     const { creditAccount, vault } = await this.addresses(owner);
@@ -367,7 +372,7 @@ export class JobEscrowClient {
       if (nowLow && !low) onLow(b);
       low = nowLow;
     };
-    const ids = [creditAccount, vault].map((a) => this.connection.onAccountChange(a, () => void check(), { commitment: 'confirmed' }));
+    const ids = [creditAccount, vault].map((a) => this.connection.onAccountChange(a, () => check().catch(onError), { commitment: 'confirmed' }));
     return async () => {
       for (const id of ids) await this.connection.removeAccountChangeListener(id);
     };
