@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
 import { fetchTransaction, parseURL, type TransactionRequestURL } from '@solana/pay';
 import { createAssociatedTokenAccount, getAssociatedTokenAddressSync, mintTo } from '@solana/spl-token';
-import { Keypair, type PublicKey } from '@solana/web3.js';
+import { Keypair, Transaction, type PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobEscrowClient, fetchConfig, type Balance } from '../../sdk/src/index.js';
+import { JobEscrowClient, fetchConfig, getUpdateConfigInstruction, type Balance } from '../../sdk/src/index.js';
 import { createTopUpServer, findTopUp, validateTopUp } from '../../sdk/src/pay/index.js';
 import { ROOT } from '../setup.js';
 import { payTransferRequest } from '../support/wallet.js';
@@ -60,14 +60,14 @@ describe('against solana-test-validator', () => {
   it('initializes the config with the CLI (the admin is the upgrade authority)', async () => {
     const stranger = await v.wallet();
     expect(cliFails(stranger.path, 'init-config', '--mint', v.mint.toBase58())).toEqual({ status: 1, stderr: "error: the admin must be the program's upgrade authority (NotUpgradeAuthority, 6003)" });
-    const out = cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--operator', operator.keypair.publicKey.toBase58(), '--job-timeout-secs', '3');
+    const out = cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--operator', operator.keypair.publicKey.toBase58(), '--job-timeout-secs', '60');
     expect(out).toMatch(/^config initialized/);
-    expect(await fetchConfig(v.connection)).toMatchObject({ jobTimeoutSecs: 3, operator: operator.keypair.publicKey });
+    expect(await fetchConfig(v.connection)).toMatchObject({ jobTimeoutSecs: 60, operator: operator.keypair.publicKey });
   });
 
   it('tops up by a Solana Pay transfer request, found and validated by its reference', async () => {
     expect(cli(operator.path, 'open', '--owner', owner)).toMatch(/^credit account/);
-    const [url, , referenceLine] = cli(operator.path, 'topup-url', '--owner', owner, '--credits', '200').split('\n');
+    const [url, referenceLine] = cli(operator.path, 'topup-url', '--owner', owner, '--credits', '200').split('\n');
     await payTransferRequest(provider(user.keypair), user.keypair, url);
     const reference = (parseURL(url) as { reference: PublicKey[] }).reference[0];
     expect(referenceLine).toBe(`reference ${reference.toBase58()}`);
@@ -87,6 +87,8 @@ describe('against solana-test-validator', () => {
   });
 
   it('refunds after a real timeout: anyone, then the crank', async () => {
+    // The admin shortens the timeout for the jobs locked from now on.
+    await provider(v.admin).sendAndConfirm(new Transaction().add(getUpdateConfigInstruction({ admin: v.admin.publicKey }, { jobTimeoutSecs: 3 })));
     await opClient.lock({ owner: user.keypair.publicKey, jobId: 3n, tier: 2, maxOutputTokens: 500 });
     const stranger = new JobEscrowClient(provider((await v.wallet()).keypair));
     await expect(stranger.refund({ owner: user.keypair.publicKey, jobId: 3n })).rejects.toMatchObject({ name: 'JobNotExpired' });
