@@ -1,9 +1,9 @@
 use {
-    super::shared::{close_account, require_key, require_signer, sysvar::unix_timestamp},
+    super::shared::{close_account, load_job, require_signer, sysvar::unix_timestamp},
     crate::{
         error::JobEscrowError,
         events::{Event, JobRefunded},
-        state::{load, load_mut, Config, CreditAccount, Job},
+        state::{load, load_mut, Config, CreditAccount},
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -26,11 +26,7 @@ pub fn process_refund(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResu
     require_signer(authority)?;
     let config = load::<Config>(config_view)?;
     let credit = load_mut::<CreditAccount>(credit_view)?;
-    let job = load::<Job>(job_view)?;
-    if &job.credit_account != credit_view.address() {
-        return Err(JobEscrowError::JobMismatch.into());
-    }
-    require_key(rent_payer, &job.rent_payer, JobEscrowError::InvalidRentPayer)?;
+    let job = load_job(job_view, credit_view.address(), rent_payer)?;
     let expired = unix_timestamp()? >= job.expires_at();
     if !expired && authority.address() != &config.operator {
         return Err(JobEscrowError::JobNotExpired.into());

@@ -1,14 +1,13 @@
 use {
     super::shared::{
-        args::Args, close_account, cpi::TokenTransfer, cpi::with_credit_signer, load_config_as_operator, pda::is_on_curve,
-        require_key,
-        sysvar::unix_timestamp,
+        args::Args, close_account, cpi::TokenTransfer, cpi::with_credit_signer, load_config_as_operator, load_job,
+        pda::is_on_curve, require_key, sysvar::unix_timestamp,
     },
     crate::{
         error::JobEscrowError,
         events::{Event, JobSettled},
         math,
-        state::{load, load_mut, load_vault, CreditAccount, Job, TokenAccount, BPS_DENOMINATOR, TOKEN_PROGRAM_ID},
+        state::{load_mut, load_vault, CreditAccount, TokenAccount, BPS_DENOMINATOR, TOKEN_PROGRAM_ID},
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -41,11 +40,7 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
     // Validation.
     let config = load_config_as_operator(config_view, operator)?;
     let credit = load_mut::<CreditAccount>(credit_view)?;
-    let job = load::<Job>(job_view)?;
-    if &job.credit_account != credit_view.address() {
-        return Err(JobEscrowError::JobMismatch.into());
-    }
-    require_key(rent_payer, &job.rent_payer, JobEscrowError::InvalidRentPayer)?;
+    let job = load_job(job_view, credit_view.address(), rent_payer)?;
     if unix_timestamp()? >= job.expires_at() {
         return Err(JobEscrowError::JobExpired.into());
     }
