@@ -111,13 +111,9 @@ export class JobEscrowClient {
    * @throws JobEscrowError when the program rejects the transaction.
    */
   async send(ixs: TransactionInstruction[], units: number): Promise<string> {
-    const budget = [ComputeBudgetProgram.setComputeUnitLimit({ units })];
-    if (this.options.priorityFeeMicroLamports) {
-      budget.push(ComputeBudgetProgram.setComputeUnitPrice({ microLamports: this.options.priorityFeeMicroLamports }));
-    }
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.provider.sendAndConfirm!(new Transaction().add(...budget, ...ixs));
+        return await this.provider.sendAndConfirm!(this.transaction(ixs, units));
       } catch (err) {
         if (err instanceof TransactionExpiredBlockheightExceededError && attempt < 2) {
           const status = await this.connection.getSignatureStatus(err.signature, { searchTransactionHistory: true });
@@ -129,13 +125,31 @@ export class JobEscrowClient {
     }
   }
 
-  /** Sends a prepared transaction through the provider, translating program errors. */
-  async sendTransaction(tx: Transaction): Promise<string> {
-    try {
-      return await this.provider.sendAndConfirm!(tx);
-    } catch (err) {
-      throw translateError(err);
+  /**
+   * A transaction of `ixs` behind a `units` compute-unit limit and, when set,
+   * the priority fee (no fee payer, blockhash or signature yet).
+   */
+  transaction(ixs: TransactionInstruction[], units: number): Transaction {
+    const budget = [ComputeBudgetProgram.setComputeUnitLimit({ units })];
+    if (this.options.priorityFeeMicroLamports) {
+      budget.push(ComputeBudgetProgram.setComputeUnitPrice({ microLamports: this.options.priorityFeeMicroLamports }));
     }
+    return new Transaction().add(...budget, ...ixs);
+  }
+
+  /**
+   * The instructions that buy `credits` for `owner` from `source` (default:
+   * the owner's USDC ATA), opening the credit account first when missing,
+   * and the compute units they need. The owner signs and pays.
+   */
+  async purchaseInstructions({ owner, credits, source }: { owner: PublicKey; credits: Amount; source?: PublicKey }) {
+    const { mint } = await this.config();
+    const opened = !(await this.creditAccount(owner));
+    const ixs = opened ? [getOpenCreditAccountInstruction({ payer: owner, owner, mint }, { programId: this.programId })] : [];
+    ixs.push(
+      getPurchaseInstruction({ owner, mint, source: source ?? getAssociatedTokenAddressSync(mint, owner) }, { credits }, { programId: this.programId }),
+    );
+    return { ixs, units: COMPUTE_UNITS.purchase + (opened ? COMPUTE_UNITS.open_credit_account : 0), opened };
   }
 
   /**
@@ -143,20 +157,8 @@ export class JobEscrowClient {
    * opens the wallet's credit account in the same transaction when missing.
    */
   async purchase({ credits, source }: { credits: Amount; source?: PublicKey }): Promise<Sent & { opened: boolean }> {
-    const owner = this.wallet;
-    const { mint } = await this.config();
-    const { creditAccount, vault } = await this.addresses(owner);
-    const opened = !(await this.creditAccount(owner));
-    const ixs = opened ? [getOpenCreditAccountInstruction({ payer: owner, owner, mint }, { programId: this.programId })] : [];
-    ixs.push(
-      getPurchaseInstruction(
-        { owner, mint, source: source ?? getAssociatedTokenAddressSync(mint, owner) },
-        { credits },
-        { programId: this.programId },
-      ),
-    );
-    const units = COMPUTE_UNITS.purchase + (opened ? COMPUTE_UNITS.open_credit_account : 0);
-    return { signature: await this.send(ixs, units), creditAccount, vault, opened };
+    const { ixs, units, opened } = await this.purchaseInstructions({ owner: this.wallet, credits, source });
+    return { signature: await this.send(ixs, units), ...(await this.addresses()), opened };
   }
 
   /** Opens `owner`'s credit account (any payer: the wallet pays). */

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AnchorProvider, Wallet, type Provider } from '@coral-xyz/anchor';
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
-import { Connection, Keypair, PublicKey, Transaction } from '@solana/web3.js';
+import { Connection, Keypair, PublicKey } from '@solana/web3.js';
 import type { Server } from 'node:http';
 import { JobEscrowClient } from '../client.js';
-import { Tier } from '../constants.js';
+import { COMPUTE_UNITS, Tier } from '../constants.js';
 import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
 import { toCsv } from '../history.js';
 import { WITHDRAW_ALL, getInitializeConfigInstruction } from '../instructions/index.js';
@@ -159,15 +159,16 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       case 'init-config': {
         const mint = key(v, 'mint');
         const treasury = key(v, 'treasury', getAssociatedTokenAddressSync(mint, wallet));
-        const tx = new Transaction();
-        if (!v.treasury) tx.add(createAssociatedTokenAccountIdempotentInstruction(wallet, treasury, wallet, mint));
-        tx.add(
+        const ixs = v.treasury ? [] : [createAssociatedTokenAccountIdempotentInstruction(wallet, treasury, wallet, mint)];
+        ixs.push(
           getInitializeConfigInstruction(
             { admin: wallet, mint, treasury },
             { operator: key(v, 'operator', wallet), jobTimeoutSecs: v['job-timeout-secs'] ? Number(whole(v, 'job-timeout-secs')) : undefined },
           ),
         );
-        const signature = await client.sendTransaction(tx);
+        // Creating the treasury ATA costs about what opening a credit account's vault does.
+        const units = COMPUTE_UNITS.initialize_config + (v.treasury ? 0 : COMPUTE_UNITS.open_credit_account);
+        const signature = await client.send(ixs, units);
         out(`config initialized: mint ${mint.toBase58()}, treasury ${treasury.toBase58()} (${signature})`);
         return 0;
       }

@@ -12,12 +12,9 @@
 // Bad input gets a 4xx with {message} and no transaction.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { encodeURL } from '@solana/pay';
-import { getAssociatedTokenAddressSync } from '@solana/spl-token';
-import { ComputeBudgetProgram, Keypair, PublicKey, Transaction } from '@solana/web3.js';
+import { Keypair, PublicKey } from '@solana/web3.js';
 import QRCode from 'qrcode';
 import type { JobEscrowClient } from '../client.js';
-import { COMPUTE_UNITS } from '../constants.js';
-import { getOpenCreditAccountInstruction, getPurchaseInstruction } from '../instructions/index.js';
 import { creditsToUsdc } from '../pricing.js';
 import { topUpPage } from './page.js';
 import { createTopUpUrl } from './topup.js';
@@ -102,24 +99,16 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
   }
 
   async function buildPurchase(account: PublicKey, credits: bigint) {
-    const config = await client.config();
+    const { pricePerCredit } = await client.config();
+    const { ixs, units } = await client.purchaseInstructions({ owner: account, credits });
+    // Solana Pay references ride as extra read-only keys of the purchase; the program ignores them.
     const reference = Keypair.generate().publicKey;
-    const tx = new Transaction();
-    const opened = !(await client.creditAccount(account));
-    tx.add(ComputeBudgetProgram.setComputeUnitLimit({ units: COMPUTE_UNITS.purchase + (opened ? COMPUTE_UNITS.open_credit_account : 0) }));
-    if (opened) tx.add(getOpenCreditAccountInstruction({ payer: account, owner: account, mint: config.mint }, { programId: client.programId }));
-    const purchase = getPurchaseInstruction(
-      { owner: account, mint: config.mint, source: getAssociatedTokenAddressSync(config.mint, account) },
-      { credits },
-      { programId: client.programId },
-    );
-    // Solana Pay references ride as extra read-only keys; the program ignores them.
-    purchase.keys.push({ pubkey: reference, isSigner: false, isWritable: false });
-    tx.add(purchase);
+    ixs[ixs.length - 1].keys.push({ pubkey: reference, isSigner: false, isWritable: false });
+    const tx = client.transaction(ixs, units);
     tx.feePayer = account;
     tx.recentBlockhash = (await client.connection.getLatestBlockhash('confirmed')).blockhash;
     const transaction = tx.serialize({ requireAllSignatures: false, verifySignatures: false }).toString('base64');
-    return { transaction, message: `Buy ${credits} credits for ${creditsToUsdc(credits, config.pricePerCredit)} USDC`, reference };
+    return { transaction, message: `Buy ${credits} credits for ${creditsToUsdc(credits, pricePerCredit)} USDC`, reference };
   }
 
   async function route(req: IncomingMessage, res: ServerResponse) {
