@@ -1,9 +1,10 @@
-import type { Connection, PublicKey, TokenBalance } from '@solana/web3.js';
+import type { Connection, PublicKey } from '@solana/web3.js';
 import { DEFAULTS, JOB_ESCROW_PROGRAM_ID } from './constants.js';
 import { parseEvents } from './events.js';
 import { coder, IDL } from './idl.js';
 import { findCreditAccountPda, findVaultAddress } from './pdas.js';
 import { formatUnits } from './pricing.js';
+import { accountKeysOf, tokenBalanceChange } from './transactions.js';
 
 export type HistoryKind = 'open' | 'purchase' | 'deposit' | 'lock' | 'settle' | 'refund' | 'withdraw' | 'fees' | 'limit' | 'close';
 
@@ -31,12 +32,8 @@ interface TxView {
 }
 
 function view(message: unknown): TxView {
-  const m = message as {
-    staticAccountKeys?: PublicKey[];
-    accountKeys?: PublicKey[];
-    compiledInstructions: { programIdIndex: number; accountKeyIndexes: number[]; data: Uint8Array }[];
-  };
-  return { accountKeys: m.staticAccountKeys ?? m.accountKeys ?? [], instructions: m.compiledInstructions };
+  const m = message as { compiledInstructions: TxView['instructions'] };
+  return { accountKeys: accountKeysOf(message), instructions: m.compiledInstructions };
 }
 
 const CREDIT_ACCOUNT_INDEX = new Map(
@@ -153,9 +150,7 @@ export async function fetchHistory(
     if (touched) continue;
     // No job_escrow instruction for this account: a plain transfer into the vault.
     const index = accountKeys.findIndex((k) => k.equals(vault));
-    const amountAt = (list: TokenBalance[] | null | undefined) =>
-      BigInt((list ?? []).find((b) => b.accountIndex === index)?.uiTokenAmount.amount ?? '0');
-    const delta = amountAt(tx.meta?.postTokenBalances) - amountAt(tx.meta?.preTokenBalances);
+    const delta = tokenBalanceChange(tx.meta, index).change;
     if (index >= 0 && delta > 0n) {
       vaultAmount += delta;
       push({ signature, blockTime, kind: 'deposit', credits: delta / pricePerCredit, usdc: delta });

@@ -3,7 +3,7 @@
 // is the vault, so `available` rises as soon as the transfer confirms, with
 // no program call. URLs are encoded and parsed by @solana/pay.
 import { encodeURL, findReference, parseURL, type TransferRequestURL } from '@solana/pay';
-import { Keypair, PublicKey, type Connection, type ConfirmedSignatureInfo, type TokenBalance } from '@solana/web3.js';
+import { Keypair, PublicKey, type Connection, type ConfirmedSignatureInfo } from '@solana/web3.js';
 import BigNumber from 'bignumber.js';
 import QRCode from 'qrcode';
 import type { Config } from '../accounts/index.js';
@@ -11,6 +11,7 @@ import type { JobEscrowClient } from '../client.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../constants.js';
 import { findCreditAccountPda, findVaultAddress } from '../pdas.js';
 import { formatUnits } from '../pricing.js';
+import { accountKeysOf, tokenBalanceChange } from '../transactions.js';
 
 /** The Config fields a top-up needs. */
 export type TopUpConfig = Pick<Config, 'mint' | 'pricePerCredit' | 'minPurchaseCredits'>;
@@ -148,18 +149,13 @@ export async function validateTopUp(
   const tx = await connection.getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 });
   if (!tx) throw new ValidateTopUpError('transaction not found');
   if (tx.meta?.err) throw new ValidateTopUpError('transaction failed');
-  const message = tx.transaction.message as unknown as { staticAccountKeys?: PublicKey[]; accountKeys?: PublicKey[] };
-  const keys = message.staticAccountKeys ?? message.accountKeys ?? [];
+  const keys = accountKeysOf(tx.transaction.message);
   if (reference && !keys.some((k) => k.equals(reference))) throw new ValidateTopUpError('reference not found');
   const vault = findVaultAddress(findCreditAccountPda(owner, { programId })[0], config.mint);
   const index = keys.findIndex((k) => k.equals(vault));
   if (index < 0) throw new ValidateTopUpError('the transaction does not touch the vault');
-  const at = (list: TokenBalance[] | null | undefined) => {
-    const b = (list ?? []).find((x) => x.accountIndex === index);
-    if (b && b.mint !== config.mint.toBase58()) throw new ValidateTopUpError('wrong mint');
-    return BigInt(b?.uiTokenAmount.amount ?? '0');
-  };
-  const received = at(tx.meta?.postTokenBalances) - at(tx.meta?.preTokenBalances);
+  const { change: received, mint } = tokenBalanceChange(tx.meta, index);
+  if (mint !== undefined && mint !== config.mint.toBase58()) throw new ValidateTopUpError('wrong mint');
   if (received !== amount) throw new ValidateTopUpError(`the vault received ${received}, expected ${amount}`);
   return { amount: received, credits: received / config.pricePerCredit };
 }
