@@ -6,7 +6,6 @@ export default defineConfig({
   test: {
     include: ['tests/validator/**/*.test.ts'],
     globalSetup: ['tests/global-setup.ts'],
-    setupFiles: ['tests/support/x87-guard.ts'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
     pool: 'forks',

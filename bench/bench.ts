@@ -3,7 +3,6 @@
 // Token program), the program's own share, .so size and deploy rent,
 // transaction bytes and batch limits, and the SDK's browser bundle size.
 // Prints tables and writes bench/results.json. No network.
-import '../tests/support/x87-guard.js';
 import { statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { AddressLookupTableAccount, Keypair, MessageV0, PublicKey, Transaction, type TransactionInstruction } from '@solana/web3.js';

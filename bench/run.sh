@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-node-modules.sh
 bash scripts/build-program.sh
-bash scripts/build-x87guard.sh
 npx esbuild bench/bench.ts --bundle --platform=node --format=esm --log-level=warning \
   --outfile=target/bench/bench.mjs --packages=external
 # bankrun logs every instruction at debug level unless told otherwise.

@@ -4,7 +4,6 @@
 // settles one, refunds one as failed, lets one time out and a crank refunds
 // it; the user withdraws the rest. Balances and history after each step, and
 // a CSV for accountants.
-import '../tests/support/x87-guard.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

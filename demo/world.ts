@@ -7,7 +7,7 @@ import { AnchorProvider, Wallet, type Provider } from '@coral-xyz/anchor';
 import { createAssociatedTokenAccount, createMint, getAccount, mintTo } from '@solana/spl-token';
 import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, type PublicKey } from '@solana/web3.js';
 import { fetchMaybeConfig, getInitializeConfigInstruction } from '../sdk/src/index.js';
-import { LiteSVMConnection, LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
+import { LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
 import { TestEnv } from '../tests/setup.js';
 
 export interface World {
@@ -27,7 +27,7 @@ export interface World {
 
 export function embeddedWorld(): World {
   const env = new TestEnv();
-  const bank = new LiteSVMConnection(env.svm);
+  const bank = env.bank;
   return {
     description: 'an embedded LiteSVM',
     provider: (kp) => new LiteSVMProvider(bank, kp),

@@ -8,7 +8,7 @@ import { Keypair } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../sdk/src/cli/index.js';
 import { fetchConfig } from '../sdk/src/index.js';
-import { LiteSVMConnection, LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
+import { LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
 import { TestEnv } from './setup.js';
 import { decodeQrPng } from './support/qr.js';
 
@@ -22,7 +22,7 @@ async function cli(provider: LiteSVMProvider, ...argv: string[]) {
 describe('job-escrow CLI', () => {
   it('runs every subcommand against the program', async () => {
     const env = new TestEnv();
-    const bank = new LiteSVMConnection(env.svm);
+    const bank = env.bank;
     const admin = new LiteSVMProvider(bank, env.admin);
     const operator = admin.withWallet(env.operator);
     const userKp = env.wallet();

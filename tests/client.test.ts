@@ -10,13 +10,13 @@ import {
   isJobEscrowError,
   toCsv,
 } from '../sdk/src/index.js';
-import { LiteSVMConnection, LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
+import { LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
 import { Escrow } from './setup.js';
 
 /** An initialized program and clients for a user (with $1,000), the operator and a stranger, all on one bank. */
 function world(options: { priorityFeeMicroLamports?: number } = {}) {
   const env = new Escrow();
-  const bank = new LiteSVMConnection(env.svm);
+  const bank = env.bank;
   const client = (kp: Keypair) => new JobEscrowClient(new LiteSVMProvider(bank, kp), options);
   const userKp = env.wallet();
   const usdc = env.createTokenAccount(userKp.publicKey, 1_000_000_000n);

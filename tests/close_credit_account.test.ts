@@ -7,12 +7,12 @@ describe('close_credit_account', () => {
     const env = new Escrow();
     const u = env.funded(100n);
     env.send(getWithdrawInstruction({ owner: u.wallet.publicKey, mint: env.mint, destination: u.usdc }, { credits: WITHDRAW_ALL }), [u.wallet]);
-    const rents = BigInt(env.svm.getAccount(u.credit)!.lamports) + BigInt(env.svm.getAccount(u.vault)!.lamports);
-    const before = env.svm.getBalance(u.wallet.publicKey)!;
+    const rents = BigInt(env.account(u.credit)!.lamports) + BigInt(env.account(u.vault)!.lamports);
+    const before = env.lamports(u.wallet.publicKey);
     const sent = env.send(getCloseCreditAccountInstruction({ owner: u.wallet.publicKey, mint: env.mint }), [u.wallet]);
     expect(env.data(u.credit)).toBeNull();
     expect(env.data(u.vault)).toBeNull();
-    expect(env.svm.getBalance(u.wallet.publicKey)! - before).toBe(rents - 5_000n);
+    expect(env.lamports(u.wallet.publicKey) - before).toBe(rents - 5_000n);
     expect(sent.events).toEqual([{ name: 'CreditAccountClosed', data: { owner: u.wallet.publicKey, creditAccount: u.credit } }]);
   });
 

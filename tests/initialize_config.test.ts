@@ -33,8 +33,8 @@ describe('initialize_config', () => {
     expect(config.paused).toBe(false);
     expect(config.bump).toBe(findConfigPda()[1]);
     expect(env.data(CONFIG)!.length).toBe(282);
-    expect(config.jobRentLamports).toBe(env.svm.minimumBalanceForRentExemption(110n));
-    expect(env.svm.getAccount(CONFIG)!.owner).toEqual(new PublicKey('JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp'));
+    expect(config.jobRentLamports).toBe(env.bank.rentExemptMinimum(110n));
+    expect(env.account(CONFIG)!.owner).toEqual(new PublicKey('JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp'));
     // And the event carries the same configuration
     expect(sent.events).toHaveLength(1);
     expect(sent.events[0].name).toBe('ConfigUpdated');

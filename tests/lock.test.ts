@@ -20,7 +20,7 @@ describe('lock', () => {
     // Given a user with 100 credits
     const env = new Escrow();
     const u = env.funded(100n);
-    const payerBefore = env.svm.getBalance(env.operator.publicKey)!;
+    const payerBefore = env.lamports(env.operator.publicKey);
     const jobId = jobIdWithBump(u.credit, 255);
     // When the operator locks a Standard job of up to 1,500 output tokens
     const job = env.lock(u, { jobId, tier: 1, maxOutputTokens: 1_500 });
@@ -38,15 +38,15 @@ describe('lock', () => {
       bump: 255,
     });
     expect(env.data(job.address)!.length).toBe(110);
-    expect(env.svm.getAccount(job.address)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
+    expect(env.account(job.address)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
     const credit = env.credit(u);
     expect(credit.locked).toBe(12n);
     expect(credit.openJobs).toBe(1);
     expect(env.available(u)).toBe(88n);
     // And the vault did not move; the rent payer paid the Job's rent (plus the fee)
     expect(env.tokenBalance(u.vault)).toBe(1_000_000n);
-    const rent = env.svm.minimumBalanceForRentExemption(110n);
-    expect(payerBefore - env.svm.getBalance(env.operator.publicKey)!).toBe(rent + 5_000n);
+    const rent = env.bank.rentExemptMinimum(110n);
+    expect(payerBefore - env.lamports(env.operator.publicKey)).toBe(rent + 5_000n);
     expect(job.sent.events).toEqual([
       { name: 'JobLocked', data: { jobId, tier: 1, creditsLocked: 12n, expiresAt: now + 120n } },
     ]);

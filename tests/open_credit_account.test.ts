@@ -43,7 +43,7 @@ describe('open_credit_account', () => {
       bump,
     });
     expect(env.data(credit)!.length).toBe(133);
-    expect(env.svm.getAccount(credit)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
+    expect(env.account(credit)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
     // And the vault is an empty classic-Token account of the mint owned by the PDA
     const v = AccountLayout.decode(env.data(vault)!);
     expect(v.mint).toEqual(env.mint);
@@ -69,11 +69,11 @@ describe('open_credit_account', () => {
   it('opens an address someone pre-funded with SOL (a donation cannot block it)', () => {
     // Given lamports sent to the PDA before it exists
     const { env, payer, owner, credit } = setup();
-    env.send(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: credit, lamports: Number(env.svm.minimumBalanceForRentExemption(0n)) }), [payer]);
+    env.send(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: credit, lamports: Number(env.bank.rentExemptMinimum(0n)) }), [payer]);
     // When it is opened, Then it is a CreditAccount of the owner
     env.send(getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint }), [payer]);
     expect(decodeCreditAccount(env.data(credit)!).owner).toEqual(owner);
-    expect(env.svm.getAccount(credit)!.lamports).toBe(Number(env.svm.minimumBalanceForRentExemption(133n)));
+    expect(env.account(credit)!.lamports).toBe(Number(env.bank.rentExemptMinimum(133n)));
   });
 
   it('rejects a mint other than the configured one', () => {

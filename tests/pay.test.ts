@@ -6,7 +6,7 @@ import { fetchTransaction, parseURL, type TransactionRequestURL, type TransferRe
 import { Keypair, Transaction } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient, fetchConfig, findCreditAccountPda, findVaultAddress, type Config } from '../sdk/src/index.js';
-import { LiteSVMConnection, LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
+import { LiteSVMBank, LiteSVMProvider } from '../sdk/src/litesvm/index.js';
 import {
   ValidateTopUpError,
   createTopUpQr,
@@ -23,7 +23,7 @@ import { payTransferRequest } from './support/wallet.js';
 
 function world() {
   const env = new Escrow();
-  const bank = new LiteSVMConnection(env.svm);
+  const bank = env.bank;
   const platform = new JobEscrowClient(new LiteSVMProvider(bank, env.operator));
   const owner = env.wallet();
   const payer = env.wallet();
@@ -85,7 +85,7 @@ describe('Solana Pay transfer requests', () => {
 });
 
 describe('Solana Pay transaction-request server', () => {
-  let env: Escrow, bank: LiteSVMConnection, server: ReturnType<typeof createTopUpServer>, base: string, config: Config, client: JobEscrowClient;
+  let env: Escrow, bank: LiteSVMBank, server: ReturnType<typeof createTopUpServer>, base: string, config: Config, client: JobEscrowClient;
   beforeAll(async () => {
     ({ env, bank } = world());
     client = new JobEscrowClient(new LiteSVMProvider(bank, env.operator));

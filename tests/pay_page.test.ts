@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient } from '../sdk/src/index.js';
-import { LiteSVMConnection, LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
+import { LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
 import { createTopUpServer, ensureTopUpReady, parseTopUpUrl } from '../sdk/src/pay/index.js';
 import { Escrow, ROOT } from './setup.js';
 import { decodeQrPng } from './support/qr.js';
@@ -27,7 +27,7 @@ describe('top-up page (headless Chromium)', () => {
   it('shows the QR of the SDK’s transfer request and the balance after a wallet pays', async () => {
     // Given a user whose credit account exists, and the server on loopback
     const env = new Escrow();
-    const bank = new LiteSVMConnection(env.svm);
+    const bank = env.bank;
     const client = new JobEscrowClient(new LiteSVMProvider(bank, env.operator));
     const owner = env.wallet().publicKey;
     await ensureTopUpReady(client, owner);

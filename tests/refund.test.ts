@@ -13,15 +13,15 @@ function setup() {
 describe('refund', () => {
   it('lets the operator refund a failed job before expiry: credits and rent return', () => {
     const { env, u, job, payer } = setup();
-    const rent = BigInt(env.svm.getAccount(job.address)!.lamports);
-    const payerBefore = env.svm.getBalance(payer.publicKey)!;
+    const rent = BigInt(env.account(job.address)!.lamports);
+    const payerBefore = env.lamports(payer.publicKey);
     // When the operator refunds
     const sent = env.refund(u, job);
     // Then the lock is back in the balance and the Job is closed, rent to its payer
     expect(env.available(u)).toBe(100n);
     expect(env.credit(u)).toMatchObject({ locked: 0n, openJobs: 0 });
     expect(env.data(job.address)).toBeNull();
-    expect(env.svm.getBalance(payer.publicKey)! - payerBefore).toBe(rent);
+    expect(env.lamports(payer.publicKey) - payerBefore).toBe(rent);
     expect(env.tokenBalance(u.vault)).toBe(1_000_000n);
     expect(sent.events).toEqual([{ name: 'JobRefunded', data: { jobId: job.jobId, creditsReleased: 12n, reason: 0 } }]);
     // Compute budget: measured 644 (clock 140, event 225, 5-account entrypoint)

@@ -14,8 +14,8 @@ describe('settle', () => {
     // Given a Standard job with 12 credits locked
     const { env, u, job } = setup();
     const worker = env.worker();
-    const payerBefore = env.svm.getBalance(env.operator.publicKey)!;
-    const jobRent = BigInt(env.svm.getAccount(job.address)!.lamports);
+    const payerBefore = env.lamports(env.operator.publicKey);
+    const jobRent = BigInt(env.account(job.address)!.lamports);
     // When the operator settles 1,000 output tokens at an 80 % share
     const sent = env.settle(u, job, { outputTokens: 1_000, bps: 8_000, provider: worker.usdc });
     // Then 8 + ceil(500 x 4 / 1,000) = 10 credits ($0.10) are charged: $0.08 to the worker, $0.02 owed as fee
@@ -30,7 +30,7 @@ describe('settle', () => {
     expect(env.available(u)).toBe(90n);
     // And the Job is gone, its rent back with the payer (who also paid the fee)
     expect(env.data(job.address)).toBeNull();
-    expect(env.svm.getBalance(env.operator.publicKey)! - payerBefore).toBe(jobRent - 5_000n);
+    expect(env.lamports(env.operator.publicKey) - payerBefore).toBe(jobRent - 5_000n);
     expect(sent.events).toEqual([
       { name: 'JobSettled', data: { jobId: job.jobId, creditsCharged: 10n, workerAmount: 80_000n } },
     ]);

@@ -8,6 +8,7 @@ import {
   TransactionExpiredBlockheightExceededError,
   type TransactionInstruction,
 } from '@solana/web3.js';
+import { availableCredits } from './balances.js';
 import { decodeCreditAccount, decodeJob, fetchConfig, readAccountInfo, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
 import { AccountNotFoundError, JobEscrowError, JobEscrowErrorCode, translateError } from './errors.js';
@@ -324,7 +325,7 @@ export class JobEscrowClient {
     const credit = creditInfo && creditInfo.owner.equals(this.programId) ? decodeCreditAccount(creditInfo.data) : null;
     if (!credit || !vaultInfo) throw new AccountNotFoundError('CreditAccount', creditAccount);
     const vaultAmount = Buffer.from(vaultInfo.data).readBigUInt64LE(64);
-    const available = (vaultAmount - credit.feesAccrued) / config.pricePerCredit - credit.locked;
+    const available = availableCredits({ vaultAmount, feesAccrued: credit.feesAccrued, locked: credit.locked, pricePerCredit: config.pricePerCredit });
     let lastTopUpAt: number | null = null;
     if (withLastTopUp) {
       const topUps = (await this.history(owner)).filter((e) => e.kind === 'purchase' || e.kind === 'deposit');

@@ -1,4 +1,5 @@
 import type { Connection, PublicKey } from '@solana/web3.js';
+import { availableCredits } from './balances.js';
 import { DEFAULTS, JOB_ESCROW_PROGRAM_ID } from './constants.js';
 import { parseEvents } from './events.js';
 import { coder, IDL } from './idl.js';
@@ -87,7 +88,7 @@ export async function fetchHistory(
   const jobLocks = new Map<bigint, bigint>();
   const entries: HistoryEntry[] = [];
   const push = (e: Omit<HistoryEntry, 'availableAfter' | 'lockedAfter'>) =>
-    entries.push({ ...e, availableAfter: (vaultAmount - fees) / pricePerCredit - locked, lockedAfter: locked });
+    entries.push({ ...e, availableAfter: availableCredits({ vaultAmount, feesAccrued: fees, locked, pricePerCredit }), lockedAfter: locked });
 
   for (const signature of sigs.keys()) {
     const tx = await connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });

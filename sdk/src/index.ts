@@ -6,5 +6,6 @@ export * from './accounts/index.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './pricing.js';
+export * from './balances.js';
 export * from './history.js';
 export * from './client.js';

@@ -15,7 +15,7 @@ describe('attack: arithmetic and balances', () => {
     const { env, attacker, attempt } = scenario();
     const bytes = env.data(attacker.credit)!;
     bytes.writeBigUInt64LE((1n << 64n) - 51n, 100);
-    env.setRaw(attacker.credit, bytes, env.svm.getAccount(attacker.credit)!.owner);
+    env.setRaw(attacker.credit, bytes, env.account(attacker.credit)!.owner);
     attempt(() => env.purchase(attacker, 100n), E.ArithmeticOverflow);
   });
 

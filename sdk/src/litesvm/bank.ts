@@ -1,0 +1,252 @@
+// The web3.js 1.x face of an in-process LiteSVM 1.x (the @solana/kit line).
+// LiteSVM 1.x speaks Kit types; the SDK speaks web3.js 1.x. They meet here
+// and only here: transactions cross as wire bytes (message bytes plus the
+// signatures in signer order), addresses as base58 strings, accounts as
+// AccountInfo<Buffer>.
+//
+// One bank per LiteSVM instance (`LiteSVMBank.of(svm)`): every provider and
+// wallet on the same svm records into one history, so getSignaturesForAddress
+// and getTransaction see every transaction, whoever sent it.
+import { utils } from '@coral-xyz/anchor';
+import { AccountLayout, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import {
+  PublicKey,
+  SendTransactionError,
+  Transaction,
+  VersionedTransaction,
+  type AccountInfo,
+  type Commitment,
+  type GetProgramAccountsFilter,
+  type TokenBalance,
+} from '@solana/web3.js';
+import { FailedTransactionMetadata, type LiteSVM } from 'litesvm';
+
+const { bs58 } = utils.bytes;
+
+type KitAddress = Parameters<LiteSVM['getAccount']>[0];
+type KitTransaction = Parameters<LiteSVM['sendTransaction']>[0];
+type KitAccount = Parameters<LiteSVM['setAccount']>[0];
+
+/** A web3.js public key as LiteSVM's (Kit) address. */
+export function toAddress(key: PublicKey): KitAddress {
+  return key.toBase58() as KitAddress;
+}
+
+/**
+ * A signed web3.js transaction (legacy or v0) as the Kit `Transaction` LiteSVM
+ * 1.x takes: the message bytes and the signatures keyed by signer, in the
+ * message's signer order (the order Kit encodes them in).
+ */
+export function toKitTransaction(tx: Transaction | VersionedTransaction): KitTransaction {
+  if (tx instanceof Transaction) {
+    const messageBytes = tx.serializeMessage();
+    const signatures = Object.fromEntries(tx.signatures.map((s) => [s.publicKey.toBase58(), s.signature ? new Uint8Array(s.signature) : null]));
+    return { messageBytes, signatures } as unknown as KitTransaction;
+  }
+  const signers = tx.message.staticAccountKeys.slice(0, tx.message.header.numRequiredSignatures);
+  const signatures = Object.fromEntries(signers.map((k, i) => [k.toBase58(), tx.signatures[i]]));
+  return { messageBytes: tx.message.serialize(), signatures } as unknown as KitTransaction;
+}
+
+/** What a successful transaction reports. */
+export interface Processed {
+  signature: string;
+  slot: number;
+  logs: string[];
+  computeUnits: number;
+}
+
+interface Recorded extends Processed {
+  blockTime: number;
+  keys: PublicKey[];
+  message: Transaction['compileMessage'] extends () => infer M ? M : never;
+  preTokenBalances: TokenBalance[];
+  postTokenBalances: TokenBalance[];
+}
+
+type AccountListener = { key: PublicKey; callback: (info: AccountInfo<Buffer>, ctx: { slot: number }) => void; last: string };
+
+const banks = new WeakMap<LiteSVM, LiteSVMBank>();
+
+/**
+ * The Connection methods the SDK uses, answered from a LiteSVM instance, plus
+ * what LiteSVM lacks and the client needs: signatures per address,
+ * transactions with token balances, program accounts, account subscriptions.
+ */
+export class LiteSVMBank {
+  readonly rpcEndpoint = 'litesvm://embedded';
+  private readonly recorded: Recorded[] = [];
+  private readonly listeners = new Map<number, AccountListener>();
+  private nextListener = 1;
+
+  private constructor(readonly svm: LiteSVM) {}
+
+  /** The one bank of `svm` (created on first use). */
+  static of(svm: LiteSVM): LiteSVMBank {
+    let bank = banks.get(svm);
+    if (!bank) banks.set(svm, (bank = new LiteSVMBank(svm)));
+    return bank;
+  }
+
+  /** The account at `address` as web3.js reports it (null when missing or without lamports). */
+  account(address: PublicKey): AccountInfo<Buffer> | null {
+    const a = this.svm.getAccount(toAddress(address));
+    if (!a.exists || a.lamports === 0n) return null;
+    return { data: Buffer.from(a.data), lamports: Number(a.lamports), owner: new PublicKey(a.programAddress), executable: a.executable, rentEpoch: 0 };
+  }
+
+  /** Writes an account as it is, bypassing the runtime (test set-up). */
+  setAccount(address: PublicKey, account: { lamports: number | bigint; data: Uint8Array; owner: PublicKey; executable?: boolean }): void {
+    this.svm.setAccount({
+      address: toAddress(address),
+      lamports: BigInt(account.lamports),
+      data: Uint8Array.from(account.data),
+      programAddress: toAddress(account.owner),
+      executable: account.executable ?? false,
+      space: BigInt(account.data.length),
+    } as unknown as KitAccount);
+  }
+
+  /** Lamports at `address` (0 when missing). */
+  lamports(address: PublicKey): bigint {
+    return BigInt(this.svm.getBalance(toAddress(address)) ?? 0n);
+  }
+
+  airdrop(to: PublicKey, lamports: bigint): void {
+    const result = this.svm.airdrop(toAddress(to), lamports as Parameters<LiteSVM['airdrop']>[1]);
+    if (result instanceof FailedTransactionMetadata) throw new Error(`airdrop failed: ${result.toString()}`);
+  }
+
+  rentExemptMinimum(dataLength: number | bigint): bigint {
+    return this.svm.minimumBalanceForRentExemption(BigInt(dataLength));
+  }
+
+  async getAccountInfo(address: PublicKey, _commitment?: Commitment | object): Promise<AccountInfo<Buffer> | null> {
+    return this.account(address);
+  }
+
+  async getMultipleAccountsInfo(addresses: PublicKey[]): Promise<(AccountInfo<Buffer> | null)[]> {
+    return addresses.map((a) => this.account(a));
+  }
+
+  async getBalance(address: PublicKey): Promise<number> {
+    return Number(this.lamports(address));
+  }
+
+  async getMinimumBalanceForRentExemption(dataLength: number): Promise<number> {
+    return Number(this.rentExemptMinimum(dataLength));
+  }
+
+  async getLatestBlockhash(): Promise<{ blockhash: string; lastValidBlockHeight: number }> {
+    return { blockhash: this.svm.latestBlockhash(), lastValidBlockHeight: Number.MAX_SAFE_INTEGER };
+  }
+
+  async getSlot(): Promise<number> {
+    return Number(this.svm.getClock().slot);
+  }
+
+  async getProgramAccounts(
+    programId: PublicKey,
+    config?: { filters?: GetProgramAccountsFilter[] },
+  ): Promise<{ pubkey: PublicKey; account: AccountInfo<Buffer> }[]> {
+    const out: { pubkey: PublicKey; account: AccountInfo<Buffer> }[] = [];
+    for (const found of this.svm.getProgramAccounts(toAddress(programId))) {
+      const pubkey = new PublicKey(found.address);
+      const account = this.account(pubkey);
+      if (!account) continue;
+      const ok = (config?.filters ?? []).every((f) => {
+        if ('dataSize' in f) return account.data.length === f.dataSize;
+        const bytes = bs58.decode(f.memcmp.bytes);
+        return Buffer.from(bytes).equals(account.data.subarray(f.memcmp.offset, f.memcmp.offset + bytes.length));
+      });
+      if (ok) out.push({ pubkey, account });
+    }
+    return out;
+  }
+
+  /** Newest first, like the RPC method. */
+  async getSignaturesForAddress(address: PublicKey, options?: { limit?: number; before?: string }) {
+    let list = this.recorded.filter((r) => r.keys.some((k) => k.equals(address))).reverse();
+    if (options?.before) list = list.slice(list.findIndex((r) => r.signature === options.before) + 1);
+    return list.slice(0, options?.limit ?? 1000).map((r) => ({ signature: r.signature, slot: r.slot, blockTime: r.blockTime, err: null, memo: null }));
+  }
+
+  async getTransaction(signature: string, _options?: object) {
+    const r = this.recorded.find((x) => x.signature === signature);
+    if (!r) return null;
+    return {
+      slot: r.slot,
+      blockTime: r.blockTime,
+      transaction: { message: r.message, signatures: [signature] },
+      meta: { err: null, logMessages: r.logs, preTokenBalances: r.preTokenBalances, postTokenBalances: r.postTokenBalances, computeUnitsConsumed: r.computeUnits },
+    };
+  }
+
+  async getSignatureStatus(signature: string) {
+    const r = this.recorded.find((x) => x.signature === signature);
+    return { context: { slot: Number(this.svm.getClock().slot) }, value: r ? { slot: r.slot, confirmations: null, err: null, confirmationStatus: 'finalized' as const } : null };
+  }
+
+  onAccountChange(address: PublicKey, callback: AccountListener['callback']): number {
+    const id = this.nextListener++;
+    this.listeners.set(id, { key: address, callback, last: this.fingerprint(address) });
+    return id;
+  }
+
+  async removeAccountChangeListener(id: number): Promise<void> {
+    this.listeners.delete(id);
+  }
+
+  private fingerprint(address: PublicKey): string {
+    const a = this.account(address);
+    return a ? `${a.lamports}:${a.data.toString('hex')}` : 'none';
+  }
+
+  private tokenBalances(keys: PublicKey[]): TokenBalance[] {
+    const out: TokenBalance[] = [];
+    keys.forEach((key, accountIndex) => {
+      const a = this.account(key);
+      if (!a || !a.owner.equals(TOKEN_PROGRAM_ID) || a.data.length !== AccountLayout.span) return;
+      const t = AccountLayout.decode(a.data);
+      out.push({ accountIndex, mint: t.mint.toBase58(), owner: t.owner.toBase58(), uiTokenAmount: { amount: t.amount.toString(), decimals: 6, uiAmount: null } });
+    });
+    return out;
+  }
+
+  /**
+   * Executes a signed transaction, records it and notifies subscribers. The
+   * next transaction lands in a later slot with a fresh blockhash, as on a
+   * cluster (history orders transactions by slot).
+   * @throws SendTransactionError with the logs when it fails.
+   */
+  process(tx: Transaction | VersionedTransaction): Processed {
+    const message = tx instanceof Transaction ? tx.compileMessage() : (tx.message as unknown as Recorded['message']);
+    const keys = tx instanceof Transaction ? message.accountKeys : tx.message.staticAccountKeys;
+    const preTokenBalances = this.tokenBalances(keys);
+    const result = this.svm.sendTransaction(toKitTransaction(tx));
+    this.svm.expireBlockhash();
+    const slot = Number(this.svm.getClock().slot);
+    this.svm.warpToSlot(BigInt(slot + 1));
+    if (result instanceof FailedTransactionMetadata) {
+      const logs = result.meta().logs();
+      throw new SendTransactionError({ action: 'send', signature: '', transactionMessage: result.toString(), logs });
+    }
+    const processed: Processed = { signature: bs58.encode(result.signature()), slot, logs: result.logs(), computeUnits: Number(result.computeUnitsConsumed()) };
+    this.recorded.push({
+      ...processed,
+      blockTime: Number(this.svm.getClock().unixTimestamp),
+      keys,
+      message,
+      preTokenBalances,
+      postTokenBalances: this.tokenBalances(keys),
+    });
+    for (const l of this.listeners.values()) {
+      const now = this.fingerprint(l.key);
+      if (now === l.last) continue;
+      l.last = now;
+      const info = this.account(l.key);
+      if (info) l.callback(info, { slot });
+    }
+    return processed;
+  }
+}

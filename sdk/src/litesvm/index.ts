@@ -1,0 +1,2 @@
+export * from './bank.js';
+export * from './provider.js';
