@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import { JOB_ESCROW_PROGRAM_ID, JobEscrowClient, Tier, creditsToUsdc, formatUnits, quote, toCsv, type HistoryEntry } from '../sdk/src/index.js';
-import { createTopUpQr, createTopUpUrl, ensureTopUpReady } from '../sdk/src/pay/index.js';
+import { createTopUpUrl, ensureTopUpReady } from '../sdk/src/pay/index.js';
+import { writeTopUpQr } from '../sdk/src/server/index.js';
 import { ROOT } from '../tests/setup.js';
 import { payTransferRequest } from '../tests/support/wallet.js';
 import { embeddedWorld, rpcWorld } from './world.js';
@@ -42,15 +43,15 @@ async function main() {
   const me = client(user);
   const owner = user.publicKey;
   const showBalance = async () => {
-    const b = await me.getBalance(owner);
+    const b = await me.getBalance({ owner });
     console.log(`   balance: ${b.available} credits available (${b.usdcValue} USDC), ${b.locked} locked in ${b.openJobs} job(s), vault ${formatUnits(b.vaultAmount)} USDC, wallet ${await usdcOf(userUsdc)} USDC`);
   };
 
   step(2, 'The user tops up 500 credits by scanning a Solana Pay QR code');
-  await ensureTopUpReady(platform, owner);
+  await ensureTopUpReady(platform, { owner });
   const request = createTopUpUrl({ owner, credits: 500n, label: 'Acme AI', message: 'Top up 500 credits', memo: 'demo' }, { config });
   const png = join(OUT, 'topup.png');
-  await createTopUpQr(request.url, { png, svg: join(OUT, 'topup.svg') });
+  await writeTopUpQr(request.url, { png, svg: join(OUT, 'topup.svg') });
   console.log(`   URL: ${request.url}`);
   console.log(`   QR code: ${png}`);
   await payTransferRequest(world.provider(user), user, String(request.url));
@@ -95,7 +96,7 @@ async function main() {
   await showBalance();
 
   step(9, 'History, rebuilt from the program’s events and the vault’s transfers');
-  const history = await me.history(owner);
+  const history = await me.history({ owner });
   printHistory(history);
   const csv = join(OUT, 'history.csv');
   writeFileSync(csv, toCsv(history));

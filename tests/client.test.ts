@@ -32,7 +32,7 @@ describe('JobEscrowClient', () => {
     expect(env.tokenBalance(first.vault)).toBe(1_500_000n);
     const second = await user.purchase({ credits: 100 });
     expect(second.opened).toBe(false);
-    const balance = await user.getBalance();
+    const balance = await user.getBalance({ withLastTopUp: true });
     expect(balance).toMatchObject({ available: 250n, locked: 0n, openJobs: 0, feesAccrued: 0n, vaultAmount: 2_500_000n, usdcValue: '2.5' });
     expect(balance.lastTopUpAt).toBe(Number(env.now()));
     expect(env.tokenBalance(usdc)).toBe(1_000_000_000n - 2_500_000n);
@@ -42,9 +42,9 @@ describe('JobEscrowClient', () => {
   it('opens a credit account for a wallet that does not sign (the platform pays)', async () => {
     const { operator } = world();
     const owner = Keypair.generate().publicKey;
-    const opened = await operator.openCreditAccount(owner);
-    expect(await operator.getBalance(owner)).toMatchObject({ available: 0n, creditAccount: opened.creditAccount, vault: opened.vault, lastTopUpAt: null });
-    await expect(operator.openCreditAccount(owner)).rejects.toSatisfy((e) => isJobEscrowError(e, E.AlreadyInitialized));
+    const opened = await operator.openCreditAccount({ owner });
+    expect(await operator.getBalance({ owner })).toMatchObject({ available: 0n, creditAccount: opened.creditAccount, vault: opened.vault, lastTopUpAt: null });
+    await expect(operator.openCreditAccount({ owner })).rejects.toSatisfy((e) => isJobEscrowError(e, E.AlreadyInitialized));
   });
 
   it('runs lock, settle, refund and refundExpired as the operator', async () => {
@@ -59,13 +59,13 @@ describe('JobEscrowClient', () => {
     await operator.refund({ owner, jobId: 2n });
     // Ten jobs time out; a stranger cranks them in batches of eight
     for (let id = 10n; id < 20n; id++) await operator.lock({ owner, jobId: id, tier: 0, maxOutputTokens: 500 });
-    expect((await user.getBalance(owner, { withLastTopUp: false })).openJobs).toBe(10);
+    expect((await user.getBalance({ owner })).openJobs).toBe(10);
     expect((await stranger.refundExpired()).jobs).toHaveLength(0);
     env.warp(120);
     const cranked = await stranger.refundExpired({ owner });
     expect(cranked.jobs).toHaveLength(10);
     expect(cranked.signatures).toHaveLength(2);
-    expect(await user.getBalance(owner, { withLastTopUp: false })).toMatchObject({ locked: 0n, openJobs: 0, available: 490n });
+    expect(await user.getBalance({ owner })).toMatchObject({ locked: 0n, openJobs: 0, available: 490n });
   });
 
   it('treats a repeated lock with the same parameters as done and other parameters as an error', async () => {
@@ -74,9 +74,9 @@ describe('JobEscrowClient', () => {
     const owner = userKp.publicKey;
     const first = await operator.lock({ owner, jobId: 7n, tier: 2, maxOutputTokens: 800 });
     const again = await operator.lock({ owner, jobId: 7n, tier: 2, maxOutputTokens: 800 });
-    expect(again).toMatchObject({ alreadyLocked: true, credits: first.credits, signature: '' });
+    expect(again).toMatchObject({ alreadyLocked: true, signature: first.signature, credits: first.credits });
     await expect(operator.lock({ owner, jobId: 7n, tier: 3, maxOutputTokens: 800 })).rejects.toSatisfy((e) => isJobEscrowError(e, E.AlreadyInitialized));
-    expect((await user.getBalance(owner, { withLastTopUp: false })).locked).toBe(first.credits);
+    expect((await user.getBalance({ owner })).locked).toBe(first.credits);
   });
 
   it('withdraws, caps jobs, collects fees and closes the account', async () => {
@@ -87,7 +87,7 @@ describe('JobEscrowClient', () => {
     await expect(operator.lock({ owner, jobId: 1n, tier: 1, maxOutputTokens: 1_500 })).rejects.toSatisfy((e) => isJobEscrowError(e, E.SpendingLimitExceeded));
     await operator.lock({ owner, jobId: 1n, tier: 1, maxOutputTokens: 1_000 });
     await operator.settle({ owner, jobId: 1n, outputTokens: 1_000, providerTokenAccount: worker.usdc });
-    const fees = (await user.getBalance(owner, { withLastTopUp: false })).feesAccrued;
+    const fees = (await user.getBalance({ owner })).feesAccrued;
     expect(fees).toBe(25_000n); // 10 credits at the 75 % minimum share
     await stranger.collectFees({ owner });
     expect(env.tokenBalance(env.treasury)).toBe(fees);
@@ -159,7 +159,7 @@ describe('JobEscrowClient', () => {
     await user.purchase({ credits: 100n });
     const lows: bigint[] = [];
     const changes: bigint[] = [];
-    const stop = await user.watchBalance(owner, { below: 80n, onLow: (b) => lows.push(b.available), onChange: (b) => changes.push(b.available) });
+    const stop = await user.watchBalance({ owner,  below: 80n, onLow: (b) => lows.push(b.available), onChange: (b) => changes.push(b.available) });
     await operator.lock({ owner, jobId: 1n, tier: 1, maxOutputTokens: 1_000 }); // 10 → 90 left
     await operator.lock({ owner, jobId: 2n, tier: 1, maxOutputTokens: 1_000 }); // → 80
     await operator.lock({ owner, jobId: 3n, tier: 1, maxOutputTokens: 1_000 }); // → 70: crosses

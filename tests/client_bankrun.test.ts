@@ -44,7 +44,7 @@ describe('JobEscrowClient on solana-bankrun (anchor-bankrun BankrunProvider)', (
     const c = await ctx.banksClient.getClock();
     ctx.setClock(new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp + 200n));
     await operator.refund({ owner, jobId: 2n });
-    expect(await user.getBalance(owner, { withLastTopUp: false })).toMatchObject({ available: 490n, locked: 0n, openJobs: 0, feesAccrued: 20_000n });
+    expect(await user.getBalance({ owner })).toMatchObject({ available: 490n, locked: 0n, openJobs: 0, feesAccrued: 20_000n });
     await user.withdrawAll();
     expect(await balanceOf(userUsdc)).toBe(10_000_000n - 100_000n);
   });

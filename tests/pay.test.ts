@@ -9,14 +9,13 @@ import { JobEscrowClient, fetchConfig, findCreditAccountPda, findVaultAddress, t
 import { LiteSVMBank, LiteSVMProvider } from '../sdk/src/litesvm/index.js';
 import {
   ValidateTopUpError,
-  createTopUpQr,
-  createTopUpServer,
   createTopUpUrl,
   ensureTopUpReady,
   findTopUp,
   parseTopUpUrl,
   validateTopUp,
 } from '../sdk/src/pay/index.js';
+import { createTopUpServer, writeTopUpQr } from '../sdk/src/server/index.js';
 import { Escrow } from './setup.js';
 import { decodeQrPng } from './support/qr.js';
 import { payTransferRequest } from './support/wallet.js';
@@ -57,20 +56,20 @@ describe('Solana Pay transfer requests', () => {
   it('a wallet paying the parsed URL raises the balance by exactly the credits; findTopUp and validateTopUp confirm it', async () => {
     // Given an owner whose credit account the platform prepared
     const { platform, owner, payer, provider, bank } = world();
-    expect((await ensureTopUpReady(platform, owner.publicKey)).opened).toBe(true);
-    expect((await ensureTopUpReady(platform, owner.publicKey)).opened).toBe(false);
+    expect((await ensureTopUpReady(platform, { owner: owner.publicKey })).opened).toBe(true);
+    expect((await ensureTopUpReady(platform, { owner: owner.publicKey })).opened).toBe(false);
     const config = await platform.config();
     const request = createTopUpUrl({ owner: owner.publicKey, credits: 250n, memo: 'order 7' }, { config });
     // When a wallet pays it the way the Solana Pay spec says
     await payTransferRequest(provider, payer, String(request.url));
     // Then 250 credits are available, with no job_escrow instruction in between
-    expect((await platform.getBalance(owner.publicKey)).available).toBe(250n);
+    expect((await platform.getBalance({ owner: owner.publicKey })).available).toBe(250n);
     const found = await findTopUp(bank as never, request.reference);
     expect(await validateTopUp(bank as never, found.signature, { owner: owner.publicKey, amount: 2_500_000n, reference: request.reference, config })).toEqual({ amount: 2_500_000n, credits: 250n });
     await expect(validateTopUp(bank as never, found.signature, { owner: owner.publicKey, amount: 2_500_001n, config })).rejects.toBeInstanceOf(ValidateTopUpError);
     await expect(validateTopUp(bank as never, found.signature, { owner: owner.publicKey, amount: 2_500_000n, reference: Keypair.generate().publicKey, config })).rejects.toThrow(/reference/);
     // And the history shows it as a deposit
-    expect((await platform.history(owner.publicKey)).map((e) => e.kind)).toEqual(['open', 'deposit']);
+    expect((await platform.history({ owner: owner.publicKey })).map((e) => e.kind)).toEqual(['open', 'deposit']);
   });
 
   it('writes a QR code (PNG and SVG) that decodes back to the URL', async () => {
@@ -78,7 +77,7 @@ describe('Solana Pay transfer requests', () => {
     const request = createTopUpUrl({ owner: owner.publicKey, credits: 100n, label: 'Acme AI' }, { config: await platform.config() });
     const png = join(tmpdir(), `topup-${Date.now()}.png`);
     const svg = join(tmpdir(), `topup-${Date.now()}.svg`);
-    await createTopUpQr(request.url, { png, svg });
+    await writeTopUpQr(request.url, { png, svg });
     expect(decodeQrPng(readFileSync(png))).toBe(String(request.url));
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[^>]+viewBox/);
   });
@@ -115,8 +114,8 @@ describe('Solana Pay transaction-request server', () => {
     const tx: Transaction = await fetchTransaction(bank as never, wallet.publicKey, new URL(link.pathname + link.search, base));
     const signature = await new LiteSVMProvider(bank, wallet).sendAndConfirm(tx);
     // Then the account exists and holds 150 credits, bought through the program
-    expect((await client.getBalance(wallet.publicKey)).available).toBe(150n);
-    expect((await client.history(wallet.publicKey)).map((e) => [e.kind, e.credits])).toEqual([['open', 0n], ['purchase', 150n]]);
+    expect((await client.getBalance({ owner: wallet.publicKey })).available).toBe(150n);
+    expect((await client.history({ owner: wallet.publicKey })).map((e) => [e.kind, e.credits])).toEqual([['open', 0n], ['purchase', 150n]]);
     expect(signature).toBeTruthy();
   });
 

@@ -7,7 +7,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient } from '../sdk/src/index.js';
 import { LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
-import { createTopUpServer, ensureTopUpReady, parseTopUpUrl } from '../sdk/src/pay/index.js';
+import { ensureTopUpReady, parseTopUpUrl } from '../sdk/src/pay/index.js';
+import { createTopUpServer } from '../sdk/src/server/index.js';
 import { Escrow, ROOT } from './setup.js';
 import { decodeQrPng } from './support/qr.js';
 import { payTransferRequest } from './support/wallet.js';
@@ -30,7 +31,7 @@ describe('top-up page (headless Chromium)', () => {
     const bank = env.bank;
     const client = new JobEscrowClient(new LiteSVMProvider(bank, env.operator));
     const owner = env.wallet().publicKey;
-    await ensureTopUpReady(client, owner);
+    await ensureTopUpReady(client, { owner });
     const payer = env.wallet();
     env.createTokenAccount(payer.publicKey, 10_000_000n);
     const server = createTopUpServer({ client, label: 'Acme AI' });
@@ -50,7 +51,7 @@ describe('top-up page (headless Chromium)', () => {
       const url = decodeQrPng(Buffer.from(src.split(',')[1], 'base64'))!;
       expect(url).toBe(await page.getAttribute('#transferQr', 'data-url'));
       const config = await client.config();
-      expect(parseTopUpUrl(url, { config })).toMatchObject({ credits: 150n, amount: 1_500_000n, recipient: (await client.addresses(owner)).creditAccount });
+      expect(parseTopUpUrl(url, { config })).toMatchObject({ credits: 150n, amount: 1_500_000n, recipient: (await client.addresses({ owner })).creditAccount });
       // And the page fits a phone: no horizontal scroll, the QR within the screen
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       expect((await page.locator('#transferQr').boundingBox())!.width).toBeLessThanOrEqual(390);

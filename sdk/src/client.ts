@@ -1,5 +1,5 @@
 import type { Provider } from '@coral-xyz/anchor';
-import { getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import {
   ComputeBudgetProgram,
   PublicKey,
@@ -9,10 +9,11 @@ import {
   type TransactionInstruction,
 } from '@solana/web3.js';
 import { availableCredits } from './balances.js';
-import { decodeCreditAccount, decodeJob, fetchConfig, readAccountInfo, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
+import { readI64, readU64 } from './bytes.js';
+import { decodeCreditAccount, decodeJob, fetchConfig, fetchJob, readAccountInfo, readAccountInfos, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
-import { AccountNotFoundError, JobEscrowError, JobEscrowErrorCode, translateError } from './errors.js';
-import { coder, type Amount } from './idl.js';
+import { AccountNotFoundError, InsufficientFundsError, JobEscrowError, JobEscrowErrorCode, errorCodeFromLogs, isJobEscrowError, logsOf, translateError } from './errors.js';
+import { coder, toUnsigned, type Amount } from './idl.js';
 import { fetchHistory, type HistoryEntry } from './history.js';
 import {
   WITHDRAW_ALL,
@@ -27,7 +28,12 @@ import {
   getWithdrawInstruction,
 } from './instructions/index.js';
 import { findCreditAccountPda, findJobPda, findVaultAddress } from './pdas.js';
-import { creditsToUsdc } from './pricing.js';
+import { creditsToUsdc, quote } from './pricing.js';
+
+/** Whose credit account a call is about; the provider's wallet when omitted. */
+export interface OwnerParam {
+  owner?: PublicKey;
+}
 
 export interface JobEscrowClientOptions {
   programId?: PublicKey;
@@ -52,7 +58,7 @@ export interface Balance {
   vaultAmount: bigint;
   /** `available` in USDC, as an exact decimal string. */
   usdcValue: string;
-  /** Unix seconds of the last purchase or deposit, from history (null when none or not requested). */
+  /** Unix seconds of the last purchase or deposit, from history (null when none, or not requested with `withLastTopUp`). */
   lastTopUpAt: number | null;
   creditAccount: PublicKey;
   vault: PublicKey;
@@ -95,12 +101,13 @@ export class JobEscrowClient {
   }
 
   /** CreditAccount PDA and vault of `owner` (default: the wallet). */
-  async addresses(owner: PublicKey = this.wallet): Promise<{ creditAccount: PublicKey; vault: PublicKey }> {
+  async addresses({ owner = this.wallet }: OwnerParam = {}): Promise<{ creditAccount: PublicKey; vault: PublicKey }> {
     const [creditAccount] = findCreditAccountPda(owner, { programId: this.programId });
     return { creditAccount, vault: findVaultAddress(creditAccount, (await this.config()).mint) };
   }
 
-  creditAccount(owner: PublicKey = this.wallet): Promise<CreditAccount | null> {
+  /** `owner`'s CreditAccount (default: the wallet's), or null when it is not opened. */
+  creditAccount({ owner = this.wallet }: OwnerParam = {}): Promise<CreditAccount | null> {
     return fetchMaybeCreditAccount(this.connection, owner, { programId: this.programId });
   }
 
@@ -145,7 +152,7 @@ export class JobEscrowClient {
    */
   async purchaseInstructions({ owner, credits, source }: { owner: PublicKey; credits: Amount; source?: PublicKey }) {
     const { mint } = await this.config();
-    const opened = !(await this.creditAccount(owner));
+    const opened = !(await this.creditAccount({ owner }));
     const ixs = opened ? [getOpenCreditAccountInstruction({ payer: owner, owner, mint }, { programId: this.programId })] : [];
     ixs.push(
       getPurchaseInstruction({ owner, mint, source: source ?? getAssociatedTokenAddressSync(mint, owner) }, { credits }, { programId: this.programId }),
@@ -158,28 +165,44 @@ export class JobEscrowClient {
    * opens the wallet's credit account in the same transaction when missing.
    */
   async purchase({ credits, source }: { credits: Amount; source?: PublicKey }): Promise<Sent & { opened: boolean }> {
-    const { ixs, units, opened } = await this.purchaseInstructions({ owner: this.wallet, credits, source });
-    return { signature: await this.send(ixs, units), ...(await this.addresses()), opened };
+    const owner = this.wallet;
+    const { ixs, units, opened } = await this.purchaseInstructions({ owner, credits, source });
+    try {
+      return { signature: await this.send(ixs, units), ...(await this.addresses()), opened };
+    } catch (err) {
+      throw await this.explainTokenShortfall(err, { owner, credits, source });
+    }
   }
 
-  /** Opens `owner`'s credit account (any payer: the wallet pays). */
-  async openCreditAccount(owner: PublicKey = this.wallet): Promise<Sent> {
+  /** The Token program's InsufficientFunds (custom error 1) as "not enough USDC" with the numbers; anything else unchanged. */
+  private async explainTokenShortfall(err: unknown, { owner, credits, source }: { owner: PublicKey; credits: Amount; source?: PublicKey }): Promise<unknown> {
+    if (err instanceof JobEscrowError || errorCodeFromLogs(logsOf(err), TOKEN_PROGRAM_ID) !== 1) return err;
+    const { mint, pricePerCredit } = await this.config();
+    const from = source ?? getAssociatedTokenAddressSync(mint, owner);
+    const info = await readAccountInfo(this.connection, from);
+    return new InsufficientFundsError(from, info ? readU64(info.data, 64) : 0n, toUnsigned(credits, 'credits', 64) * pricePerCredit);
+  }
+
+  /** Opens `owner`'s credit account (default: the wallet's; any payer: the wallet pays). */
+  async openCreditAccount({ owner = this.wallet }: OwnerParam = {}): Promise<Sent> {
     const { mint } = await this.config();
     const ix = getOpenCreditAccountInstruction({ payer: this.wallet, owner, mint }, { programId: this.programId });
-    return { signature: await this.send([ix], COMPUTE_UNITS.open_credit_account), ...(await this.addresses(owner)) };
+    return { signature: await this.send([ix], COMPUTE_UNITS.open_credit_account), ...(await this.addresses({ owner })) };
   }
 
   /**
-   * Locks a job for `owner` (the wallet is the operator or the owner, and pays
-   * the Job's rent). Idempotent: if this job id is already locked with the
-   * same tier and token limit it returns the existing Job with `alreadyLocked`;
+   * Locks a job for `owner` (default: the wallet; the wallet is the operator
+   * or the owner, and pays the Job's rent). Idempotent: if this job id is
+   * already locked with the same tier and token limit it returns the existing
+   * Job with `alreadyLocked` and the signature of the lock that created it;
    * with other parameters it throws AlreadyInitialized.
+   * @throws AccountNotFoundError when `owner` has no credit account.
    */
-  async lock({ owner, jobId, tier, maxOutputTokens }: { owner: PublicKey; jobId: Amount; tier: Tier | number; maxOutputTokens: number }): Promise<
+  async lock({ owner = this.wallet, jobId, tier, maxOutputTokens }: OwnerParam & { jobId: Amount; tier: Tier | number; maxOutputTokens: number }): Promise<
     Sent & { job: PublicKey; credits: bigint; alreadyLocked: boolean }
   > {
     const { mint } = await this.config();
-    const { creditAccount, vault } = await this.addresses(owner);
+    const { creditAccount, vault } = await this.addresses({ owner });
     const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
     const ix = getLockInstruction(
       { authority: this.wallet, rentPayer: this.wallet, creditAccount, mint },
@@ -188,22 +211,25 @@ export class JobEscrowClient {
     );
     try {
       const signature = await this.send([ix], COMPUTE_UNITS.lock);
-      const locked = await fetchMaybeJob(this.connection, job, { programId: this.programId });
-      return { signature, creditAccount, vault, job, credits: locked?.creditsLocked ?? 0n, alreadyLocked: false };
+      const locked = await fetchJob(this.connection, job, { programId: this.programId });
+      return { signature, creditAccount, vault, job, credits: locked.creditsLocked, alreadyLocked: false };
     } catch (err) {
-      if (err instanceof JobEscrowError && err.code === JobEscrowErrorCode.AlreadyInitialized) {
+      if (isJobEscrowError(err, JobEscrowErrorCode.AlreadyInitialized)) {
         const existing = await fetchMaybeJob(this.connection, job, { programId: this.programId });
         if (existing && existing.tier === Number(tier) && existing.maxOutputTokens === maxOutputTokens) {
-          return { signature: '', creditAccount, vault, job, credits: existing.creditsLocked, alreadyLocked: true };
+          const [first] = (await this.connection.getSignaturesForAddress(job, { limit: 1000 }, 'confirmed')).filter((s) => !s.err).slice(-1);
+          return { signature: first.signature, creditAccount, vault, job, credits: existing.creditsLocked, alreadyLocked: true };
         }
+      }
+      if (isJobEscrowError(err, JobEscrowErrorCode.InvalidAccountOwner) && !(await this.creditAccount({ owner }))) {
+        throw new AccountNotFoundError('CreditAccount', creditAccount, `the credit account of ${owner.toBase58()} is not opened`);
       }
       throw err;
     }
   }
 
   /** Settles `owner`'s job `jobId` (the wallet is the operator); the Job's rent goes back to its payer. */
-  async settle({ owner, jobId, outputTokens, providerShareBps, providerTokenAccount }: {
-    owner: PublicKey;
+  async settle({ owner = this.wallet, jobId, outputTokens, providerShareBps, providerTokenAccount }: OwnerParam & {
     jobId: Amount;
     outputTokens: number;
     providerShareBps?: number;
@@ -211,9 +237,9 @@ export class JobEscrowClient {
     providerTokenAccount: PublicKey;
   }): Promise<Sent & { job: PublicKey }> {
     const config = await this.config();
-    const { creditAccount, vault } = await this.addresses(owner);
+    const { creditAccount, vault } = await this.addresses({ owner });
     const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
-    const { rentPayer } = await this.jobOrThrow(job);
+    const { rentPayer } = await this.jobOrThrow({ owner, jobId, job });
     const ix = getSettleInstruction(
       { operator: this.wallet, creditAccount, mint: config.mint, job, providerTokenAccount, rentPayer },
       { outputTokens, providerShareBps: providerShareBps ?? config.providerShareBpsMin },
@@ -222,26 +248,25 @@ export class JobEscrowClient {
     return { signature: await this.send([ix], COMPUTE_UNITS.settle), creditAccount, vault, job };
   }
 
-  /** Refunds `owner`'s job `jobId` (the operator at any time; anyone after expiry). */
-  async refund({ owner, jobId }: { owner: PublicKey; jobId: Amount }): Promise<Sent & { job: PublicKey }> {
-    const { creditAccount, vault } = await this.addresses(owner);
+  /** Refunds `owner`'s job `jobId` (the operator at any time; anyone after expiry). @throws AccountNotFoundError when the job is not locked. */
+  async refund({ owner = this.wallet, jobId }: OwnerParam & { jobId: Amount }): Promise<Sent & { job: PublicKey }> {
+    const { creditAccount, vault } = await this.addresses({ owner });
     const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
-    const { rentPayer } = await this.jobOrThrow(job);
+    const { rentPayer } = await this.jobOrThrow({ owner, jobId, job });
     const ix = getRefundInstruction({ authority: this.wallet, creditAccount, job, rentPayer }, { programId: this.programId });
     return { signature: await this.send([ix], COMPUTE_UNITS.refund), creditAccount, vault, job };
   }
 
-  private async jobOrThrow(job: PublicKey): Promise<Job> {
+  private async jobOrThrow({ owner, jobId, job }: { owner: PublicKey; jobId: Amount; job: PublicKey }): Promise<Job> {
     const found = await fetchMaybeJob(this.connection, job, { programId: this.programId });
-    // The same error the program gives for a closed or never-locked Job.
-    if (!found) throw new JobEscrowError(JobEscrowErrorCode.InvalidAccountOwner);
+    if (!found) throw new AccountNotFoundError('Job', job, `job ${jobId} of ${owner.toBase58()} not found (never locked, or already settled or refunded)`);
     return found;
   }
 
-  /** Open jobs (of `owner`, or of everyone) read with getProgramAccounts. */
-  async openJobs(owner?: PublicKey): Promise<{ address: PublicKey; job: Job }[]> {
+  /** Open jobs of `owner`, or of everyone when `owner` is not given, read with getProgramAccounts. */
+  async openJobs({ owner }: { owner?: PublicKey } = {}): Promise<{ address: PublicKey; job: Job }[]> {
     const filters = [{ memcmp: { offset: 0, bytes: coder.accounts.memcmp('Job').bytes as string } }];
-    if (owner) filters.push({ memcmp: { offset: 8, bytes: (await this.addresses(owner)).creditAccount.toBase58() } });
+    if (owner) filters.push({ memcmp: { offset: 8, bytes: (await this.addresses({ owner })).creditAccount.toBase58() } });
     const found = await this.connection.getProgramAccounts(this.programId, { filters });
     return found.map(({ pubkey, account }) => ({ address: pubkey, job: decodeJob(account.data) }));
   }
@@ -255,7 +280,7 @@ export class JobEscrowClient {
     jobs: PublicKey[];
   }> {
     const now = await this.clusterTime();
-    const expired = (await this.openJobs(owner)).filter(({ job }) => job.expiresAt <= now);
+    const expired = (await this.openJobs({ owner })).filter(({ job }) => job.expiresAt <= now);
     const signatures: string[] = [];
     for (let i = 0; i < expired.length; i += BATCH_REFUNDS) {
       const batch = expired.slice(i, i + BATCH_REFUNDS);
@@ -272,7 +297,7 @@ export class JobEscrowClient {
   async clusterTime(): Promise<bigint> {
     const clock = await readAccountInfo(this.connection, SYSVAR_CLOCK_PUBKEY);
     if (!clock) throw new Error('cannot read the Clock sysvar');
-    return Buffer.from(clock.data).readBigInt64LE(32);
+    return readI64(clock.data, 32);
   }
 
   /** Withdraws `credits` (WITHDRAW_ALL: everything withdrawable) to `destination` (default: the wallet's USDC ATA). */
@@ -284,7 +309,7 @@ export class JobEscrowClient {
       { credits },
       { programId: this.programId },
     );
-    return { signature: await this.send([ix], COMPUTE_UNITS.withdraw), ...(await this.addresses(owner)) };
+    return { signature: await this.send([ix], COMPUTE_UNITS.withdraw), ...(await this.addresses({ owner })) };
   }
 
   /** Withdraws everything withdrawable, dust included. */
@@ -299,9 +324,9 @@ export class JobEscrowClient {
   }
 
   /** Moves `owner`'s accrued fees to the treasury (anyone may send it). */
-  async collectFees({ owner }: { owner: PublicKey }): Promise<Sent> {
+  async collectFees({ owner = this.wallet }: OwnerParam = {}): Promise<Sent> {
     const { mint, treasury } = await this.config();
-    const { creditAccount, vault } = await this.addresses(owner);
+    const { creditAccount, vault } = await this.addresses({ owner });
     const ix = getCollectFeesInstruction({ creditAccount, mint, treasury }, { programId: this.programId });
     return { signature: await this.send([ix], COMPUTE_UNITS.collect_fees), creditAccount, vault };
   }
@@ -314,21 +339,23 @@ export class JobEscrowClient {
   }
 
   /**
-   * Balance of `owner`'s credits. `lastTopUpAt` needs the history (one
-   * getTransaction per signature); pass `withLastTopUp: false` to skip it.
+   * Balance of `owner`'s credits (default: the wallet's): one RPC call
+   * (getMultipleAccountsInfo of the credit account and the vault; the config
+   * is cached). `withLastTopUp` adds `lastTopUpAt` from the history, which
+   * costs one getTransaction per transaction of the account.
    * @throws AccountNotFoundError when `owner` has no credit account.
    */
-  async getBalance(owner: PublicKey = this.wallet, { withLastTopUp = true } = {}): Promise<Balance> {
+  async getBalance({ owner = this.wallet, withLastTopUp = false }: OwnerParam & { withLastTopUp?: boolean } = {}): Promise<Balance> {
     const config = await this.config();
-    const { creditAccount, vault } = await this.addresses(owner);
-    const [creditInfo, vaultInfo] = await Promise.all([readAccountInfo(this.connection, creditAccount), readAccountInfo(this.connection, vault)]);
+    const { creditAccount, vault } = await this.addresses({ owner });
+    const [creditInfo, vaultInfo] = await readAccountInfos(this.connection, [creditAccount, vault]);
     const credit = creditInfo && creditInfo.owner.equals(this.programId) ? decodeCreditAccount(creditInfo.data) : null;
-    if (!credit || !vaultInfo) throw new AccountNotFoundError('CreditAccount', creditAccount);
-    const vaultAmount = Buffer.from(vaultInfo.data).readBigUInt64LE(64);
+    if (!credit || !vaultInfo) throw new AccountNotFoundError('CreditAccount', creditAccount, `the credit account of ${owner.toBase58()} is not opened`);
+    const vaultAmount = readU64(vaultInfo.data, 64);
     const available = availableCredits({ vaultAmount, feesAccrued: credit.feesAccrued, locked: credit.locked, pricePerCredit: config.pricePerCredit });
     let lastTopUpAt: number | null = null;
     if (withLastTopUp) {
-      const topUps = (await this.history(owner)).filter((e) => e.kind === 'purchase' || e.kind === 'deposit');
+      const topUps = (await this.history({ owner })).filter((e) => e.kind === 'purchase' || e.kind === 'deposit');
       lastTopUpAt = topUps.at(-1)?.blockTime ?? null;
     }
     return {
@@ -344,8 +371,17 @@ export class JobEscrowClient {
     };
   }
 
+  /**
+   * The price in credits of a job of `tier` producing `outputTokens`, at the
+   * tier prices the config holds now (re-read, so an update_config is seen).
+   */
+  async quote({ tier, outputTokens }: { tier: Tier | number; outputTokens: number | bigint }): Promise<bigint> {
+    const { tiers } = await this.config({ refresh: true });
+    return quote(tier, outputTokens, { tiers });
+  }
+
   /** `owner`'s history, oldest first (see fetchHistory). */
-  async history(owner: PublicKey = this.wallet): Promise<HistoryEntry[]> {
+  async history({ owner = this.wallet }: OwnerParam = {}): Promise<HistoryEntry[]> {
     const config = await this.config();
     return fetchHistory(this.connection, owner, { mint: config.mint, programId: this.programId, pricePerCredit: config.pricePerCredit });
   }
@@ -356,20 +392,18 @@ export class JobEscrowClient {
    * subscriptions on the credit account and the vault; a failed balance read
    * goes to `onError`. Returns a function that unsubscribes.
    */
-  async watchBalance(
-    owner: PublicKey,
-    {
-      below,
-      onLow,
-      onChange,
-      onError = (err) => console.error('watchBalance:', err),
-    }: { below: Amount; onLow: (b: Balance) => void; onChange?: (b: Balance) => void; onError?: (err: unknown) => void },
-  ): Promise<() => Promise<void>> {
-    const threshold = BigInt(below.toString());
-    const { creditAccount, vault } = await this.addresses(owner);
-    let low = (await this.getBalance(owner, { withLastTopUp: false })).available < threshold;
+  async watchBalance({
+    owner = this.wallet,
+    below,
+    onLow,
+    onChange,
+    onError = (err) => console.error('watchBalance:', err),
+  }: OwnerParam & { below: Amount; onLow: (b: Balance) => void; onChange?: (b: Balance) => void; onError?: (err: unknown) => void }): Promise<() => Promise<void>> {
+    const threshold = toUnsigned(below, 'below', 64);
+    const { creditAccount, vault } = await this.addresses({ owner });
+    let low = (await this.getBalance({ owner })).available < threshold;
     const check = async () => {
-      const b = await this.getBalance(owner, { withLastTopUp: false });
+      const b = await this.getBalance({ owner });
       onChange?.(b);
       const nowLow = b.available < threshold;
       if (nowLow && !low) onLow(b);

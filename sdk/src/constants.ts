@@ -5,9 +5,10 @@ export const JOB_ESCROW_PROGRAM_ID = new PublicKey('JobhhA5HoGYXSMtC8aKaYFY2n3QP
 /** The upgradeable BPF loader, owner of the program's ProgramData account. */
 export const BPF_LOADER_UPGRADEABLE_ID = new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111');
 
-export const CONFIG_SEED = Buffer.from('config');
-export const CREDIT_SEED = Buffer.from('credits');
-export const JOB_SEED = Buffer.from('job');
+const utf8 = (s: string) => new TextEncoder().encode(s);
+export const CONFIG_SEED = utf8('config');
+export const CREDIT_SEED = utf8('credits');
+export const JOB_SEED = utf8('job');
 
 /** USDC has 6 decimals; 1 credit = $0.01 = 10,000 base units by default. */
 export const USDC_DECIMALS = 6;

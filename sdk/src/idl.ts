@@ -1,28 +1,51 @@
 import { BorshCoder, type Idl } from '@coral-xyz/anchor';
 import BN from 'bn.js';
-import idlJson from '../../idl/job_escrow.json' with { type: 'json' };
+import { IDL as GENERATED, type JobEscrowIdl } from './generated/idl.js';
 
-/** The program's Anchor IDL (idl/job_escrow.json). */
-export const IDL = idlJson as Idl;
+/** The program's Anchor IDL (idl/job_escrow.json), typed as a literal: instruction, account and error names are known to the compiler. */
+export const IDL: JobEscrowIdl = GENERATED;
+export type { JobEscrowIdl };
 
 /** Anchor's Borsh coder for the IDL: instructions, accounts, events. */
-export const coder = new BorshCoder(IDL);
+export const coder = new BorshCoder(IDL as unknown as Idl);
 
 /** An amount in: a JS number (a safe integer), a bigint or a BN. */
 export type Amount = number | bigint | BN;
 
+/** An instruction's name, as the IDL spells it. */
+export type InstructionName = JobEscrowIdl['instructions'][number]['name'];
+
+const U64_MAX = (1n << 64n) - 1n;
+
 /**
- * The one place where amounts cross into Anchor's BN world.
- * @throws RangeError for a negative or non-integer number.
+ * An unsigned integer argument checked against its width.
+ * @throws RangeError naming `field` for a non-integer, a negative value or one that does not fit `bits` bits.
  */
-export function toBN(value: Amount): BN {
-  if (BN.isBN(value)) return value as BN;
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-    throw new RangeError(`amount ${value} is not a safe integer`);
-  }
-  const big = BigInt(value);
-  if (big < 0n) throw new RangeError(`amount ${value} is negative`);
-  return new BN(big.toString());
+export function toUnsigned(value: Amount, field: string, bits: 8 | 16 | 32 | 64): bigint {
+  let big: bigint;
+  if (BN.isBN(value)) big = BigInt((value as BN).toString());
+  else if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`${field} must be a whole number, got ${value}`);
+    big = BigInt(value);
+  } else if (typeof value === 'bigint') big = value;
+  else throw new RangeError(`${field} must be a number, bigint or BN, got ${typeof value}`);
+  if (big < 0n) throw new RangeError(`${field} cannot be negative, got ${big}`);
+  const max = bits === 64 ? U64_MAX : (1n << BigInt(bits)) - 1n;
+  if (big > max) throw new RangeError(`${field} must be at most ${max} (u${bits}), got ${big}`);
+  return big;
+}
+
+/**
+ * The one place where amounts cross into Anchor's BN world (u64 arguments).
+ * @throws RangeError naming `field` for a negative, fractional or over-u64 amount.
+ */
+export function toBN(value: Amount, field = 'amount'): BN {
+  return new BN(toUnsigned(value, field, 64).toString());
+}
+
+/** A u8/u16/u32 argument as a JS number. @throws RangeError naming `field`. */
+export function toSmall(value: number, field: string, bits: 8 | 16 | 32): number {
+  return Number(toUnsigned(value, field, bits));
 }
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -1,7 +1,8 @@
 import { PublicKey } from '@solana/web3.js';
 import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { BPF_LOADER_UPGRADEABLE_ID, CONFIG_SEED, CREDIT_SEED, JOB_ESCROW_PROGRAM_ID, JOB_SEED } from './constants.js';
-import { toBN, type Amount } from './idl.js';
+import { u64Bytes } from './bytes.js';
+import type { Amount } from './idl.js';
 
 export interface ProgramOptions {
   programId?: PublicKey;
@@ -17,7 +18,7 @@ export function findCreditAccountPda(
   owner: PublicKey,
   { programId = JOB_ESCROW_PROGRAM_ID }: ProgramOptions = {},
 ): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([CREDIT_SEED, owner.toBuffer()], programId);
+  return PublicKey.findProgramAddressSync([CREDIT_SEED, owner.toBytes()], programId);
 }
 
 /** The vault: the classic-Token ATA of (CreditAccount PDA, mint). */
@@ -32,12 +33,12 @@ export function findJobPda(
   { programId = JOB_ESCROW_PROGRAM_ID }: ProgramOptions = {},
 ): [PublicKey, number] {
   return PublicKey.findProgramAddressSync(
-    [JOB_SEED, creditAccount.toBuffer(), toBN(jobId).toArrayLike(Buffer, 'le', 8)],
+    [JOB_SEED, creditAccount.toBytes(), u64Bytes(jobId, 'jobId')],
     programId,
   );
 }
 
 /** The program's ProgramData account under the upgradeable loader. */
 export function findProgramDataAddress({ programId = JOB_ESCROW_PROGRAM_ID }: ProgramOptions = {}): PublicKey {
-  return PublicKey.findProgramAddressSync([programId.toBuffer()], BPF_LOADER_UPGRADEABLE_ID)[0];
+  return PublicKey.findProgramAddressSync([programId.toBytes()], BPF_LOADER_UPGRADEABLE_ID)[0];
 }

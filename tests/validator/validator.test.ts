@@ -11,7 +11,8 @@ import { createAssociatedTokenAccount, getAssociatedTokenAddressSync, mintTo } f
 import { Keypair, Transaction, type PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient, fetchConfig, getUpdateConfigInstruction, type Balance } from '../../sdk/src/index.js';
-import { createTopUpServer, findTopUp, validateTopUp } from '../../sdk/src/pay/index.js';
+import { findTopUp, validateTopUp } from '../../sdk/src/pay/index.js';
+import { createTopUpServer } from '../../sdk/src/server/index.js';
 import { ROOT } from '../setup.js';
 import { payTransferRequest } from '../support/wallet.js';
 import { startValidator, type LocalValidator } from './harness.js';
@@ -104,7 +105,7 @@ describe('against solana-test-validator', () => {
   it('fires watchBalance from a real account subscription', async () => {
     const seen: Balance[] = [];
     const low: Balance[] = [];
-    const stop = await userClient.watchBalance(user.keypair.publicKey, { below: 450n, onLow: (b) => low.push(b), onChange: (b) => seen.push(b) });
+    const stop = await userClient.watchBalance({ owner: user.keypair.publicKey,  below: 450n, onLow: (b) => low.push(b), onChange: (b) => seen.push(b) });
     try {
       await opClient.lock({ owner: user.keypair.publicKey, jobId: 6n, tier: 3, maxOutputTokens: 1_500 }); // 60 credits: 490 → 430
       await expect.poll(() => low.length, { timeout: 20_000 }).toBe(1);

@@ -1,3 +1,4 @@
+import { Buffer } from 'buffer';
 import type { Connection, PublicKey } from '@solana/web3.js';
 import { AccountNotFoundError } from '../errors.js';
 import { findConfigPda, findCreditAccountPda } from '../pdas.js';
@@ -84,6 +85,15 @@ export async function readAccountInfo(connection: AccountReader, address: Public
   }
 }
 
+/**
+ * Several accounts in one RPC call (getMultipleAccountsInfo), or one call
+ * each where the connection lacks it (anchor-bankrun).
+ */
+export async function readAccountInfos(connection: AccountReader & Partial<Pick<Connection, 'getMultipleAccountsInfo'>>, addresses: PublicKey[]) {
+  if (connection.getMultipleAccountsInfo) return connection.getMultipleAccountsInfo(addresses, 'confirmed');
+  return Promise.all(addresses.map((a) => readAccountInfo(connection, a)));
+}
+
 async function fetchMaybe<T>(
   connection: AccountReader,
   address: PublicKey,
@@ -97,7 +107,7 @@ async function fetchMaybe<T>(
   return decode(info.data);
 }
 
-async function fetchOrThrow<T>(kind: string, address: PublicKey, maybe: Promise<T | null>): Promise<T> {
+async function fetchOrThrow<T>(kind: AccountNotFoundError["kind"], address: PublicKey, maybe: Promise<T | null>): Promise<T> {
   const value = await maybe;
   if (value === null) throw new AccountNotFoundError(kind, address);
   return value;

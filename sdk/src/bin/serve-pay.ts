@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../pay/serve.js';
+import { main } from '../server/serve.js';
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

@@ -17,7 +17,8 @@ import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
 import { toCsv } from '../history.js';
 import { WITHDRAW_ALL, getInitializeConfigInstruction } from '../instructions/index.js';
 import { formatUnits } from '../pricing.js';
-import { createTopUpQr, createTopUpServer, createTopUpUrl } from '../pay/index.js';
+import { createTopUpUrl } from '../pay/index.js';
+import { createTopUpServer, writeTopUpQr } from '../server/index.js';
 
 export interface CliIo {
   /** Use this provider instead of resolving --url and --keypair (tests). */
@@ -173,7 +174,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         return 0;
       }
       case 'open': {
-        const r = await client.openCreditAccount(key(v, 'owner', wallet));
+        const r = await client.openCreditAccount({ owner: key(v, 'owner', wallet) });
         out(`credit account ${r.creditAccount.toBase58()}, vault ${r.vault.toBase58()} (${r.signature})`);
         return 0;
       }
@@ -184,7 +185,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         );
         out(String(request.url));
         if (v.qr || v.svg) {
-          await createTopUpQr(request.url, { png: v.qr, svg: v.svg });
+          await writeTopUpQr(request.url, { png: v.qr, svg: v.svg });
           for (const f of [v.qr, v.svg].filter(Boolean)) out(`QR code written to ${f}`);
         }
         out(`reference ${request.reference.toBase58()}`);
@@ -225,7 +226,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         return 0;
       }
       case 'balance': {
-        const b = await client.getBalance(key(v, 'owner', wallet));
+        const b = await client.getBalance({ owner: key(v, 'owner', wallet) });
         if (v.json) {
           out(JSON.stringify(b, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof PublicKey ? x.toBase58() : x)));
         } else {
@@ -234,7 +235,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         return 0;
       }
       case 'history': {
-        const entries = await client.history(key(v, 'owner', wallet));
+        const entries = await client.history({ owner: key(v, 'owner', wallet) });
         for (const e of entries) {
           out(`${e.blockTime === null ? '-' : new Date(e.blockTime * 1000).toISOString()}  ${e.kind.padEnd(8)} ${e.jobId === undefined ? '' : `job ${e.jobId} `}${e.credits} credits  ${formatUnits(e.usdc)} USDC  → available ${e.availableAfter}`);
         }

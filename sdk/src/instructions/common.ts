@@ -1,26 +1,40 @@
 import { PublicKey, TransactionInstruction, type AccountMeta } from '@solana/web3.js';
-import type { IdlInstruction } from '@coral-xyz/anchor/dist/cjs/idl.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../constants.js';
-import { coder, IDL } from '../idl.js';
+import { coder, IDL, type InstructionName, type JobEscrowIdl } from '../idl.js';
+
+type IdlInstruction<N extends InstructionName> = Extract<JobEscrowIdl['instructions'][number], { name: N }>;
+type IdlAccount<N extends InstructionName> = IdlInstruction<N>['accounts'][number];
 
 /**
- * Encodes `args` with Anchor's coder and orders `accounts` (keyed by the
- * IDL's snake_case names) as the IDL declares them, with the IDL's
- * writable/signer flags. A missing account is a programming error.
+ * The accounts of instruction `N` by the IDL's snake_case names: each one
+ * required, except those with a fixed address (programs), which default to it.
  */
-export function buildInstruction(
-  name: string,
-  accounts: Record<string, PublicKey>,
-  args: Record<string, unknown>,
+export type InstructionAccounts<N extends InstructionName> = {
+  [A in IdlAccount<N> as A extends { address: string } ? never : A['name']]: PublicKey;
+} & {
+  [A in IdlAccount<N> as A extends { address: string } ? A['name'] : never]?: PublicKey;
+};
+
+/** The arguments of instruction `N` by the IDL's names, in Anchor-coder form. */
+export type InstructionArgs<N extends InstructionName> = { [A in IdlInstruction<N>['args'][number] as A['name']]: unknown };
+
+/**
+ * Encodes `args` with Anchor's coder and orders `accounts` as the IDL
+ * declares them, with the IDL's writable/signer flags. Names are checked by
+ * the compiler against the IDL.
+ */
+export function buildInstruction<N extends InstructionName>(
+  name: N,
+  accounts: InstructionAccounts<N>,
+  args: InstructionArgs<N>,
   programId: PublicKey = JOB_ESCROW_PROGRAM_ID,
 ): TransactionInstruction {
-  const ix = IDL.instructions.find((i) => i.name === name) as IdlInstruction | undefined;
-  if (!ix) throw new Error(`unknown instruction ${name}`);
+  const ix = IDL.instructions.find((i) => i.name === name)!;
+  const given = accounts as Record<string, PublicKey | undefined>;
   const keys: AccountMeta[] = ix.accounts.map((a) => {
-    if (!('name' in a) || 'accounts' in a) throw new Error('nested IDL accounts are not used');
-    const pubkey = accounts[a.name] ?? (a.address ? new PublicKey(a.address) : undefined);
-    if (!pubkey) throw new Error(`${name}: account ${a.name} is required`);
-    return { pubkey, isWritable: !!a.writable, isSigner: !!a.signer };
+    const pubkey = given[a.name] ?? ('address' in a ? new PublicKey(a.address) : undefined);
+    if (!pubkey) throw new TypeError(`${name}: account ${a.name} is required`);
+    return { pubkey, isWritable: 'writable' in a && a.writable, isSigner: 'signer' in a && a.signer };
   });
   return new TransactionInstruction({ programId, keys, data: coder.instruction.encode(name, args) });
 }

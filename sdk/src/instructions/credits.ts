@@ -38,7 +38,7 @@ export function getPurchaseInstruction(
   return buildInstruction(
     'purchase',
     { ...ownerAccounts(accounts, programId), source: accounts.source },
-    { credits: toBN(args.credits) },
+    { credits: toBN(args.credits, 'credits') },
     programId,
   );
 }
@@ -52,7 +52,7 @@ export function getWithdrawInstruction(
   return buildInstruction(
     'withdraw',
     { ...ownerAccounts(accounts, programId), destination: accounts.destination },
-    { credits: toBN(args.credits) },
+    { credits: toBN(args.credits, 'credits') },
     programId,
   );
 }
@@ -69,7 +69,7 @@ export function getSetSpendingLimitInstruction(
       owner: accounts.owner,
       credit_account: accounts.creditAccount ?? findCreditAccountPda(accounts.owner, { programId })[0],
     },
-    { max_credits_per_job: toBN(args.maxCreditsPerJob) },
+    { max_credits_per_job: toBN(args.maxCreditsPerJob, 'maxCreditsPerJob') },
     programId,
   );
 }

@@ -17,7 +17,7 @@ import QRCode from 'qrcode';
 import type { JobEscrowClient } from '../client.js';
 import { creditsToUsdc } from '../pricing.js';
 import { topUpPage } from './page.js';
-import { createTopUpUrl } from './topup.js';
+import { createTopUpUrl } from '../pay/index.js';
 
 export interface TopUpServerOptions {
   /** Reads chain state (config, accounts, blockhash); its wallet signs nothing. */
@@ -149,8 +149,8 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
     }
     if (url.pathname === '/api/balance') {
       const owner = publicKeyParam(url.searchParams.get('owner'), 'owner');
-      if (!(await client.creditAccount(owner))) return send(res, 200, { open: false, available: '0', usdc: '0' });
-      const b = await client.getBalance(owner, { withLastTopUp: false });
+      if (!(await client.creditAccount({ owner }))) return send(res, 200, { open: false, available: '0', usdc: '0' });
+      const b = await client.getBalance({ owner });
       return send(res, 200, { open: true, available: b.available.toString(), locked: b.locked.toString(), usdc: b.usdcValue });
     }
     if (url.pathname === '/topup') {

@@ -5,7 +5,7 @@ import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
 import { Connection, Keypair } from '@solana/web3.js';
 import { parseArgs } from 'node:util';
 import { JobEscrowClient } from '../client.js';
-import { createTopUpServer } from './server.js';
+import { createTopUpServer } from './topUpServer.js';
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({

@@ -1,0 +1,23 @@
+// Compiled by `tsc --noEmit` (npm test's typecheck), never run: every
+// expect-error directive below must stay an error, or the typecheck fails.
+import { PublicKey } from '@solana/web3.js';
+import { JobEscrowErrorCode, isJobEscrowError } from '../sdk/src/index.js';
+import { buildInstruction } from '../sdk/src/instructions/common.js';
+
+const key = PublicKey.default;
+
+// @ts-expect-error a misspelt error name does not exist
+export const misspelt = JobEscrowErrorCode.InsufficentCredits;
+export const paused: 6014 = JobEscrowErrorCode.Paused;
+
+// @ts-expect-error a number that is not one of the program's codes
+isJobEscrowError(new Error(), 1234);
+
+// @ts-expect-error an account name the instruction does not have (rent_payr)
+buildInstruction('lock', { authority: key, rent_payr: key, config: key, credit_account: key, vault: key, job: key }, { job_id: 1, tier: 0, max_output_tokens: 1 });
+
+// @ts-expect-error a missing account (job)
+buildInstruction('refund', { authority: key, config: key, credit_account: key, rent_payer: key }, {});
+
+// @ts-expect-error an instruction the program does not have
+buildInstruction('lock_job', {}, {});
