@@ -1,33 +1,40 @@
 #!/usr/bin/env bash
-# Builds and packs the SDK (npm pack), installs the tarball into a fresh
-# consumer project and imports it both as ESM and as CommonJS, including the
-# ./litesvm subpath and the IDL. Prints "sdk package: ok" on success.
+# The SDK as a dApp developer gets it: `npm pack` of sdk/ (its prepack builds
+# the program and the SDK), installed into a fresh temporary project with only
+# its declared dependencies and peers, then tests/sdk-consumer/lifecycle.ts
+# compiled with `tsc --strict` (no skipLibCheck) as ESM and as CommonJS and
+# run RUNS times each (default 20) in fresh Node processes through the test
+# kit. Prints one JSON line of counts and "sdk package: ok" on success.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+RUNS=${RUNS:-20}
 OUT=$ROOT/target/sdk-pack
 rm -rf "$OUT" && mkdir -p "$OUT"
-(cd sdk && npx tsup --silent && cp ../idl/job_escrow.json dist/job_escrow.json && npm pack --silent --pack-destination "$OUT" >/dev/null)
+(cd sdk && npm pack --silent --pack-destination "$OUT" >/dev/null)
 TARBALL=$(ls "$OUT"/*.tgz)
 CONSUMER=$(mktemp -d)
 trap 'rm -rf "$CONSUMER"' EXIT
+cp tests/sdk-consumer/tsconfig.json "$CONSUMER/"
+cp tests/sdk-consumer/lifecycle.ts "$CONSUMER/lifecycle.mts"
+cp tests/sdk-consumer/lifecycle.ts "$CONSUMER/lifecycle.cts"
 cd "$CONSUMER"
 npm init -y >/dev/null
-npm install --no-audit --no-fund --prefer-offline --loglevel=error "$TARBALL" litesvm@0.8.0 >/dev/null
-node --input-type=module -e "
-import { quote, JobEscrowClient, findCreditAccountPda, JOB_ESCROW_PROGRAM_ID, IDL } from '@job-escrow/sdk';
-import { LiteSVMProvider } from '@job-escrow/sdk/litesvm';
-import idl from '@job-escrow/sdk/idl.json' with { type: 'json' };
-if (quote(1, 1500) !== 12n) throw new Error('ESM quote');
-if (typeof JobEscrowClient !== 'function' || typeof LiteSVMProvider !== 'function') throw new Error('ESM exports');
-if (IDL.address !== JOB_ESCROW_PROGRAM_ID.toBase58() || idl.address !== IDL.address) throw new Error('ESM IDL');
-findCreditAccountPda(JOB_ESCROW_PROGRAM_ID);
-"
-node -e "
-const sdk = require('@job-escrow/sdk');
-const { LiteSVMProvider } = require('@job-escrow/sdk/litesvm');
-if (sdk.quote(3, 501) !== 41n) throw new Error('CJS quote');
-if (typeof sdk.JobEscrowClient !== 'function' || typeof LiteSVMProvider !== 'function') throw new Error('CJS exports');
-if (sdk.JobEscrowErrorCode.Paused !== 6014) throw new Error('CJS errors');
-"
-echo "sdk package: ok ($(basename "$TARBALL"), $(stat -c %s "$TARBALL") bytes)"
+# The SDK, its peers as an app would have them (litesvm for the test kit),
+# and the compiler. Nothing from the repository's node_modules.
+npm install --no-audit --no-fund --prefer-offline --loglevel=error \
+  "$TARBALL" @solana/web3.js@1.98.4 @coral-xyz/anchor@0.32.1 litesvm@1.5.0 typescript@5.9.3 @types/node@20.19.0 >/dev/null
+if [ -n "$(find node_modules -name 'x87guard*' -print -quit)" ]; then echo "a native guard is installed" >&2; exit 1; fi
+npx tsc -p tsconfig.json
+crashes=0; passed=0
+for kind in mjs cjs; do
+  for i in $(seq 1 "$RUNS"); do
+    if node "out/lifecycle.$kind" > run.log 2>&1; then
+      passed=$((passed + 1))
+    else
+      crashes=$((crashes + 1)); echo "--- $kind run $i failed:" >&2; tail -20 run.log >&2
+    fi
+  done
+done
+printf '{"runs":%d,"passed":%d,"crashes":%d,"tarball":"%s","bytes":%d}\n' $((2 * RUNS)) "$passed" "$crashes" "$(basename "$TARBALL")" "$(stat -c %s "$TARBALL")"
+[ "$crashes" -eq 0 ] && echo "sdk package: ok"

@@ -1,12 +1,24 @@
 import { defineConfig } from 'tsup';
 
-// Dual ESM/CJS with declarations; the IDL JSON is bundled into the code.
+// Dual ESM/CJS with declarations. Shared modules are split into chunks in
+// both formats, so one process that loads several entries (the client and
+// the test kit, say) holds one copy of each class. `shims` gives the CJS
+// build the import.meta.url the test kit uses to find the shipped program.
 export default defineConfig({
-  entry: { index: 'src/index.ts', litesvm: 'src/litesvm/provider.ts', pay: 'src/pay/index.ts', 'serve-pay': 'src/bin/serve-pay.ts', 'job-escrow': 'src/bin/job-escrow.ts' },
+  entry: {
+    index: 'src/index.ts',
+    pay: 'src/pay/index.ts',
+    server: 'src/server/index.ts',
+    litesvm: 'src/litesvm/index.ts',
+    testing: 'src/testing/index.ts',
+    'serve-pay': 'src/bin/serve-pay.ts',
+    'job-escrow': 'src/bin/job-escrow.ts',
+  },
   format: ['esm', 'cjs'],
+  splitting: true,
+  shims: true,
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
-  external: ['@coral-xyz/anchor', '@solana/web3.js', '@solana/spl-token', 'bn.js', 'litesvm', '@solana/pay', 'bignumber.js', 'qrcode'],
 });

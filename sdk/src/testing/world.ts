@@ -83,6 +83,11 @@ export class TestWorld {
     return kp;
   }
 
+  /** The USDC associated token account of `owner` (what `wallet({ usdc })` fills, and where the client sends by default). */
+  usdcAddress(owner: PublicKey): PublicKey {
+    return getAssociatedTokenAddressSync(this.mint, owner, true);
+  }
+
   /** A provider whose wallet is `signer`, on this world's bank. */
   provider(signer: Keypair): LiteSVMProvider {
     return new LiteSVMProvider(this.bank, signer);
