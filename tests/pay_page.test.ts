@@ -1,15 +1,15 @@
 // The top-up page in a real headless Chromium (Debian's), on a phone-sized
 // screen: it loads, its QR code decodes to the URL the SDK emits, and the
 // balance it shows changes after a wallet pays.
-import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient } from '../sdk/src/index.js';
 import { LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
 import { ensureTopUpReady, parseTopUpUrl } from '../sdk/src/pay/index.js';
 import { createTopUpServer } from '../sdk/src/server/index.js';
 import { Escrow, ROOT } from './setup.js';
+import { launchChromium } from './support/chromium.js';
 import { decodeQrPng } from './support/qr.js';
 import { payTransferRequest } from './support/wallet.js';
 
@@ -17,11 +17,7 @@ let browser: Browser;
 
 describe('top-up page (headless Chromium)', () => {
   beforeAll(async () => {
-    const executablePath = execFileSync('bash', ['scripts/setup-chromium.sh'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => browser?.close());
 

@@ -6,6 +6,7 @@ import {
   SYSVAR_CLOCK_PUBKEY,
   Transaction,
   TransactionExpiredBlockheightExceededError,
+  type GetProgramAccountsFilter,
   type TransactionInstruction,
 } from '@solana/web3.js';
 import { availableCredits } from './balances.js';
@@ -13,7 +14,9 @@ import { readI64, readU64 } from './bytes.js';
 import { decodeCreditAccount, decodeJob, fetchConfig, fetchJob, readAccountInfo, readAccountInfos, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
 import { AccountNotFoundError, InsufficientFundsError, JobEscrowError, JobEscrowErrorCode, errorCodeFromLogs, isJobEscrowError, logsOf, translateError } from './errors.js';
-import { coder, toUnsigned, type Amount } from './idl.js';
+import { toUnsigned, type Amount } from './idl.js';
+import { accountDiscriminator } from './codec.js';
+import bs58 from 'bs58';
 import { fetchHistory, type HistoryEntry } from './history.js';
 import {
   WITHDRAW_ALL,
@@ -265,7 +268,7 @@ export class JobEscrowClient {
 
   /** Open jobs of `owner`, or of everyone when `owner` is not given, read with getProgramAccounts. */
   async openJobs({ owner }: { owner?: PublicKey } = {}): Promise<{ address: PublicKey; job: Job }[]> {
-    const filters = [{ memcmp: { offset: 0, bytes: coder.accounts.memcmp('Job').bytes as string } }];
+    const filters: GetProgramAccountsFilter[] = [{ memcmp: { offset: 0, bytes: bs58.encode(accountDiscriminator('Job')) } }];
     if (owner) filters.push({ memcmp: { offset: 8, bytes: (await this.addresses({ owner })).creditAccount.toBase58() } });
     const found = await this.connection.getProgramAccounts(this.programId, { filters });
     return found.map(({ pubkey, account }) => ({ address: pubkey, job: decodeJob(account.data) }));

@@ -1,9 +1,9 @@
-import { Buffer } from 'buffer';
 import type { Connection, PublicKey } from '@solana/web3.js';
 import { availableCredits } from './balances.js';
 import { DEFAULTS, JOB_ESCROW_PROGRAM_ID } from './constants.js';
 import { parseEvents } from './events.js';
-import { coder, IDL, type InstructionName } from './idl.js';
+import { instructionNameOf } from './codec.js';
+import { IDL } from './idl.js';
 import { findCreditAccountPda, findVaultAddress } from './pdas.js';
 import { formatUnits } from './pricing.js';
 import { accountKeysOf, tokenBalanceChange } from './transactions.js';
@@ -100,8 +100,8 @@ export async function fetchHistory(
     const events = parseEvents(tx.meta?.logMessages ?? [], { programId });
     let touched = false;
     ours.forEach((ix, i) => {
-      const decoded = coder.instruction.decode(Buffer.from(ix.data));
-      const at = decoded ? CREDIT_ACCOUNT_INDEX.get(decoded.name as InstructionName) ?? -1 : -1;
+      const name = instructionNameOf(ix.data);
+      const at = name ? CREDIT_ACCOUNT_INDEX.get(name) ?? -1 : -1;
       const event = events[i];
       if (at < 0 || !event || !accountKeys[ix.accountKeyIndexes[at]]?.equals(credit)) return;
       touched = true;

@@ -1,4 +1,3 @@
-import { BorshCoder, type Idl } from '@coral-xyz/anchor';
 import BN from 'bn.js';
 import { IDL as GENERATED, type JobEscrowIdl } from './generated/idl.js';
 
@@ -6,10 +5,7 @@ import { IDL as GENERATED, type JobEscrowIdl } from './generated/idl.js';
 export const IDL: JobEscrowIdl = GENERATED;
 export type { JobEscrowIdl };
 
-/** Anchor's Borsh coder for the IDL: instructions, accounts, events. */
-export const coder = new BorshCoder(IDL as unknown as Idl);
-
-/** An amount in: a JS number (a safe integer), a bigint or a BN. */
+/** An amount in: a JS number (a safe integer), a bigint or a BN (Anchor's). */
 export type Amount = number | bigint | BN;
 
 /** An instruction's name, as the IDL spells it. */
@@ -35,30 +31,12 @@ export function toUnsigned(value: Amount, field: string, bits: 8 | 16 | 32 | 64)
   return big;
 }
 
-/**
- * The one place where amounts cross into Anchor's BN world (u64 arguments).
- * @throws RangeError naming `field` for a negative, fractional or over-u64 amount.
- */
-export function toBN(value: Amount, field = 'amount'): BN {
-  return new BN(toUnsigned(value, field, 64).toString());
+/** A u64 argument as a bigint. @throws RangeError naming `field` for a negative, fractional or over-u64 amount. */
+export function toU64(value: Amount, field = 'amount'): bigint {
+  return toUnsigned(value, field, 64);
 }
 
 /** A u8/u16/u32 argument as a JS number. @throws RangeError naming `field`. */
 export function toSmall(value: number, field: string, bits: 8 | 16 | 32): number {
   return Number(toUnsigned(value, field, bits));
-}
-
-const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
-/**
- * Converts what Anchor's coder returns (snake_case keys, BN numbers) to the
- * SDK's shape: camelCase keys and bigint for every u64/i64.
- */
-export function fromAnchor<T>(value: unknown): T {
-  if (BN.isBN(value)) return BigInt((value as BN).toString()) as T;
-  if (Array.isArray(value)) return value.map((v) => fromAnchor(v)) as T;
-  if (value && typeof value === 'object' && value.constructor === Object) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), fromAnchor(v)])) as T;
-  }
-  return value as T;
 }

@@ -1,9 +1,8 @@
-import { Buffer } from 'buffer';
 import type { Connection, PublicKey } from '@solana/web3.js';
 import { AccountNotFoundError } from '../errors.js';
 import { findConfigPda, findCreditAccountPda } from '../pdas.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../constants.js';
-import { coder, fromAnchor } from '../idl.js';
+import { decodeAccountData } from '../codec.js';
 import type { TierPrice } from '../constants.js';
 
 export interface Config {
@@ -52,21 +51,21 @@ export interface Job {
 }
 
 /**
- * Decodes a Config account's bytes with Anchor's coder.
+ * Decodes a Config account's bytes.
  * @throws if the discriminator is not Config's.
  */
 export function decodeConfig(data: Uint8Array): Config {
-  return fromAnchor(coder.accounts.decode('Config', Buffer.from(data)));
+  return decodeAccountData('Config', data);
 }
 
 /** @throws if the discriminator is not CreditAccount's. */
 export function decodeCreditAccount(data: Uint8Array): CreditAccount {
-  return fromAnchor(coder.accounts.decode('CreditAccount', Buffer.from(data)));
+  return decodeAccountData('CreditAccount', data);
 }
 
 /** @throws if the discriminator is not Job's. */
 export function decodeJob(data: Uint8Array): Job {
-  return fromAnchor(coder.accounts.decode('Job', Buffer.from(data)));
+  return decodeAccountData('Job', data);
 }
 
 /** The subset of `Connection` the fetchers need (AnchorProvider, bankrun and LiteSVM providers all have it). */

@@ -1,6 +1,6 @@
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../constants.js';
-import { toBN, toSmall, type Amount } from '../idl.js';
+import { toU64, toSmall, type Amount } from '../idl.js';
 import { findConfigPda } from '../pdas.js';
 import { buildInstruction } from './common.js';
 import { encodeTiers, type TierPriceInput } from './initializeConfig.js';
@@ -33,7 +33,7 @@ export function getUpdateConfigInstruction(
     {
       operator: args.operator ?? null,
       set_treasury: args.treasury !== undefined,
-      min_purchase_credits: args.minPurchaseCredits === undefined ? null : toBN(args.minPurchaseCredits, 'minPurchaseCredits'),
+      min_purchase_credits: args.minPurchaseCredits === undefined ? null : toU64(args.minPurchaseCredits, 'minPurchaseCredits'),
       job_timeout_secs: args.jobTimeoutSecs === undefined ? null : toSmall(args.jobTimeoutSecs, 'jobTimeoutSecs', 32),
       provider_share_bps_min: args.providerShareBpsMin === undefined ? null : toSmall(args.providerShareBpsMin, 'providerShareBpsMin', 16),
       provider_share_bps_max: args.providerShareBpsMax === undefined ? null : toSmall(args.providerShareBpsMax, 'providerShareBpsMax', 16),

@@ -1,6 +1,8 @@
+import { Buffer } from 'buffer';
 import { PublicKey, TransactionInstruction, type AccountMeta } from '@solana/web3.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../constants.js';
-import { coder, IDL, type InstructionName, type JobEscrowIdl } from '../idl.js';
+import { encodeInstructionData } from '../codec.js';
+import { IDL, type InstructionName, type JobEscrowIdl } from '../idl.js';
 
 type IdlInstruction<N extends InstructionName> = Extract<JobEscrowIdl['instructions'][number], { name: N }>;
 type IdlAccount<N extends InstructionName> = IdlInstruction<N>['accounts'][number];
@@ -15,11 +17,11 @@ export type InstructionAccounts<N extends InstructionName> = {
   [A in IdlAccount<N> as A extends { address: string } ? A['name'] : never]?: PublicKey;
 };
 
-/** The arguments of instruction `N` by the IDL's names, in Anchor-coder form. */
+/** The arguments of instruction `N` by the IDL's names (pubkeys as PublicKey, integers as number or bigint, options as null). */
 export type InstructionArgs<N extends InstructionName> = { [A in IdlInstruction<N>['args'][number] as A['name']]: unknown };
 
 /**
- * Encodes `args` with Anchor's coder and orders `accounts` as the IDL
+ * Encodes `args` (codec.ts) and orders `accounts` as the IDL
  * declares them, with the IDL's writable/signer flags. Names are checked by
  * the compiler against the IDL.
  */
@@ -36,5 +38,5 @@ export function buildInstruction<N extends InstructionName>(
     if (!pubkey) throw new TypeError(`${name}: account ${a.name} is required`);
     return { pubkey, isWritable: 'writable' in a && a.writable, isSigner: 'signer' in a && a.signer };
   });
-  return new TransactionInstruction({ programId, keys, data: coder.instruction.encode(name, args) });
+  return new TransactionInstruction({ programId, keys, data: Buffer.from(encodeInstructionData(name, args)) });
 }

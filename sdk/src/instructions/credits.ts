@@ -1,6 +1,6 @@
 import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
-import { toBN, type Amount } from '../idl.js';
+import { toU64, type Amount } from '../idl.js';
 import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.js';
 import { buildInstruction } from './common.js';
 
@@ -38,7 +38,7 @@ export function getPurchaseInstruction(
   return buildInstruction(
     'purchase',
     { ...ownerAccounts(accounts, programId), source: accounts.source },
-    { credits: toBN(args.credits, 'credits') },
+    { credits: toU64(args.credits, 'credits') },
     programId,
   );
 }
@@ -52,7 +52,7 @@ export function getWithdrawInstruction(
   return buildInstruction(
     'withdraw',
     { ...ownerAccounts(accounts, programId), destination: accounts.destination },
-    { credits: toBN(args.credits, 'credits') },
+    { credits: toU64(args.credits, 'credits') },
     programId,
   );
 }
@@ -69,7 +69,7 @@ export function getSetSpendingLimitInstruction(
       owner: accounts.owner,
       credit_account: accounts.creditAccount ?? findCreditAccountPda(accounts.owner, { programId })[0],
     },
-    { max_credits_per_job: toBN(args.maxCreditsPerJob, 'maxCreditsPerJob') },
+    { max_credits_per_job: toU64(args.maxCreditsPerJob, 'maxCreditsPerJob') },
     programId,
   );
 }

@@ -1,6 +1,6 @@
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { DEFAULTS, type TierPrice } from '../constants.js';
-import { toBN, toSmall, type Amount } from '../idl.js';
+import { toU64, toSmall, type Amount } from '../idl.js';
 import { findConfigPda, findProgramDataAddress } from '../pdas.js';
 import { buildInstruction } from './common.js';
 
@@ -34,8 +34,8 @@ export interface InitializeConfigArgs {
 export function encodeTiers(tiers: readonly (TierPriceInput | TierPrice)[]) {
   if (tiers.length !== 4) throw new RangeError('exactly 4 tiers are required');
   return tiers.map((t) => ({
-    request_credits: toBN(t.requestCredits, 'tiers.requestCredits'),
-    per_1k_credits: toBN(t.per1kCredits, 'tiers.per1kCredits'),
+    request_credits: toU64(t.requestCredits, 'tiers.requestCredits'),
+    per_1k_credits: toU64(t.per1kCredits, 'tiers.per1kCredits'),
     included_tokens: toSmall(t.includedTokens, 'tiers.includedTokens', 32),
   }));
 }
@@ -57,8 +57,8 @@ export function getInitializeConfigInstruction(
     },
     {
       operator: args.operator,
-      price_per_credit: toBN(args.pricePerCredit ?? DEFAULTS.pricePerCredit, 'pricePerCredit'),
-      min_purchase_credits: toBN(args.minPurchaseCredits ?? DEFAULTS.minPurchaseCredits, 'minPurchaseCredits'),
+      price_per_credit: toU64(args.pricePerCredit ?? DEFAULTS.pricePerCredit, 'pricePerCredit'),
+      min_purchase_credits: toU64(args.minPurchaseCredits ?? DEFAULTS.minPurchaseCredits, 'minPurchaseCredits'),
       job_timeout_secs: toSmall(args.jobTimeoutSecs ?? DEFAULTS.jobTimeoutSecs, 'jobTimeoutSecs', 32),
       provider_share_bps_min: toSmall(args.providerShareBpsMin ?? DEFAULTS.providerShareBpsMin, 'providerShareBpsMin', 16),
       provider_share_bps_max: toSmall(args.providerShareBpsMax ?? DEFAULTS.providerShareBpsMax, 'providerShareBpsMax', 16),

@@ -1,7 +1,7 @@
 import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import type { Tier } from '../constants.js';
-import { toBN, toSmall, type Amount } from '../idl.js';
+import { toU64, toSmall, type Amount } from '../idl.js';
 import { findConfigPda, findJobPda, findVaultAddress } from '../pdas.js';
 import { buildInstruction } from './common.js';
 
@@ -38,7 +38,7 @@ export function getLockInstruction(accounts: LockAccounts, args: LockArgs, { pro
       vault: accounts.vault ?? findVaultAddress(accounts.creditAccount, accounts.mint),
       job: accounts.job ?? findJobPda(accounts.creditAccount, args.jobId, { programId })[0],
     },
-    { job_id: toBN(args.jobId, 'jobId'), tier: toSmall(args.tier, 'tier', 8), max_output_tokens: toSmall(args.maxOutputTokens, 'maxOutputTokens', 32) },
+    { job_id: toU64(args.jobId, 'jobId'), tier: toSmall(args.tier, 'tier', 8), max_output_tokens: toSmall(args.maxOutputTokens, 'maxOutputTokens', 32) },
     programId,
   );
 }

@@ -7,7 +7,6 @@
 // One bank per LiteSVM instance (`LiteSVMBank.of(svm)`): every provider and
 // wallet on the same svm records into one history, so getSignaturesForAddress
 // and getTransaction see every transaction, whoever sent it.
-import { utils } from '@coral-xyz/anchor';
 import { AccountLayout, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import {
   PublicKey,
@@ -19,9 +18,8 @@ import {
   type GetProgramAccountsFilter,
   type TokenBalance,
 } from '@solana/web3.js';
+import bs58 from 'bs58';
 import { FailedTransactionMetadata, type LiteSVM } from 'litesvm';
-
-const { bs58 } = utils.bytes;
 
 type KitAddress = Parameters<LiteSVM['getAccount']>[0];
 type KitTransaction = Parameters<LiteSVM['sendTransaction']>[0];
