@@ -59,6 +59,7 @@ const configBody = [
   ['provider_share_bps_min', 'u16'],
   ['provider_share_bps_max', 'u16'],
   ['tiers', { array: [defined('Tier'), 4] }],
+  ['max_output_tokens_per_job', 'u32'],
   ['job_rent_lamports', 'u64'],
   ['paused', 'bool'],
 ];
@@ -83,11 +84,12 @@ const instructions = [
       ['provider_share_bps_min', 'u16'],
       ['provider_share_bps_max', 'u16'],
       ['tiers', { array: [defined('Tier'), 4] }],
+      ['max_output_tokens_per_job', 'u32'],
     ]),
   },
   {
     name: 'update_config',
-    docs: ['Changes operator, treasury, minimum purchase, timeout, share bounds, tiers or paused; never the mint or the price.'],
+    docs: ['Changes operator, treasury, minimum purchase, timeout, share bounds, tiers, the per-job token ceiling or paused; never the mint or the price.'],
     accounts: [acc('admin:s'), acc('config:w', configPda), acc('treasury', { optional: true })],
     args: fields([
       ['operator', { option: 'pubkey' }],
@@ -97,6 +99,7 @@ const instructions = [
       ['provider_share_bps_min', { option: 'u16' }],
       ['provider_share_bps_max', { option: 'u16' }],
       ['tiers', { option: { array: [defined('Tier'), 4] } }],
+      ['max_output_tokens_per_job', { option: 'u32' }],
       ['paused', { option: 'bool' }],
     ]),
   },
@@ -204,9 +207,12 @@ const instructions = [
   },
   {
     name: 'set_spending_limit',
-    docs: ['Caps the credits a single lock may take (0 = no cap).'],
+    docs: ['Caps the credits a single lock may take and the credits jobs may take per 24-hour window (0 = no cap).'],
     accounts: [acc('owner:s'), acc('credit_account:w', creditPda)],
-    args: fields([['max_credits_per_job', 'u64']]),
+    args: fields([
+      ['max_credits_per_job', 'u64'],
+      ['daily_limit_credits', 'u64'],
+    ]),
   },
   {
     name: 'collect_fees',
@@ -252,6 +258,9 @@ const types = [
         ['charged', 'u64'],
         ['withdrawn', 'u64'],
         ['created_at', 'i64'],
+        ['daily_limit_credits', 'u64'],
+        ['window_start', 'i64'],
+        ['spent_in_window', 'u64'],
         ['bump', 'u8'],
       ]),
     },
@@ -266,6 +275,7 @@ const types = [
         ['tier', 'u8'],
         ['max_output_tokens', 'u32'],
         ['credits_locked', 'u64'],
+        ['price', defined('Tier')],
         ['rent_payer', 'pubkey'],
         ['locked_at', 'i64'],
         ['expires_at', 'i64'],
@@ -310,7 +320,10 @@ const events = {
     ['credit_account', 'pubkey'],
     ['amount', 'u64'],
   ],
-  SpendingLimitSet: [['max_credits_per_job', 'u64']],
+  SpendingLimitSet: [
+    ['max_credits_per_job', 'u64'],
+    ['daily_limit_credits', 'u64'],
+  ],
   CreditAccountClosed: [
     ['owner', 'pubkey'],
     ['credit_account', 'pubkey'],
@@ -357,6 +370,8 @@ const errors = [
   ['InvalidProgramData', "The account is not this program's ProgramData"],
   ['InvalidRentPayer', 'The rent payer is not the account that funded the job'],
   ['ZeroAmount', 'The amount must be greater than zero'],
+  ['MaxOutputTokensTooLarge', 'max_output_tokens exceeds the configured ceiling per job'],
+  ['DailyLimitExceeded', "The job exceeds the owner's daily spending limit"],
 ].map(([name, msg], i) => ({ code: 6000 + i, name, msg }));
 
 const idl = {

@@ -52,18 +52,18 @@ describe('Anchor client from the IDL', () => {
   it('builds every instruction byte-for-byte like the SDK', async () => {
     same(
       await m
-        .initializeConfig(operator, new BN(10_000), new BN(100), 120, 7_500, 8_500, anchorTiers)
+        .initializeConfig(operator, new BN(10_000), new BN(100), 120, 7_500, 8_500, anchorTiers, 100_000)
         .accounts({ admin, mint, treasury, programData: PublicKey.findProgramAddressSync([program.programId.toBuffer()], new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111'))[0] })
         .instruction(),
       getInitializeConfigInstruction({ admin, mint, treasury }, { operator }),
     );
     same(
       await m
-        .updateConfig(operator, false, null, 30, null, null, null, true)
+        .updateConfig(operator, false, null, 30, null, null, null, 64_000, true)
         // Anchor takes null for an absent optional account; the untyped IDL's types do not say so.
         .accountsPartial({ admin, treasury: null as unknown as PublicKey })
         .instruction(),
-      getUpdateConfigInstruction({ admin }, { operator, jobTimeoutSecs: 30, paused: true }),
+      getUpdateConfigInstruction({ admin }, { operator, jobTimeoutSecs: 30, maxOutputTokensPerJob: 64_000, paused: true }),
     );
     same(await m.nominateAdmin(operator).accounts({ admin }).instruction(), getNominateAdminInstruction({ admin }, { newAdmin: operator }));
     same(await m.acceptAdmin().accounts({ newAdmin: operator }).instruction(), getAcceptAdminInstruction({ newAdmin: operator }));
@@ -98,8 +98,8 @@ describe('Anchor client from the IDL', () => {
       getWithdrawInstruction({ owner, mint, destination: dest }, { credits: WITHDRAW_ALL }),
     );
     same(
-      await m.setSpendingLimit(new BN(40)).accounts({ owner }).instruction(),
-      getSetSpendingLimitInstruction({ owner }, { maxCreditsPerJob: 40n }),
+      await m.setSpendingLimit(new BN(40), new BN(1_000)).accounts({ owner }).instruction(),
+      getSetSpendingLimitInstruction({ owner }, { maxCreditsPerJob: 40n, dailyLimitCredits: 1_000n }),
     );
     same(
       await m.collectFees().accounts({ creditAccount: credit, vault, treasury }).instruction(),

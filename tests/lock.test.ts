@@ -32,12 +32,13 @@ describe('lock', () => {
       tier: 1,
       maxOutputTokens: 1_500,
       creditsLocked: 12n,
+      price: { requestCredits: 8n, per1kCredits: 4n, includedTokens: 500 },
       rentPayer: env.operator.publicKey,
       lockedAt: now,
       expiresAt: now + 120n,
       bump: 255,
     });
-    expect(env.data(job.address)!.length).toBe(110);
+    expect(env.data(job.address)!.length).toBe(130);
     expect(env.account(job.address)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
     const credit = env.credit(u);
     expect(credit.locked).toBe(12n);
@@ -45,7 +46,7 @@ describe('lock', () => {
     expect(env.available(u)).toBe(88n);
     // And the vault did not move; the rent payer paid the Job's rent (plus the fee)
     expect(env.tokenBalance(u.vault)).toBe(1_000_000n);
-    const rent = env.bank.rentExemptMinimum(110n);
+    const rent = env.bank.rentExemptMinimum(130n);
     expect(payerBefore - env.lamports(env.operator.publicKey)).toBe(rent + 5_000n);
     expect(job.sent.events).toEqual([
       { name: 'JobLocked', data: { jobId, tier: 1, creditsLocked: 12n, expiresAt: now + 120n } },

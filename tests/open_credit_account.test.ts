@@ -40,9 +40,12 @@ describe('open_credit_account', () => {
       charged: 0n,
       withdrawn: 0n,
       createdAt: env.now(),
+      dailyLimitCredits: 0n,
+      windowStart: 0n,
+      spentInWindow: 0n,
       bump,
     });
-    expect(env.data(credit)!.length).toBe(133);
+    expect(env.data(credit)!.length).toBe(157);
     expect(env.account(credit)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
     // And the vault is an empty classic-Token account of the mint owned by the PDA
     const v = AccountLayout.decode(env.data(vault)!);
@@ -73,7 +76,7 @@ describe('open_credit_account', () => {
     // When it is opened, Then it is a CreditAccount of the owner
     env.send(getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint }), [payer]);
     expect(decodeCreditAccount(env.data(credit)!).owner).toEqual(owner);
-    expect(env.account(credit)!.lamports).toBe(Number(env.bank.rentExemptMinimum(133n)));
+    expect(env.account(credit)!.lamports).toBe(Number(env.bank.rentExemptMinimum(157n)));
   });
 
   it('rejects a mint other than the configured one', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { creditsToUsdc, formatUnits, parseUnits, quote } from '../sdk/src/index.js';
-import { Escrow } from './setup.js';
+import { JobEscrowErrorCode as E, creditsToUsdc, formatUnits, parseUnits, quote } from '../sdk/src/index.js';
+import { Escrow, expectProgramError } from './setup.js';
 
-const TOKENS = [0, 1, 499, 500, 501, 749, 750, 751, 999, 1_000, 1_001, 1_500, 10_000, 123_457, 4_000_000, 2 ** 32 - 1];
+const TOKENS = [0, 1, 499, 500, 501, 749, 750, 751, 999, 1_000, 1_001, 1_500, 10_000, 123_457, 999_999, 1_000_000];
 
 describe('pricing', () => {
   it('quote equals the price the program locks, for every tier and token count', () => {
-    // Given a user rich enough to lock the most expensive job (Max at u32::MAX tokens)
-    const env = new Escrow();
+    // Given the highest per-job token ceiling and a user rich enough to lock the most expensive job
+    const env = new Escrow({ maxOutputTokensPerJob: 1_000_000 });
     const u = env.user({ usdc: 10n ** 15n });
     env.purchase(u, 10n ** 10n);
     let jobId = 1n;
@@ -20,6 +20,8 @@ describe('pricing', () => {
       }
     }
     expect(quote(3, 2 ** 32 - 1)).toBe(40n + 85_899_336n);
+    // Beyond the ceiling the program prices nothing
+    expectProgramError(() => env.lock(u, { jobId: jobId++, tier: 3, maxOutputTokens: 1_000_001 }), E.MaxOutputTokensTooLarge);
     expect(quote(1, 501)).toBeGreaterThan(quote(1, 500));
   });
 

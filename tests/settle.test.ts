@@ -62,16 +62,27 @@ describe('settle', () => {
     env.settle(u, job, { bps: DEFAULTS.providerShareBpsMax });
   });
 
-  it('charges today’s prices but never more than the lock', () => {
-    // Given a job locked at 12 credits, then the admin raises Standard's request price from 8 to 10
-    const { env, u, job } = setup();
-    const tiers = DEFAULTS.tiers.map((t, i) => (i === 1 ? { ...t, requestCredits: 10n } : t));
+  it('charges the prices the job was locked at, whatever the admin changes after the lock', () => {
+    // Given a Standard job locked for up to 100,000 tokens (8 + ceil(99,500 x 4 / 1,000) = 406 credits)
+    const env = new Escrow();
+    const u = env.funded(1_000n);
+    const job = env.lock(u, { tier: 1, maxOutputTokens: 100_000 });
+    expect(env.job(job).price).toEqual({ requestCredits: 8n, per1kCredits: 4n, includedTokens: 500 });
+    // When the admin raises Standard's request price from 8 to 40 and the operator settles 600 tokens
+    const tiers = DEFAULTS.tiers.map((t, i) => (i === 1 ? { ...t, requestCredits: 40n } : t));
     env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers }), [env.admin]);
-    // When 1,500 tokens would now cost 10 + 4 = 14 > 12, Then ChargeExceedsLock
-    expectProgramError(() => env.settle(u, job, { outputTokens: 1_500 }), E.ChargeExceedsLock);
-    expect(env.job(job).creditsLocked).toBe(12n);
-    // And 1,000 tokens cost 10 + 2 = 12: settled at the new price
-    const sent = env.settle(u, job, { outputTokens: 1_000 });
+    const sent = env.settle(u, job, { outputTokens: 600 });
+    // Then the user pays the lock-time price, 8 + ceil(100 x 4 / 1,000) = 9 credits, not 41
+    expect(sent.events[0].data).toMatchObject({ creditsCharged: 9n });
+    expect(env.credit(u).charged).toBe(9n);
+    expect(env.available(u)).toBe(1_000n - 9n);
+  });
+
+  it('a price cut after the lock does not lower the charge either', () => {
+    const { env, u, job } = setup();
+    const tiers = DEFAULTS.tiers.map((t, i) => (i === 1 ? { ...t, requestCredits: 1n, per1kCredits: 1n } : t));
+    env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers }), [env.admin]);
+    const sent = env.settle(u, job, { outputTokens: 1_500 });
     expect(sent.events[0].data).toMatchObject({ creditsCharged: 12n });
   });
 

@@ -7,7 +7,7 @@ import {
   findConfigPda,
   getUpdateConfigInstruction,
 } from '../sdk/src/index.js';
-import { Escrow, expectProgramError } from './setup.js';
+import { Escrow, TestEnv, expectProgramError } from './setup.js';
 
 const [CONFIG] = findConfigPda();
 
@@ -67,11 +67,56 @@ describe('update_config', () => {
     expect(env.snapshot([CONFIG])).toEqual(before);
   });
 
+  it('bounds every value that can hold user funds, on both sides of each bound (docs/program.md, Config bounds)', () => {
+    const env = new Escrow();
+    const send = (args: Parameters<typeof getUpdateConfigInstruction>[1]) =>
+      env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, args), [env.admin]);
+    const rejected = (args: Parameters<typeof getUpdateConfigInstruction>[1]) => {
+      const before = env.snapshot([CONFIG]);
+      expectProgramError(() => send(args), E.InvalidConfigValue);
+      expect(env.snapshot([CONFIG])).toEqual(before);
+    };
+    // The job timeout: 10 s to one day (u32::MAX, 136 years, used to pass)
+    rejected({ jobTimeoutSecs: 9 });
+    send({ jobTimeoutSecs: 10 });
+    send({ jobTimeoutSecs: 86_400 });
+    rejected({ jobTimeoutSecs: 86_401 });
+    rejected({ jobTimeoutSecs: 2 ** 32 - 1 });
+    // The per-job token ceiling: 1 to 1,000,000
+    rejected({ maxOutputTokensPerJob: 0 });
+    send({ maxOutputTokensPerJob: 1 });
+    send({ maxOutputTokensPerJob: 1_000_000 });
+    rejected({ maxOutputTokensPerJob: 1_000_001 });
+    // The largest job (each tier at the ceiling) at most 1,000,000 credits: at 100,000 tokens
+    // Max at 10,000 per 1k costs 40 + 995,000 = 995,040; at 10,051 per 1k, 40 + 1,000,075
+    send({ maxOutputTokensPerJob: 100_000 });
+    const maxAt = (per1kCredits: bigint) => DEFAULTS.tiers.map((t, i) => (i === 3 ? { ...t, per1kCredits } : t));
+    send({ tiers: maxAt(10_000n) });
+    rejected({ tiers: maxAt(10_051n) });
+    rejected({ tiers: maxAt(1n << 62n) }); // overflows u64 at the ceiling
+    // and raising the ceiling under an expensive tier is refused as well
+    rejected({ maxOutputTokensPerJob: 200_000 });
+    // The share bounds: min <= max <= 10,000
+    send({ providerShareBpsMin: 8_500, providerShareBpsMax: 8_500 });
+    rejected({ providerShareBpsMin: 8_501 });
+    send({ providerShareBpsMax: 10_000 });
+    rejected({ providerShareBpsMax: 10_001 });
+  });
+
+  it('initialize_config applies the same bounds', () => {
+    for (const args of [{ jobTimeoutSecs: 9 }, { jobTimeoutSecs: 86_401 }, { maxOutputTokensPerJob: 0 }, { maxOutputTokensPerJob: 1_000_001 }]) {
+      const env = new TestEnv();
+      expectProgramError(() => env.initializeConfig(args), E.InvalidConfigValue);
+      expect(env.data(CONFIG)).toBeNull();
+    }
+    expect(decodeConfig(new Escrow({ jobTimeoutSecs: 86_400, maxOutputTokensPerJob: 1_000_000 }).data(CONFIG)!)).toMatchObject({ jobTimeoutSecs: 86_400, maxOutputTokensPerJob: 1_000_000 });
+  });
+
   it('makes a new timeout apply to the next lock', () => {
     const env = new Escrow();
     const u = env.funded(100n);
-    env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { jobTimeoutSecs: 5 }), [env.admin]);
+    env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { jobTimeoutSecs: 10 }), [env.admin]);
     const job = env.lock(u);
-    expect(env.job(job).expiresAt).toBe(env.now() + 5n);
+    expect(env.job(job).expiresAt).toBe(env.now() + 10n);
   });
 });

@@ -29,6 +29,7 @@ import {
   getSetSpendingLimitInstruction,
   getSettleInstruction,
   getWithdrawInstruction,
+  type SpendingLimits,
 } from './instructions/index.js';
 import { findCreditAccountPda, findJobPda, findVaultAddress } from './pdas.js';
 import { creditsToUsdc, quote } from './pricing.js';
@@ -150,26 +151,35 @@ export class JobEscrowClient {
 
   /**
    * The instructions that buy `credits` for `owner` from `source` (default:
-   * the owner's USDC ATA), opening the credit account first when missing,
-   * and the compute units they need. The owner signs and pays.
+   * the owner's USDC ATA), opening the credit account first when missing
+   * (with `limits` set in the same transaction when given), and the compute
+   * units they need. The owner signs and pays.
    */
-  async purchaseInstructions({ owner, credits, source }: { owner: PublicKey; credits: Amount; source?: PublicKey }) {
+  async purchaseInstructions({ owner, credits, source, limits }: { owner: PublicKey; credits: Amount; source?: PublicKey; limits?: SpendingLimits }) {
     const { mint } = await this.config();
     const opened = !(await this.creditAccount({ owner }));
-    const ixs = opened ? [getOpenCreditAccountInstruction({ payer: owner, owner, mint }, { programId: this.programId })] : [];
+    const ixs = opened ? this.openInstructions({ owner, payer: owner, mint, limits }) : [];
     ixs.push(
       getPurchaseInstruction({ owner, mint, source: source ?? getAssociatedTokenAddressSync(mint, owner) }, { credits }, { programId: this.programId }),
     );
-    return { ixs, units: COMPUTE_UNITS.purchase + (opened ? COMPUTE_UNITS.open_credit_account : 0), opened };
+    const units = COMPUTE_UNITS.purchase + (opened ? COMPUTE_UNITS.open_credit_account + (limits ? COMPUTE_UNITS.set_spending_limit : 0) : 0);
+    return { ixs, units, opened };
+  }
+
+  /** open_credit_account, then set_spending_limit when `limits` are given (the owner must sign then). */
+  private openInstructions({ owner, payer, mint, limits }: { owner: PublicKey; payer: PublicKey; mint: PublicKey; limits?: SpendingLimits }): TransactionInstruction[] {
+    const ixs = [getOpenCreditAccountInstruction({ payer, owner, mint }, { programId: this.programId })];
+    if (limits) ixs.push(getSetSpendingLimitInstruction({ owner }, limits, { programId: this.programId }));
+    return ixs;
   }
 
   /**
    * Buys `credits` with USDC from `source` (default: the wallet's USDC ATA);
    * opens the wallet's credit account in the same transaction when missing.
    */
-  async purchase({ credits, source }: { credits: Amount; source?: PublicKey }): Promise<Sent & { opened: boolean }> {
+  async purchase({ credits, source, limits }: { credits: Amount; source?: PublicKey; limits?: SpendingLimits }): Promise<Sent & { opened: boolean }> {
     const owner = this.wallet;
-    const { ixs, units, opened } = await this.purchaseInstructions({ owner, credits, source });
+    const { ixs, units, opened } = await this.purchaseInstructions({ owner, credits, source, limits });
     try {
       return { signature: await this.send(ixs, units), ...(await this.addresses()), opened };
     } catch (err) {
@@ -186,11 +196,17 @@ export class JobEscrowClient {
     return new InsufficientFundsError(from, info ? readU64(info.data, 64) : 0n, toUnsigned(credits, 'credits', 64) * pricePerCredit);
   }
 
-  /** Opens `owner`'s credit account (default: the wallet's; any payer: the wallet pays). */
-  async openCreditAccount({ owner = this.wallet }: OwnerParam = {}): Promise<Sent> {
+  /**
+   * Opens `owner`'s credit account (default: the wallet's; the wallet pays).
+   * With `limits`, the spending limits are set in the same transaction,
+   * which the owner must sign: so only for the wallet's own account.
+   */
+  async openCreditAccount({ owner = this.wallet, limits }: OwnerParam & { limits?: SpendingLimits } = {}): Promise<Sent> {
+    if (limits && !owner.equals(this.wallet)) throw new Error('spending limits can be set at opening only by the owner: open, then let the owner call setSpendingLimit');
     const { mint } = await this.config();
-    const ix = getOpenCreditAccountInstruction({ payer: this.wallet, owner, mint }, { programId: this.programId });
-    return { signature: await this.send([ix], COMPUTE_UNITS.open_credit_account), ...(await this.addresses({ owner })) };
+    const units = COMPUTE_UNITS.open_credit_account + (limits ? COMPUTE_UNITS.set_spending_limit : 0);
+    const signature = await this.send(this.openInstructions({ owner, payer: this.wallet, mint, limits }), units);
+    return { signature, ...(await this.addresses({ owner })) };
   }
 
   /**
@@ -320,9 +336,15 @@ export class JobEscrowClient {
     return this.withdraw({ credits: WITHDRAW_ALL, destination });
   }
 
-  /** Caps the credits any single lock may take from the wallet's account (0 = no cap). */
-  async setSpendingLimit({ maxCreditsPerJob }: { maxCreditsPerJob: Amount }): Promise<Sent> {
-    const ix = getSetSpendingLimitInstruction({ owner: this.wallet }, { maxCreditsPerJob }, { programId: this.programId });
+  /**
+   * Caps what jobs may take from the wallet's account: per job and per
+   * 24-hour window (0 = no cap; an omitted daily limit is 0). A window opens
+   * at the first lock 24 hours or more after the previous one opened; the
+   * part of a lock that a job did not charge (all of it on refund) counts
+   * again.
+   */
+  async setSpendingLimit(limits: SpendingLimits): Promise<Sent> {
+    const ix = getSetSpendingLimitInstruction({ owner: this.wallet }, limits, { programId: this.programId });
     return { signature: await this.send([ix], COMPUTE_UNITS.set_spending_limit), ...(await this.addresses()) };
   }
 

@@ -34,6 +34,7 @@ export const DEFAULTS = {
   jobTimeoutSecs: 120,
   providerShareBpsMin: 7_500,
   providerShareBpsMax: 8_500,
+  maxOutputTokensPerJob: 100_000,
   tiers: [
     { requestCredits: 2n, per1kCredits: 1n, includedTokens: 500 },
     { requestCredits: 8n, per1kCredits: 4n, includedTokens: 500 },

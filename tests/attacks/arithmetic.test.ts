@@ -1,6 +1,6 @@
 // Overflow and over-spending.
 import { describe, it } from 'vitest';
-import { DEFAULTS, JobEscrowErrorCode as E, getPurchaseInstruction, getUpdateConfigInstruction, getWithdrawInstruction } from '../../sdk/src/index.js';
+import { DEFAULTS, JOB_ESCROW_PROGRAM_ID, JobEscrowErrorCode as E, findConfigPda, getPurchaseInstruction, getUpdateConfigInstruction, getWithdrawInstruction } from '../../sdk/src/index.js';
 import { scenario } from './scenario.js';
 
 describe('attack: arithmetic and balances', () => {
@@ -19,10 +19,15 @@ describe('attack: arithmetic and balances', () => {
     attempt(() => env.purchase(attacker, 100n), E.ArithmeticOverflow);
   });
 
-  it('a tier whose price overflows u64 for the requested tokens → ArithmeticOverflow', () => {
+  it('a tier whose price overflows u64: update_config refuses it; forced into the Config, lock → ArithmeticOverflow', () => {
     const { env, victim, attempt } = scenario();
     const tiers = DEFAULTS.tiers.map((t, i) => (i === 3 ? { ...t, per1kCredits: 1n << 62n } : t));
-    env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers }), [env.admin]);
+    attempt(() => env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers }), [env.admin]), E.InvalidConfigValue);
+    // Max's per_1k_credits lives at 8 + 5 * 32 + 8 + 8 + 4 + 2 + 2 + 3 * 20 + 8 (docs/program.md)
+    const [config] = findConfigPda();
+    const bytes = env.data(config)!;
+    bytes.writeBigUInt64LE(1n << 62n, 8 + 5 * 32 + 24 + 60 + 8);
+    env.setRaw(config, bytes, JOB_ESCROW_PROGRAM_ID);
     attempt(() => env.lock(victim, { jobId: 800n, tier: 3, maxOutputTokens: 100_000 }), E.ArithmeticOverflow);
   });
 

@@ -53,6 +53,8 @@ errors! {
     InvalidProgramData,
     InvalidRentPayer,
     ZeroAmount,
+    MaxOutputTokensTooLarge,
+    DailyLimitExceeded,
 }
 
 impl JobEscrowError {

@@ -124,7 +124,7 @@ event! {
     FeesCollected = FEES_COLLECTED { credit_account: Address, amount: [u8; 8] }
 }
 event! {
-    SpendingLimitSet = SPENDING_LIMIT_SET { max_credits_per_job: [u8; 8] }
+    SpendingLimitSet = SPENDING_LIMIT_SET { max_credits_per_job: [u8; 8], daily_limit_credits: [u8; 8] }
 }
 event! {
     CreditAccountClosed = CREDIT_ACCOUNT_CLOSED { owner: Address, credit_account: Address }

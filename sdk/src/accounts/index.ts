@@ -18,6 +18,8 @@ export interface Config {
   providerShareBpsMin: number;
   providerShareBpsMax: number;
   tiers: TierPrice[];
+  /** The ceiling on any job's `maxOutputTokens`. */
+  maxOutputTokensPerJob: number;
   /** Lamports a Job account needs to be rent-exempt (refreshed by update_config). */
   jobRentLamports: bigint;
   paused: boolean;
@@ -35,6 +37,12 @@ export interface CreditAccount {
   charged: bigint;
   withdrawn: bigint;
   createdAt: bigint;
+  /** Credits jobs may take per 24-hour window (0 = no cap). */
+  dailyLimitCredits: bigint;
+  /** Unix time the current window opened (0 before the first limited lock). */
+  windowStart: bigint;
+  /** Credits charged or in flight in the current window. */
+  spentInWindow: bigint;
   bump: number;
 }
 
@@ -44,6 +52,8 @@ export interface Job {
   tier: number;
   maxOutputTokens: number;
   creditsLocked: bigint;
+  /** The tier's prices when the job was locked: settle charges these. */
+  price: TierPrice;
   rentPayer: PublicKey;
   lockedAt: bigint;
   expiresAt: bigint;

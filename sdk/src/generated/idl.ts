@@ -99,13 +99,17 @@ export const IDL = {
               4
             ]
           }
+        },
+        {
+          "name": "max_output_tokens_per_job",
+          "type": "u32"
         }
       ]
     },
     {
       "name": "update_config",
       "docs": [
-        "Changes operator, treasury, minimum purchase, timeout, share bounds, tiers or paused; never the mint or the price."
+        "Changes operator, treasury, minimum purchase, timeout, share bounds, tiers, the per-job token ceiling or paused; never the mint or the price."
       ],
       "discriminator": [
         29,
@@ -194,6 +198,12 @@ export const IDL = {
                 4
               ]
             }
+          }
+        },
+        {
+          "name": "max_output_tokens_per_job",
+          "type": {
+            "option": "u32"
           }
         },
         {
@@ -769,7 +779,7 @@ export const IDL = {
     {
       "name": "set_spending_limit",
       "docs": [
-        "Caps the credits a single lock may take (0 = no cap)."
+        "Caps the credits a single lock may take and the credits jobs may take per 24-hour window (0 = no cap)."
       ],
       "discriminator": [
         39,
@@ -814,6 +824,10 @@ export const IDL = {
       "args": [
         {
           "name": "max_credits_per_job",
+          "type": "u64"
+        },
+        {
+          "name": "daily_limit_credits",
           "type": "u64"
         }
       ]
@@ -1294,6 +1308,16 @@ export const IDL = {
       "code": 6034,
       "name": "ZeroAmount",
       "msg": "The amount must be greater than zero"
+    },
+    {
+      "code": 6035,
+      "name": "MaxOutputTokensTooLarge",
+      "msg": "max_output_tokens exceeds the configured ceiling per job"
+    },
+    {
+      "code": 6036,
+      "name": "DailyLimitExceeded",
+      "msg": "The job exceeds the owner's daily spending limit"
     }
   ],
   "types": [
@@ -1376,6 +1400,10 @@ export const IDL = {
             }
           },
           {
+            "name": "max_output_tokens_per_job",
+            "type": "u32"
+          },
+          {
             "name": "job_rent_lamports",
             "type": "u64"
           },
@@ -1436,6 +1464,18 @@ export const IDL = {
             "type": "i64"
           },
           {
+            "name": "daily_limit_credits",
+            "type": "u64"
+          },
+          {
+            "name": "window_start",
+            "type": "i64"
+          },
+          {
+            "name": "spent_in_window",
+            "type": "u64"
+          },
+          {
             "name": "bump",
             "type": "u8"
           }
@@ -1466,6 +1506,14 @@ export const IDL = {
           {
             "name": "credits_locked",
             "type": "u64"
+          },
+          {
+            "name": "price",
+            "type": {
+              "defined": {
+                "name": "Tier"
+              }
+            }
           },
           {
             "name": "rent_payer",
@@ -1543,6 +1591,10 @@ export const IDL = {
                 4
               ]
             }
+          },
+          {
+            "name": "max_output_tokens_per_job",
+            "type": "u32"
           },
           {
             "name": "job_rent_lamports",
@@ -1694,6 +1746,10 @@ export const IDL = {
         "fields": [
           {
             "name": "max_credits_per_job",
+            "type": "u64"
+          },
+          {
+            "name": "daily_limit_credits",
             "type": "u64"
           }
         ]

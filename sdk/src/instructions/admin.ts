@@ -16,6 +16,8 @@ export interface UpdateConfigArgs {
   providerShareBpsMin?: number;
   providerShareBpsMax?: number;
   tiers?: readonly TierPriceInput[];
+  /** The ceiling on any job's `maxOutputTokens` (1 … 1,000,000). */
+  maxOutputTokensPerJob?: number;
   paused?: boolean;
 }
 
@@ -38,6 +40,7 @@ export function getUpdateConfigInstruction(
       provider_share_bps_min: args.providerShareBpsMin === undefined ? null : toSmall(args.providerShareBpsMin, 'providerShareBpsMin', 16),
       provider_share_bps_max: args.providerShareBpsMax === undefined ? null : toSmall(args.providerShareBpsMax, 'providerShareBpsMax', 16),
       tiers: args.tiers ? encodeTiers(args.tiers) : null,
+      max_output_tokens_per_job: args.maxOutputTokensPerJob === undefined ? null : toSmall(args.maxOutputTokensPerJob, 'maxOutputTokensPerJob', 32),
       paused: args.paused ?? null,
     },
     programId,

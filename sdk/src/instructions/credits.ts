@@ -57,10 +57,17 @@ export function getWithdrawInstruction(
   );
 }
 
+export interface SpendingLimits {
+  /** Credits a single lock may take (0 = no cap). */
+  maxCreditsPerJob: Amount;
+  /** Credits jobs may take per 24-hour window (0 = no cap). */
+  dailyLimitCredits?: Amount;
+}
+
 /** Builds `set_spending_limit` (0 = no cap). */
 export function getSetSpendingLimitInstruction(
   accounts: { owner: PublicKey; creditAccount?: PublicKey },
-  args: { maxCreditsPerJob: Amount },
+  args: SpendingLimits,
   { programId }: Opts = {},
 ): TransactionInstruction {
   return buildInstruction(
@@ -69,7 +76,7 @@ export function getSetSpendingLimitInstruction(
       owner: accounts.owner,
       credit_account: accounts.creditAccount ?? findCreditAccountPda(accounts.owner, { programId })[0],
     },
-    { max_credits_per_job: toU64(args.maxCreditsPerJob, 'maxCreditsPerJob') },
+    { max_credits_per_job: toU64(args.maxCreditsPerJob, 'maxCreditsPerJob'), daily_limit_credits: toU64(args.dailyLimitCredits ?? 0, 'dailyLimitCredits') },
     programId,
   );
 }

@@ -28,6 +28,8 @@ export interface InitializeConfigArgs {
   providerShareBpsMin?: number;
   providerShareBpsMax?: number;
   tiers?: readonly (TierPriceInput | TierPrice)[];
+  /** The ceiling on any job's `maxOutputTokens` (1 … 1,000,000; default 100,000). */
+  maxOutputTokensPerJob?: number;
 }
 
 /** Anchor-coder form of the tier table. */
@@ -63,6 +65,7 @@ export function getInitializeConfigInstruction(
       provider_share_bps_min: toSmall(args.providerShareBpsMin ?? DEFAULTS.providerShareBpsMin, 'providerShareBpsMin', 16),
       provider_share_bps_max: toSmall(args.providerShareBpsMax ?? DEFAULTS.providerShareBpsMax, 'providerShareBpsMax', 16),
       tiers: encodeTiers(args.tiers ?? DEFAULTS.tiers),
+      max_output_tokens_per_job: toSmall(args.maxOutputTokensPerJob ?? DEFAULTS.maxOutputTokensPerJob, 'maxOutputTokensPerJob', 32),
     },
     programId,
   );

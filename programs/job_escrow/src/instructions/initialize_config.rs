@@ -21,7 +21,7 @@ use {
 /// The upgradeable BPF loader, owner of the ProgramData account.
 const BPF_LOADER_UPGRADEABLE_ID: Address = address!("BPFLoaderUpgradeab1e11111111111111111111111");
 
-/// `initialize_config` arguments (136 bytes, Borsh order).
+/// `initialize_config` arguments (140 bytes, Borsh order).
 #[repr(C)]
 pub struct InitializeConfigArgs {
     pub operator: Address,
@@ -31,6 +31,7 @@ pub struct InitializeConfigArgs {
     pub provider_share_bps_min: [u8; 2],
     pub provider_share_bps_max: [u8; 2],
     pub tiers: [Tier; TIER_COUNT],
+    pub max_output_tokens_per_job: [u8; 4],
 }
 
 // SAFETY: repr(C) of byte arrays and addresses, alignment 1, no padding.
@@ -78,6 +79,7 @@ pub fn process_initialize_config(accounts: &mut [AccountView], data: &[u8]) -> P
     config.set_provider_share_bps_min(u16::from_le_bytes(args.provider_share_bps_min));
     config.set_provider_share_bps_max(u16::from_le_bytes(args.provider_share_bps_max));
     config.tiers = args.tiers;
+    config.set_max_output_tokens_per_job(u32::from_le_bytes(args.max_output_tokens_per_job));
     config.set_job_rent_lamports(rent_exempt_minimum(Job::LEN as u64)?);
     config.bump = bump;
     config.validate()?;

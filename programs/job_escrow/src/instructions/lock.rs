@@ -47,11 +47,17 @@ pub fn process_lock(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult 
         return Err(JobEscrowError::Unauthorized.into());
     }
     let tier = config.tiers.get(usize::from(args.tier)).ok_or(JobEscrowError::InvalidTier)?;
-    let credits = tier.cost(u32::from_le_bytes(args.max_output_tokens))?;
+    let max_output_tokens = u32::from_le_bytes(args.max_output_tokens);
+    if max_output_tokens > config.max_output_tokens_per_job() {
+        return Err(JobEscrowError::MaxOutputTokensTooLarge.into());
+    }
+    let credits = tier.cost(max_output_tokens)?;
     let cap = credit.max_credits_per_job();
     if cap != 0 && credits > cap {
         return Err(JobEscrowError::SpendingLimitExceeded.into());
     }
+    let now = unix_timestamp()?;
+    credit.spend_daily(credits, now)?;
     let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
     if credits > credit.available(vault_amount, config.price_per_credit())? {
         return Err(JobEscrowError::InsufficientCredits.into());
@@ -61,7 +67,6 @@ pub fn process_lock(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult 
         return Err(JobEscrowError::AlreadyInitialized.into());
     }
     let bump = job_bump(job_view.address(), credit_view.address(), &args.job_id)?;
-    let now = unix_timestamp()?;
     let expires_at = now
         .checked_add(i64::from(config.job_timeout_secs()))
         .ok_or(JobEscrowError::ArithmeticOverflow)?;
@@ -86,8 +91,9 @@ pub fn process_lock(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult 
     job.credit_account = *credit_view.address();
     job.set_job_id(u64::from_le_bytes(args.job_id));
     job.tier = args.tier;
-    job.set_max_output_tokens(u32::from_le_bytes(args.max_output_tokens));
+    job.set_max_output_tokens(max_output_tokens);
     job.set_credits_locked(credits);
+    job.price = *tier;
     job.rent_payer = *rent_payer.address();
     job.set_locked_at(now);
     job.set_expires_at(expires_at);

@@ -36,6 +36,7 @@ pub fn process_refund(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResu
 
     // State.
     credit.release(credits)?;
+    credit.unspend_daily(credits, job.locked_at());
     close_account(job_view, rent_payer)?;
 
     // Event.

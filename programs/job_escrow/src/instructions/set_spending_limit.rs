@@ -12,9 +12,10 @@ use {
 #[repr(C)]
 pub struct SetSpendingLimitArgs {
     pub max_credits_per_job: [u8; 8],
+    pub daily_limit_credits: [u8; 8],
 }
 
-// SAFETY: repr(C) of one byte array.
+// SAFETY: repr(C) of byte arrays, alignment 1, no padding.
 unsafe impl Args for SetSpendingLimitArgs {}
 
 /// Caps the credits a single lock may take from this account (0 = no cap).
@@ -34,8 +35,9 @@ pub fn process_set_spending_limit(accounts: &mut [AccountView], data: &[u8]) -> 
 
     // State.
     credit.set_max_credits_per_job(u64::from_le_bytes(args.max_credits_per_job));
+    credit.set_daily_limit_credits(u64::from_le_bytes(args.daily_limit_credits));
 
     // Event.
-    SpendingLimitSet::new(args.max_credits_per_job).emit();
+    SpendingLimitSet::new(args.max_credits_per_job, args.daily_limit_credits).emit();
     Ok(())
 }

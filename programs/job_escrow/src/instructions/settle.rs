@@ -50,11 +50,9 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
     if share_bps < config.provider_share_bps_min() || share_bps > config.provider_share_bps_max() {
         return Err(JobEscrowError::ShareOutOfBounds.into());
     }
-    // The tier table may have changed since the lock: the charge follows
-    // today's prices and can never exceed what was locked.
-    let tier = config.tiers.get(usize::from(job.tier)).ok_or(JobEscrowError::InvalidTier)?;
+    // The prices the job was locked at, whatever the tier table says now.
     let credits_locked = job.credits_locked();
-    let charged = tier.cost(output_tokens)?;
+    let charged = job.price.cost(output_tokens)?;
     if charged > credits_locked {
         return Err(JobEscrowError::ChargeExceedsLock.into());
     }
@@ -77,6 +75,7 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
 
     // State.
     credit.release(credits_locked)?;
+    credit.unspend_daily(math::sub(credits_locked, charged)?, job.locked_at());
     credit.set_fees_accrued(math::add(credit.fees_accrued(), fee)?);
     credit.set_charged(math::add(credit.charged(), charged)?);
     close_account(job_view, rent_payer)?;

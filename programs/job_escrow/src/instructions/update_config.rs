@@ -38,6 +38,7 @@ pub fn process_update_config(accounts: &mut [AccountView], data: &[u8]) -> Progr
         }
         Ok(tiers)
     })?;
+    let max_output_tokens = r.option(|r| r.bytes::<4>())?;
     let paused = r.option(|r| r.bool())?;
     r.finish()?;
 
@@ -70,6 +71,9 @@ pub fn process_update_config(accounts: &mut [AccountView], data: &[u8]) -> Progr
     }
     if let Some(tiers) = tiers {
         config.tiers = tiers;
+    }
+    if let Some(v) = max_output_tokens {
+        config.set_max_output_tokens_per_job(u32::from_le_bytes(v));
     }
     if let Some(paused) = paused {
         config.set_paused(paused);

@@ -10,6 +10,13 @@ pub const CONFIG_SEED: &[u8] = b"config";
 pub const TIER_COUNT: usize = 4;
 /// Basis points in 100 %.
 pub const BPS_DENOMINATOR: u64 = 10_000;
+/// A job expires between 10 seconds and one day after its lock.
+pub const JOB_TIMEOUT_MIN_SECS: u32 = 10;
+pub const JOB_TIMEOUT_MAX_SECS: u32 = 86_400;
+/// The largest `max_output_tokens_per_job` the admin may set.
+pub const MAX_OUTPUT_TOKENS_CEILING: u32 = 1_000_000;
+/// No tier may price a job at the token ceiling above this many credits ($10,000).
+pub const MAX_JOB_CREDITS: u64 = 1_000_000;
 
 /// One row of the tier table (20 bytes).
 ///
@@ -78,12 +85,13 @@ pub struct Config {
     provider_share_bps_min: [u8; 2],
     provider_share_bps_max: [u8; 2],
     pub tiers: [Tier; TIER_COUNT],
+    max_output_tokens_per_job: [u8; 4],
     job_rent_lamports: [u8; 8],
     paused: u8,
     pub bump: u8,
 }
 
-const _: () = assert!(Config::LEN == 282);
+const _: () = assert!(Config::LEN == 286);
 const _: () = assert!(core::mem::size_of::<Tier>() == Tier::LEN);
 const _: () = assert!(core::mem::align_of::<Config>() == 1);
 
@@ -99,6 +107,7 @@ impl Config {
         job_timeout_secs, set_job_timeout_secs: u32;
         provider_share_bps_min, set_provider_share_bps_min: u16;
         provider_share_bps_max, set_provider_share_bps_max: u16;
+        max_output_tokens_per_job, set_max_output_tokens_per_job: u32;
         job_rent_lamports, set_job_rent_lamports: u64;
     }
 
@@ -114,12 +123,22 @@ impl Config {
 
     /// Rejects a configuration the program could not honour: a zero price,
     /// minimum or timeout, share bounds outside `0..=10,000` or inverted.
+    /// Every value that can hold user funds within its documented range
+    /// (docs/program.md, "Config bounds"): a job's timeout, the largest job
+    /// (the per-job token ceiling priced at each tier), the share bounds.
     pub fn validate(&self) -> Result<(), JobEscrowError> {
-        let ok = self.price_per_credit() > 0
+        let timeout = self.job_timeout_secs();
+        let ceiling = self.max_output_tokens_per_job();
+        let mut ok = self.price_per_credit() > 0
             && self.min_purchase_credits() > 0
-            && self.job_timeout_secs() > 0
+            && (JOB_TIMEOUT_MIN_SECS..=JOB_TIMEOUT_MAX_SECS).contains(&timeout)
+            && (1..=MAX_OUTPUT_TOKENS_CEILING).contains(&ceiling)
             && self.provider_share_bps_min() <= self.provider_share_bps_max()
             && u64::from(self.provider_share_bps_max()) <= BPS_DENOMINATOR;
+        for tier in &self.tiers {
+            // A tier that overflows u64 at the ceiling is out of range too.
+            ok = ok && tier.cost(ceiling).is_ok_and(|credits| credits <= MAX_JOB_CREDITS);
+        }
         if ok {
             Ok(())
         } else {

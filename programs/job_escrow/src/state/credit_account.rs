@@ -6,6 +6,8 @@ use {
 
 /// Seed prefix of a CreditAccount PDA: `["credits", owner]`.
 pub const CREDIT_SEED: &[u8] = b"credits";
+/// The daily spending window.
+pub const DAY_SECS: i64 = 86_400;
 
 /// One wallet's credit balance, PDA `["credits", owner]` (133 bytes). The
 /// USDC itself sits in `vault`, the classic-Token ATA of (this PDA, mint).
@@ -37,10 +39,13 @@ pub struct CreditAccount {
     charged: [u8; 8],
     withdrawn: [u8; 8],
     created_at: [u8; 8],
+    daily_limit_credits: [u8; 8],
+    window_start: [u8; 8],
+    spent_in_window: [u8; 8],
     pub bump: u8,
 }
 
-const _: () = assert!(CreditAccount::LEN == 133);
+const _: () = assert!(CreditAccount::LEN == 157);
 const _: () = assert!(core::mem::align_of::<CreditAccount>() == 1);
 
 // SAFETY: repr(C), byte arrays only (alignment 1, no padding), any bytes valid.
@@ -58,6 +63,40 @@ impl CreditAccount {
         charged, set_charged: u64;
         withdrawn, set_withdrawn: u64;
         created_at, set_created_at: i64;
+        daily_limit_credits, set_daily_limit_credits: u64;
+        window_start, set_window_start: i64;
+        spent_in_window, set_spent_in_window: u64;
+    }
+
+    /// Counts `credits` against the owner's daily limit (when one is set):
+    /// a window opens at the first lock 24 hours or more after the previous
+    /// one opened, and jobs may take at most the limit within it.
+    #[inline(always)]
+    pub fn spend_daily(&mut self, credits: u64, now: i64) -> Result<(), JobEscrowError> {
+        let limit = self.daily_limit_credits();
+        if limit == 0 {
+            return Ok(());
+        }
+        let window_end = self.window_start().checked_add(DAY_SECS).ok_or(JobEscrowError::ArithmeticOverflow)?;
+        if now >= window_end {
+            self.set_window_start(now);
+            self.set_spent_in_window(0);
+        }
+        let spent = math::add(self.spent_in_window(), credits)?;
+        if spent > limit {
+            return Err(JobEscrowError::DailyLimitExceeded);
+        }
+        self.set_spent_in_window(spent);
+        Ok(())
+    }
+
+    /// Gives back to the current window the part of a job's lock that was
+    /// not charged (all of it on refund), if the job was locked in it.
+    #[inline(always)]
+    pub fn unspend_daily(&mut self, credits: u64, locked_at: i64) {
+        if locked_at >= self.window_start() {
+            self.set_spent_in_window(self.spent_in_window().saturating_sub(credits));
+        }
     }
 
     /// Takes `credits` into a new job's lock.

@@ -1,5 +1,5 @@
 use {
-    super::{le_fields, ProgramAccount},
+    super::{le_fields, ProgramAccount, Tier},
     crate::discriminator::account::JOB,
     pinocchio::Address,
 };
@@ -29,13 +29,15 @@ pub struct Job {
     pub tier: u8,
     max_output_tokens: [u8; 4],
     credits_locked: [u8; 8],
+    /// The tier's prices when the job was locked: settle charges these.
+    pub price: Tier,
     pub rent_payer: Address,
     locked_at: [u8; 8],
     expires_at: [u8; 8],
     pub bump: u8,
 }
 
-const _: () = assert!(Job::LEN == 110);
+const _: () = assert!(Job::LEN == 130);
 const _: () = assert!(core::mem::align_of::<Job>() == 1);
 
 // SAFETY: repr(C), byte arrays only (alignment 1, no padding), any bytes valid.
