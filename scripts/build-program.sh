@@ -1,32 +1,114 @@
 #!/usr/bin/env bash
-# Builds programs/job_escrow to target/deploy/job_escrow.so with the upstream
-# bpfel-unknown-none target (Debian rustc-web + sbpf-linker), installing the
-# toolchain first if needed. Skips the build when the .so is newer than every
-# source file. With the standard Solana toolchain use `cargo build-sbf` instead
+# Builds programs/job_escrow twice from the same sources with the upstream
+# bpfel-unknown-none target (Debian rustc-web + sbpf-linker 0.2.6 on LLVM 23),
+# installing the toolchain first if needed:
+#   $OUT    (default target/deploy/job_escrow.so): SBPF v3, the file to deploy;
+#   $OUT_V0 (default target/sbpf-v0/job_escrow.so): SBPF v0, for runtimes that
+#           refuse v3 (LiteSVM 0.8, solana-bankrun 0.4, solana-test-validator
+#           3.1.8). Same file name in its own directory, because bankrun loads
+#           `<name>.so` from SBF_OUT_DIR.
+# Skips the build when both files are newer than every source (FORCE_BUILD=1
+# forces it); FEATURES="a,b" passes cargo features to both builds. Checks each
+# file's ELF header and fails if it is not the SBPF version asked for.
+# With the standard Solana toolchain use `cargo build-sbf` instead
 # (docs/toolchain.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=${OUT:-target/deploy/job_escrow.so}
+OUT_V0=${OUT_V0:-target/sbpf-v0/job_escrow.so}
 FEATURES=${FEATURES:-}
-SOURCES=(programs/job_escrow/src programs/job_escrow/Cargo.toml Cargo.toml Cargo.lock scripts/build-program.sh)
-if [ -f "$OUT" ] && [ -z "$(find "${SOURCES[@]}" -newer "$OUT" -print -quit)" ] && [ "${FORCE_BUILD:-0}" != 1 ]; then
-  echo "[build-program] $OUT is up to date ($(stat -c %s "$OUT") bytes)"
+SOURCES=(programs/job_escrow/src programs/job_escrow/Cargo.toml Cargo.toml Cargo.lock
+         scripts/build-program.sh scripts/setup-toolchain.sh)
+
+log() { printf '[build-program] %s\n' "$*"; }
+up_to_date() { [ -f "$1" ] && [ -z "$(find "${SOURCES[@]}" -newer "$1" -print -quit)" ]; }
+if [ "${FORCE_BUILD:-0}" != 1 ] && up_to_date "$OUT" && up_to_date "$OUT_V0"; then
+  log "$OUT (v3, $(stat -c %s "$OUT") bytes) and $OUT_V0 (v0, $(stat -c %s "$OUT_V0") bytes) are up to date"
   exit 0
 fi
 
 eval "$(bash scripts/setup-toolchain.sh)"
 
-# Without --export of every syscall name the linker internalizes the syscall
-# declarations and LLVM strips their arguments (docs/toolchain.md, trap 1).
-SYSCALLS="abort,sol_alt_bn128_compression,sol_alt_bn128_group_op,sol_big_mod_exp,sol_blake3,sol_create_program_address,sol_curve_decompress,sol_curve_group_op,sol_curve_multiscalar_mul,sol_curve_pairing_map,sol_curve_validate_point,sol_get_clock_sysvar,sol_get_epoch_rewards_sysvar,sol_get_epoch_schedule_sysvar,sol_get_epoch_stake,sol_get_fees_sysvar,sol_get_last_restart_slot,sol_get_leader,sol_get_processed_sibling_instruction,sol_get_rent_sysvar,sol_get_return_data,sol_get_stack_height,sol_get_sysvar,sol_invoke_signed_c,sol_invoke_signed_rust,sol_keccak256,sol_keccak_p1600,sol_log_,sol_log_64_,sol_log_compute_units_,sol_log_data,sol_log_pubkey,sol_memcmp_,sol_memcpy_,sol_memmove_,sol_memset_,sol_panic_,sol_poseidon,sol_remaining_compute_units,sol_secp256k1_recover,sol_set_return_data,sol_sha256,sol_sha512,sol_try_find_program_address"
+# Both versions (each flag below was checked by removing it, docs/toolchain.md):
+# - relocation-model=static, panic=abort: what the SBPF loader expects;
+# - +allows-misaligned-mem-access: SBPF allows unaligned loads and stores.
+#   Without it v3 does not link ("invalid opcode: 0x06") and v0 links but
+#   splits every unaligned access into bytes (175,264 bytes instead of 52,904);
+# - --bpf-stack-size=4096: SBPF's 4 KB frame; the linker refuses to run
+#   without it ("missing required `--bpf-stack-size=<value>` LLVM argument");
+# - --deploy=false: otherwise the linker also copies its output to
+#   target/deploy/<crate>.so itself, whatever the version.
+# No --export of the syscall names: sbpf-linker 0.2.6 keeps their arguments
+# without it (the output is byte-identical with and without the list).
+COMMON="-C linker=$LINKER -C panic=abort -C relocation-model=static -C target-feature=+allows-misaligned-mem-access -C link-arg=--deploy=false"
+# v3: BPF cpu v4 (smaller code than cpu v3) without the v4 instructions SBPF v3
+# does not have: gotox (indirect jump; without --disable-gotox the link fails
+# with "invalid opcode: 0x0d") and sign-extending moves and loads (without
+# --disable-movsx/--disable-ldsx an `as i8 as i64` fails to link: "mov64
+# instruction has off: 8 ... supposed to be zeros").
+V3_FLAGS="$COMMON -C target-cpu=v4 -C link-arg=--arch=v3 -C link-arg=--llvm-args=--bpf-stack-size=4096,--disable-movsx,--disable-ldsx,--disable-gotox"
+# v0: BPF cpu v2, the instruction set SBPF v0 runs.
+V0_FLAGS="$COMMON -C target-cpu=v2 -C link-arg=--arch=v0 -C link-arg=--llvm-args=--bpf-stack-size=4096"
 
-export CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="-C linker=$LINKER -C panic=abort -C relocation-model=static -C link-arg=--export=$SYSCALLS"
-export LD_LIBRARY_PATH="$LLVM_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-start=$(date +%s%N)
-RUSTC=/usr/bin/rustc /usr/bin/cargo build --release --locked \
-  --target bpfel-unknown-none -p job_escrow --lib ${FEATURES:+--features "$FEATURES"}
-mkdir -p "$(dirname "$OUT")"
-cp target/bpfel-unknown-none/release/libjob_escrow.so "$OUT"
-ms=$(( ($(date +%s%N) - start) / 1000000 ))
-echo "[build-program] wrote $OUT ($(stat -c %s "$OUT") bytes) in ${ms} ms"
+# Fails unless $1 is a BPF shared object with e_flags $2 (0x3 = SBPF v3, 0x0 = v0).
+check_elf() {
+  local header machine flags
+  header=$(readelf -h "$1")
+  machine=$(awk -F': *' '/^ *Machine:/{print $2}' <<<"$header")
+  flags=$(awk '/^ *Flags:/{print $2}' <<<"$header")
+  if [ "$machine" != "Linux BPF" ] || [ "$flags" != "$2" ]; then
+    log "ERROR: $1 has machine '$machine' and e_flags '$flags'; expected 'Linux BPF' and $2"
+    exit 1
+  fi
+}
+
+# LLVM 23 passes a sixth argument of a non-inlined function on the stack: the
+# caller stores it above its own frame (at r10 + offset). SBPF v3 runs that;
+# SBPF v0 puts a gap between frames, so the v0 file links and then fails at run
+# time ("Access violation in stack frame ..."). Fails if $1 has such a store.
+check_no_stack_args() {
+  python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+shoff, = struct.unpack_from('<Q', d, 0x28)
+shentsize, shnum = struct.unpack_from('<HH', d, 0x3a)
+bad = []
+for n in range(shnum):
+    _, _, flags, addr, off, size = struct.unpack_from('<IIQQQQ', d, shoff + n * shentsize)
+    if not flags & 0x4:  # SHF_EXECINSTR
+        continue
+    i = off
+    while i + 8 <= off + size:
+        op, regs, disp = d[i], d[i + 1], struct.unpack_from('<h', d, i + 2)[0]
+        # st/stx of any width whose destination is r10 with a positive offset
+        if op in (0x62, 0x6a, 0x72, 0x7a, 0x63, 0x6b, 0x73, 0x7b) and regs & 0xF == 10 and disp > 0:
+            bad.append(hex(addr + i - off))
+        i += 16 if op == 0x18 else 8  # lddw takes two slots
+if bad:
+    sys.exit(f"[build-program] ERROR: {sys.argv[1]} passes function arguments on the stack "
+             f"(stores above r10 at {', '.join(bad[:5])}); SBPF v0 cannot run that. A function that "
+             "is not inlined takes at most five arguments: pass a struct by reference.")
+PY
+}
+
+# build <arch> <rustflags> <out> <expected e_flags>
+build() {
+  local arch=$1 flags=$2 out=$3 eflags=$4 start ms
+  # One target directory per version, so the two rustflag sets do not make
+  # cargo rebuild each other's artifacts.
+  local dir=target/sbpf-build/$arch
+  start=$(date +%s%N)
+  CARGO_TARGET_DIR=$dir CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="$flags" \
+    RUSTC=/usr/bin/rustc /usr/bin/cargo build --release --locked \
+      --target bpfel-unknown-none -p job_escrow --lib ${FEATURES:+--features "$FEATURES"}
+  mkdir -p "$(dirname "$out")"
+  cp "$dir/bpfel-unknown-none/release/libjob_escrow.so" "$out"
+  check_elf "$out" "$eflags"
+  [ "$arch" != v0 ] || check_no_stack_args "$out"
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  log "wrote $out (SBPF $arch, e_flags $eflags, $(stat -c %s "$out") bytes) in ${ms} ms"
+}
+
+build v3 "$V3_FLAGS" "$OUT" 0x3
+build v0 "$V0_FLAGS" "$OUT_V0" 0x0
