@@ -25,15 +25,17 @@ import {
   getSettleInstruction,
   getWithdrawInstruction,
 } from '../sdk/src/index.js';
-import { Escrow, PROGRAM_PATH, ROOT, TestEnv, ownComputeUnits, type Sent } from '../tests/setup.js';
+import { Escrow, PROGRAM_PATH, PROGRAM_V0_PATH, ROOT, TestEnv, ownComputeUnits, type Sent } from '../tests/setup.js';
 import { mintAccount, startBankrun, tokenAccount, walletAccount } from '../tests/support/bankrun.js';
 
-type Runtime = 'litesvm' | 'bankrun';
+type Runtime = 'litesvm' | 'litesvmV0' | 'bankrun';
 interface Row {
   instruction: string;
   path: string;
   litesvm?: number;
   litesvmOwn?: number;
+  litesvmV0?: number;
+  litesvmV0Own?: number;
   bankrun?: number;
   bankrunOwn?: number;
   error?: string;
@@ -86,7 +88,7 @@ async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; ope
   const b = jobId255(credit, a + 1n);
   const c = jobId255(credit, b + 1n);
   await run('lock', 'ok (Job bump 255)', [lock(a)], [operator]);
-  await run('lock', 'insufficient credits', [lock(jobId255(credit, c + 1n), 3, 1_000_000)], [operator]);
+  await run('lock', 'insufficient credits', [lock(jobId255(credit, c + 1n), 3, 100_000)], [operator]);
   await run('settle', 'ok', [settle(a)], [operator]);
   await run('lock', 'ok (Job bump 255)', [lock(b)], [operator]);
   await run('refund', 'ok (operator)', [refund(b, operator)], [operator]);
@@ -103,8 +105,9 @@ async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; ope
   await run('close_credit_account', 'ok', [getCloseCreditAccountInstruction({ owner, mint })], [user]);
 }
 
-async function litesvmRun() {
-  const env = new TestEnv();
+/** LiteSVM 1.5 running the SBPF v3 build (`runtime` litesvm) or the v0 build of the same sources (litesvmV0). */
+async function litesvmRun(runtime: 'litesvm' | 'litesvmV0') {
+  const env = new TestEnv(false, runtime === 'litesvm' ? PROGRAM_PATH : PROGRAM_V0_PATH);
   const user = wallet255();
   env.airdrop(user.publicKey);
   const stranger = env.wallet();
@@ -124,7 +127,7 @@ async function litesvmRun() {
       env.warp(seconds);
     },
   };
-  await scenario('litesvm', chain, { admin: env.admin, operator: env.operator, user, mint: env.mint, treasury: env.treasury, usdc, worker, stranger });
+  await scenario(runtime, chain, { admin: env.admin, operator: env.operator, user, mint: env.mint, treasury: env.treasury, usdc, worker, stranger });
   return env;
 }
 
@@ -256,21 +259,30 @@ async function bundleSize() {
 }
 
 async function main() {
-  const env = await litesvmRun();
+  const env = await litesvmRun('litesvm');
+  await litesvmRun('litesvmV0');
   await bankrunRun();
   const soBytes = statSync(PROGRAM_PATH).size;
+  const soBytesV0 = statSync(PROGRAM_V0_PATH).size;
   // An upgradeable deploy holds the program in a ProgramData account: 45-byte header + the .so.
-  const deployRent = Number(env.svm.minimumBalanceForRentExemption(BigInt(45 + soBytes)));
+  const deployRent = Number(env.bank.rentExemptMinimum(45 + soBytes));
   const tx = transactionSizes();
   const bundle = await bundleSize();
-  const results = { generatedBy: 'npm run bench', runtimes: { litesvm: 'litesvm 0.8.0 (p-token under the Token id)', bankrun: 'solana-bankrun 0.4.0 (SPL Token)' }, computeUnits: rows, program: { soBytes, deployRentLamports: deployRent, deployRentSol: deployRent / 1e9 }, transactions: tx, sdkBundle: bundle };
+  const results = {
+    generatedBy: 'npm run bench',
+    runtimes: { litesvm: 'litesvm 1.5.0, SBPF v3 build (p-token under the Token id)', litesvmV0: 'litesvm 1.5.0, SBPF v0 build', bankrun: 'solana-bankrun 0.4.0, SBPF v0 build (SPL Token)' },
+    computeUnits: rows,
+    program: { soBytes, soBytesV0, deployRentLamports: deployRent, deployRentSol: deployRent / 1e9 },
+    transactions: tx,
+    sdkBundle: bundle,
+  };
   writeFileSync(`${ROOT}/bench/results.json`, JSON.stringify(results, null, 2) + '\n');
 
   const pad = (s: unknown, n: number) => String(s ?? '').padStart(n);
   console.log('\ncompute units (total / the program\'s own)');
-  console.log(`${'instruction'.padEnd(22)}${'path'.padEnd(26)}${pad('LiteSVM', 9)}${pad('own', 7)}${pad('bankrun', 9)}${pad('own', 7)}  error`);
-  for (const r of rows) console.log(`${r.instruction.padEnd(22)}${r.path.padEnd(26)}${pad(r.litesvm, 9)}${pad(r.litesvmOwn, 7)}${pad(r.bankrun, 9)}${pad(r.bankrunOwn, 7)}  ${r.error ?? ''}`);
-  console.log(`\n.so: ${soBytes} bytes; rent to deploy (ProgramData): ${deployRent} lamports (${(deployRent / 1e9).toFixed(4)} SOL)`);
+  console.log(`${'instruction'.padEnd(22)}${'path'.padEnd(26)}${pad('v3', 9)}${pad('own', 7)}${pad('v0', 9)}${pad('own', 7)}${pad('bankrun', 9)}${pad('own', 7)}  error`);
+  for (const r of rows) console.log(`${r.instruction.padEnd(22)}${r.path.padEnd(26)}${pad(r.litesvm, 9)}${pad(r.litesvmOwn, 7)}${pad(r.litesvmV0, 9)}${pad(r.litesvmV0Own, 7)}${pad(r.bankrun, 9)}${pad(r.bankrunOwn, 7)}  ${r.error ?? ''}`);
+  console.log(`\n.so: SBPF v3 ${soBytes} bytes, v0 ${soBytesV0} bytes; rent to deploy the v3 file (ProgramData): ${deployRent} lamports (${(deployRent / 1e9).toFixed(4)} SOL)`);
   console.log('\ntransaction bytes (legacy, one signer):', Object.entries(tx.sizes).map(([k, v]) => `${k} ${v}`).join(', '));
   console.log('most instructions in one 1,232-byte transaction:');
   for (const [k, v] of Object.entries(tx.batches)) console.log(`  ${k.padEnd(7)} ${Object.entries(v).map(([m, n]) => `${m}: ${n}`).join(', ')}`);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatReport, runFuzz } from './fuzz/checker.js';
 
-const steps = Number(process.env.FUZZ_STEPS ?? 400);
+const steps = Number(process.env.FUZZ_STEPS ?? 1_500);
 const seed = Number(process.env.FUZZ_SEED ?? 20261124);
 
 describe('randomized sequences', () => {

@@ -41,8 +41,9 @@ describe('initialize_config', () => {
     const { bump: _bump, ...body } = config;
     expect(sent.events[0].data).toEqual(body);
     // Compute units are deterministic (two find_program_address calls, one
-    // CreateAccount CPI, two Rent reads): measured 7,081.
-    expect(sent.computeUnits).toBeLessThanOrEqual(7_100);
+    // CreateAccount CPI, two Rent reads, every tier priced at the token
+    // ceiling by the bounds check): measured 7,339 (SBPF v3).
+    expect(sent.computeUnits).toBeLessThanOrEqual(7_360);
   });
 
   it('rejects a second call and leaves the config unchanged', () => {

@@ -1,32 +1,39 @@
 // A seeded, reproducible random walk over the program in LiteSVM: many users,
 // purchases, plain deposits, locks, settles, refunds at random clock times,
-// withdrawals and fee collections. After every step it checks the
+// withdrawals, fee collections, owners' spending limits and the admin's
+// repricing. After every step it checks the
 // invariants; at the end it refunds every expired job and withdraws
 // everything. `npm run fuzz -- --steps N --seed S` runs it at any size.
 import { createTransferInstruction } from '@solana/spl-token';
 
 import {
+  DEFAULTS,
   JobEscrowError,
   JobEscrowErrorCode as E,
   WITHDRAW_ALL,
   getCollectFeesInstruction,
+  getSetSpendingLimitInstruction,
+  getUpdateConfigInstruction,
   getWithdrawInstruction,
+  quote,
 } from '../../sdk/src/index.js';
 import { Escrow, type LockedJob, type User } from '../setup.js';
 
 const PRICE = 10_000n;
-const OPS = ['purchase', 'deposit', 'lock', 'settle', 'refund', 'withdraw', 'collect', 'warp'] as const;
+const OPS = ['purchase', 'deposit', 'lock', 'settle', 'refund', 'withdraw', 'collect', 'limit', 'reprice', 'warp'] as const;
 type Op = (typeof OPS)[number];
 
 /** Errors each operation may legitimately meet in a random walk; anything else fails the run. */
 const ALLOWED: Record<Op, number[]> = {
   purchase: [E.BelowMinimumPurchase],
   deposit: [],
-  lock: [E.InsufficientCredits, E.AlreadyInitialized],
+  lock: [E.InsufficientCredits, E.AlreadyInitialized, E.SpendingLimitExceeded, E.DailyLimitExceeded],
   settle: [E.JobExpired, E.OutputExceedsMax, E.ShareOutOfBounds, E.InvalidAccountOwner],
   refund: [E.JobNotExpired, E.InvalidAccountOwner],
   withdraw: [E.InsufficientCredits],
   collect: [E.NothingToCollect],
+  limit: [],
+  reprice: [],
   warp: [],
 };
 
@@ -141,6 +148,9 @@ export function runFuzz({ steps, seed, users: userCount = 4 }: { steps: number; 
         const byOwner = rnd.chance(0.3);
         let locked: LockedJob | undefined;
         if (attempt(op, () => (locked = env.lock(u, { jobId, tier, maxOutputTokens, authority: byOwner ? u.wallet : env.operator })))) {
+          const c = env.credit(u);
+          if (c.maxCreditsPerJob !== 0n && env.job(locked!).creditsLocked > c.maxCreditsPerJob) fail(`step ${step}: a lock above the per-job cap`);
+          if (c.dailyLimitCredits !== 0n && c.spentInWindow > c.dailyLimitCredits) fail(`step ${step}: a lock above the daily limit`);
           jobs.push({ ...locked!, user: ui, credits: env.job(locked!).creditsLocked, state: 'locked' });
         }
         break;
@@ -151,8 +161,13 @@ export function runFuzz({ steps, seed, users: userCount = 4 }: { steps: number; 
         const max = env.data(j.address) ? env.job(j).maxOutputTokens : 1_000;
         const outputTokens = rnd.int(0, max + 50);
         const bps = rnd.int(7_400, 8_600);
-        if (attempt(op, () => env.settle(users[j.user], j, { outputTokens, bps, provider: rnd.pick(workers).usdc }))) {
+        const price = env.data(j.address) ? env.job(j).price : undefined;
+        let sent: ReturnType<typeof env.settle> | undefined;
+        if (attempt(op, () => (sent = env.settle(users[j.user], j, { outputTokens, bps, provider: rnd.pick(workers).usdc })))) {
           if (j.state !== 'locked') fail(`step ${step}: a ${j.state} job settled`);
+          // Charged at the lock-time prices stored in the Job, whatever the admin repriced since
+          const charged = sent!.events[0].data.creditsCharged as bigint;
+          if (charged !== quote(0, outputTokens, { tiers: [price!] })) fail(`step ${step}: job ${j.jobId} charged ${charged}, not its lock-time price`);
           j.state = 'settled';
         }
         break;
@@ -177,8 +192,21 @@ export function runFuzz({ steps, seed, users: userCount = 4 }: { steps: number; 
       case 'collect':
         attempt(op, () => env.send(getCollectFeesInstruction({ creditAccount: u.credit, mint: env.mint, treasury: env.treasury }), [rnd.pick(strangers)]));
         break;
+      case 'limit': {
+        // The owner sets, changes or clears its caps
+        const maxCreditsPerJob = rnd.chance(0.5) ? 0n : BigInt(rnd.int(5, 80));
+        const dailyLimitCredits = rnd.chance(0.5) ? 0n : BigInt(rnd.int(20, 400));
+        attempt(op, () => env.send(getSetSpendingLimitInstruction({ owner: u.wallet.publicKey }, { maxCreditsPerJob, dailyLimitCredits }), [u.wallet]));
+        break;
+      }
+      case 'reprice': {
+        // The admin changes the tier prices (within the bounds); jobs in flight keep theirs
+        const tiers = DEFAULTS.tiers.map((t) => ({ ...t, requestCredits: BigInt(rnd.int(1, 60)), per1kCredits: BigInt(rnd.int(1, 30)) }));
+        attempt(op, () => env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers }), [env.admin]));
+        break;
+      }
       case 'warp':
-        env.warp(rnd.int(1, 40));
+        env.warp(rnd.int(1, rnd.chance(0.02) ? 90_000 : 40));
         ok.warp++;
         break;
     }

@@ -22,9 +22,10 @@ export interface Sent extends Processed {
 
 /** A world without a config (TestWorld with `config: false`). */
 export class TestEnv extends TestWorld {
-  constructor(config: Partial<InitializeConfigArgs> | false = false) {
-    assertProgramIsFresh();
-    super({ programPath: PROGRAM_PATH, config });
+  /** `programPath`: the SBPF v3 build by default (PROGRAM_V0_PATH for the v0 one). */
+  constructor(config: Partial<InitializeConfigArgs> | false = false, programPath = PROGRAM_PATH) {
+    assertProgramIsFresh(programPath);
+    super({ programPath, config });
   }
 
   /**

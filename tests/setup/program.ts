@@ -10,7 +10,10 @@ export const ROOT = (() => {
   }
   throw new Error('repository root not found');
 })();
+/** SBPF v3, the deployment artifact: what LiteSVM 1.5 runs in the suites. */
 export const PROGRAM_PATH = join(ROOT, 'target/deploy/job_escrow.so');
+/** SBPF v0 from the same sources, for runtimes that refuse v3 (solana-bankrun 0.4, solana-test-validator 3.1.8). */
+export const PROGRAM_V0_PATH = join(ROOT, 'target/sbpf-v0/job_escrow.so');
 
 function newestMtime(path: string): number {
   const st = statSync(path);

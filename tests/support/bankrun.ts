@@ -1,12 +1,12 @@
 // solana-bankrun with the built program: it deploys under BPFLoader2 (no
 // ProgramData), so the accounts the upgrade-authority check reads, a mint and
 // funded wallets are passed to `start` directly.
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { ACCOUNT_SIZE, AccountLayout, MINT_SIZE, MintLayout, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from '@solana/web3.js';
 import { start, type AddedAccount, type ProgramTestContext } from 'solana-bankrun';
 import { BPF_LOADER_UPGRADEABLE_ID, JOB_ESCROW_PROGRAM_ID, findProgramDataAddress } from '../../sdk/src/index.js';
-import { ROOT, assertProgramIsFresh } from '../setup.js';
+import { PROGRAM_V0_PATH, assertProgramIsFresh } from '../setup.js';
 
 // More than rent-exempt for every account here.
 const LAMPORTS = LAMPORTS_PER_SOL;
@@ -43,7 +43,7 @@ export function walletAccount(address: PublicKey, sol = 10): AddedAccount {
 
 /** Starts bankrun with the program whose upgrade authority is `admin`, plus `accounts`. */
 export async function startBankrun(admin: Keypair, accounts: AddedAccount[]): Promise<ProgramTestContext> {
-  assertProgramIsFresh();
-  process.env.SBF_OUT_DIR = join(ROOT, 'target/deploy');
+  assertProgramIsFresh(PROGRAM_V0_PATH);
+  process.env.SBF_OUT_DIR = dirname(PROGRAM_V0_PATH);
   return start([{ name: 'job_escrow', programId: JOB_ESCROW_PROGRAM_ID }], [walletAccount(admin.publicKey), programDataAccount(admin.publicKey), ...accounts]);
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createMint } from '@solana/spl-token';
 import { Connection, Keypair, LAMPORTS_PER_SOL, type PublicKey } from '@solana/web3.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../../sdk/src/index.js';
-import { PROGRAM_PATH, ROOT, assertProgramIsFresh } from '../setup.js';
+import { PROGRAM_V0_PATH, ROOT, assertProgramIsFresh } from '../setup.js';
 
 export interface LocalValidator {
   url: string;
@@ -38,7 +38,7 @@ export function validatorBinary(): string | null {
 }
 
 export async function startValidator({ rpcPort = 18899 }: { rpcPort?: number } = {}): Promise<LocalValidator> {
-  assertProgramIsFresh();
+  assertProgramIsFresh(PROGRAM_V0_PATH);
   const bin = validatorBinary();
   if (!bin) throw new Error('solana-test-validator is not installed: bash scripts/setup-validator.sh');
   const dir = mkdtempSync(join(tmpdir(), 'job-escrow-validator-'));
@@ -60,7 +60,7 @@ export async function startValidator({ rpcPort = 18899 }: { rpcPort?: number } =
       '--faucet-port', String(rpcPort + 1001),
       '--gossip-port', String(rpcPort + 1002),
       '--dynamic-port-range', `${rpcPort + 1010}-${rpcPort + 1040}`,
-      '--upgradeable-program', JOB_ESCROW_PROGRAM_ID.toBase58(), PROGRAM_PATH, admin.publicKey.toBase58(),
+      '--upgradeable-program', JOB_ESCROW_PROGRAM_ID.toBase58(), PROGRAM_V0_PATH, admin.publicKey.toBase58(),
     ],
     { cwd: ROOT, stdio: 'ignore' },
   );
