@@ -1,13 +1,14 @@
 // README's first command runs to completion: npm run demo (demo/run.sh).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './setup.js';
 import { decodeQrPng } from './support/qr.js';
 
 describe('npm run demo', () => {
-  it('walks the whole lifecycle and writes the QR code and the CSV', () => {
-    const out = execFileSync('bash', ['demo/run.sh'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  it('walks the whole lifecycle and writes the QR code and the CSV', async () => {
+    const { stdout: out } = await promisify(execFile)('bash', ['demo/run.sh'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 1 << 24 });
     expect(out).toContain('done: every step of the lifecycle succeeded');
     expect(out).toMatch(/balance: 500 credits available \(5 USDC\)/);
     expect(out).toMatch(/the crank refunded 1 expired job\(s\)/);

@@ -67,7 +67,7 @@ export interface FuzzReport {
   rejected: Record<Op, number>;
 }
 
-export function runFuzz({ steps, seed, users: userCount = 4 }: { steps: number; seed: number; users?: number }): FuzzReport {
+export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: number; seed: number; users?: number }): Promise<FuzzReport> {
   const rnd = prng(seed);
   const env = new Escrow();
   const users: User[] = Array.from({ length: userCount }, () => env.user({ usdc: 10_000_000_000n }));
@@ -130,6 +130,8 @@ export function runFuzz({ steps, seed, users: userCount = 4 }: { steps: number; 
   }
 
   for (let step = 0; step < steps; step++) {
+    // Let the test runner's messages through now and then (the walk is synchronous).
+    if (step % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
     const op = rnd.pick(OPS);
     const ui = rnd.int(0, users.length - 1);
     const u = users[ui];
