@@ -147,3 +147,26 @@ describe('SDK usability', () => {
     expect(kinds).toEqual(['open', 'purchase', 'lock', 'lock', 'settle', 'refund', 'withdraw', 'deposit']);
   });
 });
+
+describe('spending limits at account opening', () => {
+  it('purchase({ limits }) opens the account with its caps in the same transaction', async () => {
+    const env = new Escrow();
+    const kp = env.wallet({ usdc: 100_000_000n });
+    const user = env.client(kp);
+    const { signature, opened } = await user.purchase({ credits: 5_000, limits: { maxCreditsPerJob: 100, dailyLimitCredits: 1_000 } });
+    expect(opened).toBe(true);
+    expect(await user.creditAccount()).toMatchObject({ maxCreditsPerJob: 100n, dailyLimitCredits: 1_000n, purchased: 5_000n });
+    const tx = await env.bank.getTransaction(signature);
+    const kinds = (await user.history()).map((e) => e.kind);
+    expect(kinds).toEqual(['open', 'limit', 'purchase']);
+    expect(tx).not.toBeNull();
+  });
+
+  it('openCreditAccount({ limits }) for another owner is refused before anything is sent', async () => {
+    const env = new Escrow();
+    const platform = env.client(env.operator);
+    const owner = Keypair.generate().publicKey;
+    await expect(platform.openCreditAccount({ owner, limits: { maxCreditsPerJob: 1 } })).rejects.toThrow(/only by the owner/);
+    expect(await platform.creditAccount({ owner })).toBeNull();
+  });
+});
