@@ -227,6 +227,35 @@ const instructions = [
     args: [],
   },
   {
+    name: 'grant_credits',
+    docs: ['The operator gives promotional credits: credits * price USDC from its own token account into the vault; spendable, never withdrawable; expires_at 0 = never.'],
+    accounts: [
+      acc('operator:s'),
+      acc('config', configPda),
+      acc('credit_account:w'),
+      acc('vault:w'),
+      acc('source:w'),
+      acc('token_program', { address: TOKEN }),
+    ],
+    args: fields([
+      ['credits', 'u64'],
+      ['expires_at', 'i64'],
+    ]),
+  },
+  {
+    name: 'expire_promo',
+    docs: ['Returns unspent promotional credits to the treasury: the owner at any time (giving them up), anyone once they expired.'],
+    accounts: [
+      acc('authority:s'),
+      acc('config', configPda),
+      acc('credit_account:w'),
+      acc('vault:w'),
+      acc('treasury:w'),
+      acc('token_program', { address: TOKEN }),
+    ],
+    args: [],
+  },
+  {
     name: 'close_credit_account',
     docs: ['Closes an empty credit account and its vault; rent to the owner.'],
     accounts: [
@@ -261,6 +290,10 @@ const types = [
         ['daily_limit_credits', 'u64'],
         ['window_start', 'i64'],
         ['spent_in_window', 'u64'],
+        ['promo_credits', 'u64'],
+        ['promo_expires_at', 'i64'],
+        ['granted', 'u64'],
+        ['expired', 'u64'],
         ['bump', 'u8'],
       ]),
     },
@@ -328,6 +361,14 @@ const events = {
     ['owner', 'pubkey'],
     ['credit_account', 'pubkey'],
   ],
+  CreditsGranted: [
+    ['credits', 'u64'],
+    ['expires_at', 'i64'],
+  ],
+  PromoExpired: [
+    ['credits', 'u64'],
+    ['reason', 'u8'],
+  ],
 };
 for (const [name, list] of Object.entries(events)) {
   types.push({ name, type: { kind: 'struct', fields: fields(list) } });
@@ -372,6 +413,9 @@ const errors = [
   ['ZeroAmount', 'The amount must be greater than zero'],
   ['MaxOutputTokensTooLarge', 'max_output_tokens exceeds the configured ceiling per job'],
   ['DailyLimitExceeded', "The job exceeds the owner's daily spending limit"],
+  ['InvalidPromoExpiry', 'A promotional expiry must be 0 (never) or in the future'],
+  ['PromoNotExpired', 'Only the owner can expire promotional credits before they expire'],
+  ['NothingToExpire', 'No unspent, unlocked promotional credits to expire'],
 ].map(([name, msg], i) => ({ code: 6000 + i, name, msg }));
 
 const idl = {

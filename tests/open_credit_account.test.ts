@@ -43,9 +43,13 @@ describe('open_credit_account', () => {
       dailyLimitCredits: 0n,
       windowStart: 0n,
       spentInWindow: 0n,
+      promoCredits: 0n,
+      promoExpiresAt: 0n,
+      granted: 0n,
+      expired: 0n,
       bump,
     });
-    expect(env.data(credit)!.length).toBe(157);
+    expect(env.data(credit)!.length).toBe(189);
     expect(env.account(credit)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
     // And the vault is an empty classic-Token account of the mint owned by the PDA
     const v = AccountLayout.decode(env.data(vault)!);
@@ -76,7 +80,7 @@ describe('open_credit_account', () => {
     // When it is opened, Then it is a CreditAccount of the owner
     env.send(getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint }), [payer]);
     expect(decodeCreditAccount(env.data(credit)!).owner).toEqual(owner);
-    expect(env.account(credit)!.lamports).toBe(Number(env.bank.rentExemptMinimum(157n)));
+    expect(env.account(credit)!.lamports).toBe(Number(env.bank.rentExemptMinimum(189n)));
   });
 
   it('rejects a mint other than the configured one', () => {

@@ -19,3 +19,11 @@ export interface BalanceInputs {
 export function availableCredits({ vaultAmount, feesAccrued, locked, pricePerCredit }: BalanceInputs): bigint {
   return (vaultAmount - feesAccrued) / pricePerCredit - locked;
 }
+
+/**
+ * Credits that may leave the vault as USDC: `available - promo_credits`,
+ * floored at 0 (section 7: promotional credits are never withdrawable).
+ */
+export function withdrawableCredits(available: bigint, promoCredits: bigint): bigint {
+  return available > promoCredits ? available - promoCredits : 0n;
+}

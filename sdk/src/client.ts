@@ -9,7 +9,7 @@ import {
   type GetProgramAccountsFilter,
   type TransactionInstruction,
 } from '@solana/web3.js';
-import { availableCredits } from './balances.js';
+import { availableCredits, withdrawableCredits } from './balances.js';
 import { readI64, readU64 } from './bytes.js';
 import { decodeCreditAccount, decodeJob, fetchConfig, fetchJob, readAccountInfo, readAccountInfos, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
@@ -29,6 +29,8 @@ import {
   getSetSpendingLimitInstruction,
   getSettleInstruction,
   getWithdrawInstruction,
+  getExpirePromoInstruction,
+  getGrantCreditsInstruction,
   type SpendingLimits,
 } from './instructions/index.js';
 import { findCreditAccountPda, findJobPda, findVaultAddress } from './pdas.js';
@@ -53,8 +55,20 @@ export interface Sent {
 }
 
 export interface Balance {
-  /** Credits that can be locked or withdrawn now. */
+  /** Credits that can be locked now (bought and promotional). */
   available: bigint;
+  /** Credits that can be withdrawn as USDC: `available` less unspent promo credits. */
+  withdrawable: bigint;
+  /** Unspent promotional credits (spent first, never withdrawable). */
+  promo: bigint;
+  /** Unix seconds the promo credits expire; null when they never do or there are none. */
+  promoExpiresAt: number | null;
+  /** Lifetime totals, in credits: bought, granted, charged by jobs, expired promo, withdrawn. */
+  purchased: bigint;
+  granted: bigint;
+  charged: bigint;
+  expired: bigint;
+  withdrawn: bigint;
   locked: bigint;
   openJobs: number;
   feesAccrued: bigint;
@@ -356,11 +370,49 @@ export class JobEscrowClient {
     return { signature: await this.send([ix], COMPUTE_UNITS.collect_fees), creditAccount, vault };
   }
 
-  /** Closes the wallet's empty credit account and vault; rent returns to the wallet. */
+  /**
+   * Closes the wallet's empty credit account and vault; rent returns to the
+   * wallet. Unspent promotional credits are given up (to the treasury) first,
+   * in the same transaction.
+   */
   async closeCreditAccount(): Promise<Sent> {
+    const { mint, treasury } = await this.config();
+    const { creditAccount } = await this.addresses();
+    const ixs: TransactionInstruction[] = [];
+    let units = COMPUTE_UNITS.close_credit_account;
+    if (((await this.creditAccount())?.promoCredits ?? 0n) > 0n) {
+      ixs.push(getExpirePromoInstruction({ authority: this.wallet, creditAccount, mint, treasury }, { programId: this.programId }));
+      units += COMPUTE_UNITS.expire_promo;
+    }
+    ixs.push(getCloseCreditAccountInstruction({ owner: this.wallet, mint }, { programId: this.programId }));
+    return { signature: await this.send(ixs, units), ...(await this.addresses()) };
+  }
+
+  /**
+   * Grants `credits` promotional credits to `owner` (the wallet is the
+   * operator and pays `credits * price` USDC from `source`, default its USDC
+   * ATA). They expire at `expiresAt` (unix seconds) or `expiresIn` seconds
+   * from the cluster's now; never when neither is given.
+   */
+  async grantCredits({ owner, credits, expiresAt, expiresIn, source }: { owner: PublicKey; credits: Amount; expiresAt?: Amount; expiresIn?: number; source?: PublicKey }): Promise<Sent & { expiresAt: bigint }> {
+    if (expiresAt !== undefined && expiresIn !== undefined) throw new TypeError('give expiresAt or expiresIn, not both');
     const { mint } = await this.config();
-    const ix = getCloseCreditAccountInstruction({ owner: this.wallet, mint }, { programId: this.programId });
-    return { signature: await this.send([ix], COMPUTE_UNITS.close_credit_account), ...(await this.addresses()) };
+    const { creditAccount, vault } = await this.addresses({ owner });
+    const at = expiresIn !== undefined ? (await this.clusterTime()) + BigInt(toUnsigned(expiresIn, 'expiresIn', 32)) : BigInt(expiresAt?.toString() ?? 0);
+    const ix = getGrantCreditsInstruction(
+      { operator: this.wallet, creditAccount, mint, source: source ?? getAssociatedTokenAddressSync(mint, this.wallet) },
+      { credits, expiresAt: at },
+      { programId: this.programId },
+    );
+    return { signature: await this.send([ix], COMPUTE_UNITS.grant_credits), creditAccount, vault, expiresAt: at };
+  }
+
+  /** Returns `owner`'s unspent promotional credits to the treasury: the owner at any time, anyone once they expired. */
+  async expirePromo({ owner = this.wallet }: OwnerParam = {}): Promise<Sent> {
+    const { mint, treasury } = await this.config();
+    const { creditAccount, vault } = await this.addresses({ owner });
+    const ix = getExpirePromoInstruction({ authority: this.wallet, creditAccount, mint, treasury }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.expire_promo), creditAccount, vault };
   }
 
   /**
@@ -385,6 +437,14 @@ export class JobEscrowClient {
     }
     return {
       available,
+      withdrawable: withdrawableCredits(available, credit.promoCredits),
+      promo: credit.promoCredits,
+      promoExpiresAt: credit.promoExpiresAt === 0n ? null : Number(credit.promoExpiresAt),
+      purchased: credit.purchased,
+      granted: credit.granted,
+      charged: credit.charged,
+      expired: credit.expired,
+      withdrawn: credit.withdrawn,
       locked: credit.locked,
       openJobs: credit.openJobs,
       feesAccrued: credit.feesAccrued,

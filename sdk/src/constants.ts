@@ -63,4 +63,6 @@ export const COMPUTE_UNITS = {
   set_spending_limit: 2_000,
   collect_fees: 10_000,
   close_credit_account: 12_000,
+  grant_credits: 10_000,
+  expire_promo: 10_000,
 } as const;

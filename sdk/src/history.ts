@@ -8,7 +8,7 @@ import { findCreditAccountPda, findVaultAddress } from './pdas.js';
 import { formatUnits } from './pricing.js';
 import { accountKeysOf, tokenBalanceChange } from './transactions.js';
 
-export type HistoryKind = 'open' | 'purchase' | 'deposit' | 'lock' | 'settle' | 'refund' | 'withdraw' | 'fees' | 'limit' | 'close';
+export type HistoryKind = 'open' | 'purchase' | 'deposit' | 'grant' | 'lock' | 'settle' | 'refund' | 'withdraw' | 'fees' | 'limit' | 'expire' | 'close';
 
 /** One line of a wallet's history, oldest first. USDC amounts are base units. */
 export interface HistoryEntry {
@@ -143,6 +143,14 @@ export async function fetchHistory(
           break;
         case 'SpendingLimitSet':
           push({ signature, blockTime, kind: 'limit', credits: d.maxCreditsPerJob, usdc: 0n });
+          break;
+        case 'CreditsGranted':
+          vaultAmount += d.credits * pricePerCredit;
+          push({ signature, blockTime, kind: 'grant', credits: d.credits, usdc: d.credits * pricePerCredit });
+          break;
+        case 'PromoExpired':
+          vaultAmount -= d.credits * pricePerCredit;
+          push({ signature, blockTime, kind: 'expire', credits: d.credits, usdc: -d.credits * pricePerCredit });
           break;
         case 'CreditAccountClosed':
           push({ signature, blockTime, kind: 'close', credits: 0n, usdc: 0n });

@@ -36,6 +36,13 @@ export function toU64(value: Amount, field = 'amount'): bigint {
   return toUnsigned(value, field, 64);
 }
 
+/** A unix time in seconds (a non-negative i64). @throws RangeError naming `field`. */
+export function toUnixTime(value: Amount, field: string): bigint {
+  const t = toUnsigned(value, field, 64);
+  if (t >= 1n << 63n) throw new RangeError(`${field} must be at most ${(1n << 63n) - 1n} (i64), got ${t}`);
+  return t;
+}
+
 /** A u8/u16/u32 argument as a JS number. @throws RangeError naming `field`. */
 export function toSmall(value: number, field: string, bits: 8 | 16 | 32): number {
   return Number(toUnsigned(value, field, bits));

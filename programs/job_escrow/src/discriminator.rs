@@ -26,6 +26,8 @@ pub mod instruction {
         SET_SPENDING_LIMIT = [39, 48, 237, 161, 49, 171, 155, 208];
         COLLECT_FEES = [164, 152, 207, 99, 30, 186, 19, 182];
         CLOSE_CREDIT_ACCOUNT = [114, 49, 149, 95, 1, 65, 159, 181];
+        GRANT_CREDITS = [179, 42, 133, 139, 107, 197, 60, 164];
+        EXPIRE_PROMO = [3, 199, 16, 118, 204, 29, 97, 150];
     }
 }
 
@@ -53,6 +55,8 @@ pub mod event {
     pub const FEES_COLLECTED: [u8; 8] = [233, 23, 117, 225, 107, 178, 254, 8];
     pub const SPENDING_LIMIT_SET: [u8; 8] = [84, 16, 56, 204, 246, 47, 205, 56];
     pub const CREDIT_ACCOUNT_CLOSED: [u8; 8] = [246, 95, 206, 205, 198, 232, 140, 172];
+    pub const CREDITS_GRANTED: [u8; 8] = [128, 66, 160, 5, 222, 142, 108, 212];
+    pub const PROMO_EXPIRED: [u8; 8] = [131, 185, 4, 110, 77, 151, 117, 121];
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("ConfigUpdated", CONFIG_UPDATED),
         ("CreditAccountOpened", CREDIT_ACCOUNT_OPENED),
@@ -64,5 +68,7 @@ pub mod event {
         ("FeesCollected", FEES_COLLECTED),
         ("SpendingLimitSet", SPENDING_LIMIT_SET),
         ("CreditAccountClosed", CREDIT_ACCOUNT_CLOSED),
+        ("CreditsGranted", CREDITS_GRANTED),
+        ("PromoExpired", PROMO_EXPIRED),
     ];
 }

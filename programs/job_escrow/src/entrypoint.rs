@@ -44,6 +44,10 @@ pub fn process_instruction(_program_id: &Address, accounts: &mut [AccountView], 
         COLLECT_FEES => process_collect_fees(accounts, data),
         // 12 - close_credit_account
         CLOSE_CREDIT_ACCOUNT => process_close_credit_account(accounts, data),
+        // 13 - grant_credits
+        GRANT_CREDITS => process_grant_credits(accounts, data),
+        // 14 - expire_promo
+        EXPIRE_PROMO => process_expire_promo(accounts, data),
         _ => Err(JobEscrowError::InvalidInstructionData.into()),
     }
 }

@@ -55,6 +55,9 @@ errors! {
     ZeroAmount,
     MaxOutputTokensTooLarge,
     DailyLimitExceeded,
+    InvalidPromoExpiry,
+    PromoNotExpired,
+    NothingToExpire,
 }
 
 impl JobEscrowError {

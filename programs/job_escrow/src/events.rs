@@ -129,3 +129,11 @@ event! {
 event! {
     CreditAccountClosed = CREDIT_ACCOUNT_CLOSED { owner: Address, credit_account: Address }
 }
+event! {
+    /// `expires_at` as given (0 = never).
+    CreditsGranted = CREDITS_GRANTED { credits: [u8; 8], expires_at: [u8; 8] }
+}
+event! {
+    /// `reason`: 0 = expired, 1 = given up by the owner.
+    PromoExpired = PROMO_EXPIRED { credits: [u8; 8], reason: u8 }
+}

@@ -43,6 +43,14 @@ export interface CreditAccount {
   windowStart: bigint;
   /** Credits charged or in flight in the current window. */
   spentInWindow: bigint;
+  /** Unspent granted (promotional) credits: spent first, never withdrawable. */
+  promoCredits: bigint;
+  /** Unix time the promo credits expire (0 = never, or no promo). */
+  promoExpiresAt: bigint;
+  /** Lifetime promotional credits granted. */
+  granted: bigint;
+  /** Lifetime promotional credits expired or given up. */
+  expired: bigint;
   bump: number;
 }
 

@@ -886,6 +886,129 @@ export const IDL = {
       "args": []
     },
     {
+      "name": "grant_credits",
+      "docs": [
+        "The operator gives promotional credits: credits * price USDC from its own token account into the vault; spendable, never withdrawable; expires_at 0 = never."
+      ],
+      "discriminator": [
+        179,
+        42,
+        133,
+        139,
+        107,
+        197,
+        60,
+        164
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "credit_account",
+          "writable": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "source",
+          "writable": true
+        },
+        {
+          "name": "token_program",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "credits",
+          "type": "u64"
+        },
+        {
+          "name": "expires_at",
+          "type": "i64"
+        }
+      ]
+    },
+    {
+      "name": "expire_promo",
+      "docs": [
+        "Returns unspent promotional credits to the treasury: the owner at any time (giving them up), anyone once they expired."
+      ],
+      "discriminator": [
+        3,
+        199,
+        16,
+        118,
+        204,
+        29,
+        97,
+        150
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "credit_account",
+          "writable": true
+        },
+        {
+          "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "treasury",
+          "writable": true
+        },
+        {
+          "name": "token_program",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": []
+    },
+    {
       "name": "close_credit_account",
       "docs": [
         "Closes an empty credit account and its vault; rent to the owner."
@@ -1131,6 +1254,32 @@ export const IDL = {
         140,
         172
       ]
+    },
+    {
+      "name": "CreditsGranted",
+      "discriminator": [
+        128,
+        66,
+        160,
+        5,
+        222,
+        142,
+        108,
+        212
+      ]
+    },
+    {
+      "name": "PromoExpired",
+      "discriminator": [
+        131,
+        185,
+        4,
+        110,
+        77,
+        151,
+        117,
+        121
+      ]
     }
   ],
   "errors": [
@@ -1318,6 +1467,21 @@ export const IDL = {
       "code": 6036,
       "name": "DailyLimitExceeded",
       "msg": "The job exceeds the owner's daily spending limit"
+    },
+    {
+      "code": 6037,
+      "name": "InvalidPromoExpiry",
+      "msg": "A promotional expiry must be 0 (never) or in the future"
+    },
+    {
+      "code": 6038,
+      "name": "PromoNotExpired",
+      "msg": "Only the owner can expire promotional credits before they expire"
+    },
+    {
+      "code": 6039,
+      "name": "NothingToExpire",
+      "msg": "No unspent, unlocked promotional credits to expire"
     }
   ],
   "types": [
@@ -1473,6 +1637,22 @@ export const IDL = {
           },
           {
             "name": "spent_in_window",
+            "type": "u64"
+          },
+          {
+            "name": "promo_credits",
+            "type": "u64"
+          },
+          {
+            "name": "promo_expires_at",
+            "type": "i64"
+          },
+          {
+            "name": "granted",
+            "type": "u64"
+          },
+          {
+            "name": "expired",
             "type": "u64"
           },
           {
@@ -1767,6 +1947,38 @@ export const IDL = {
           {
             "name": "credit_account",
             "type": "pubkey"
+          }
+        ]
+      }
+    },
+    {
+      "name": "CreditsGranted",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "credits",
+            "type": "u64"
+          },
+          {
+            "name": "expires_at",
+            "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "PromoExpired",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "credits",
+            "type": "u64"
+          },
+          {
+            "name": "reason",
+            "type": "u8"
           }
         ]
       }

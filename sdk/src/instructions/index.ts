@@ -3,3 +3,4 @@ export * from './admin.js';
 export * from './openCreditAccount.js';
 export * from './credits.js';
 export * from './jobs.js';
+export * from './promo.js';

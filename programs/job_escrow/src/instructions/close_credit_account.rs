@@ -18,7 +18,7 @@ pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) 
     // Validation.
     let (_, credit, vault_amount) =
         OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?;
-    if vault_amount != 0 || credit.locked() != 0 || credit.open_jobs() != 0 || credit.fees_accrued() != 0 {
+    if vault_amount != 0 || credit.locked() != 0 || credit.open_jobs() != 0 || credit.fees_accrued() != 0 || credit.promo_credits() != 0 {
         return Err(JobEscrowError::CreditAccountNotEmpty.into());
     }
     let (owner_key, bump) = (credit.owner, credit.bump);

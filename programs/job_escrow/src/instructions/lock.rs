@@ -59,7 +59,12 @@ pub fn process_lock(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult 
     let now = unix_timestamp()?;
     credit.spend_daily(credits, now)?;
     let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
-    if credits > credit.available(vault_amount, config.price_per_credit())? {
+    let mut available = credit.available(vault_amount, config.price_per_credit())?;
+    // Expired promo credits cannot back a new lock.
+    if credit.promo_expired(now) {
+        available = credit.without_promo(available);
+    }
+    if credits > available {
         return Err(JobEscrowError::InsufficientCredits.into());
     }
     require_key(system_program, &SYSTEM_PROGRAM_ID, JobEscrowError::InvalidProgramAccount)?;

@@ -75,6 +75,7 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
 
     // State.
     credit.release(credits_locked)?;
+    credit.spend_promo(charged);
     credit.unspend_daily(math::sub(credits_locked, charged)?, job.locked_at());
     credit.set_fees_accrued(math::add(credit.fees_accrued(), fee)?);
     credit.set_charged(math::add(credit.charged(), charged)?);

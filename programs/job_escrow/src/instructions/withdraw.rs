@@ -42,13 +42,14 @@ pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     }
     let price = config.price_per_credit();
     let (credits, amount) = if credits == WITHDRAW_ALL {
-        // Everything not backing a lock or owed as fees, including a
-        // remainder smaller than one credit.
-        let held = math::add(math::mul(credit.locked(), price)?, credit.fees_accrued())?;
+        // Everything not backing a lock, owed as fees or backing unspent
+        // promo credits, including a remainder smaller than one credit.
+        let reserved = math::add(credit.locked(), credit.promo_credits())?;
+        let held = math::add(math::mul(reserved, price)?, credit.fees_accrued())?;
         let amount = math::sub(vault_amount, held)?;
         (math::div_rem(amount, price)?.0, amount)
     } else {
-        if credits > credit.available(vault_amount, price)? {
+        if credits > credit.without_promo(credit.available(vault_amount, price)?) {
             return Err(JobEscrowError::InsufficientCredits.into());
         }
         (credits, math::mul(credits, price)?)

@@ -42,10 +42,14 @@ pub struct CreditAccount {
     daily_limit_credits: [u8; 8],
     window_start: [u8; 8],
     spent_in_window: [u8; 8],
+    promo_credits: [u8; 8],
+    promo_expires_at: [u8; 8],
+    granted: [u8; 8],
+    expired: [u8; 8],
     pub bump: u8,
 }
 
-const _: () = assert!(CreditAccount::LEN == 157);
+const _: () = assert!(CreditAccount::LEN == 189);
 const _: () = assert!(core::mem::align_of::<CreditAccount>() == 1);
 
 // SAFETY: repr(C), byte arrays only (alignment 1, no padding), any bytes valid.
@@ -66,6 +70,65 @@ impl CreditAccount {
         daily_limit_credits, set_daily_limit_credits: u64;
         window_start, set_window_start: i64;
         spent_in_window, set_spent_in_window: u64;
+        promo_credits, set_promo_credits: u64;
+        promo_expires_at, set_promo_expires_at: i64;
+        granted, set_granted: u64;
+        expired, set_expired: u64;
+    }
+
+    /// True once the promo balance has an expiry and it has passed.
+    #[inline(always)]
+    pub fn promo_expired(&self, now: i64) -> bool {
+        let expires_at = self.promo_expires_at();
+        expires_at != 0 && now >= expires_at
+    }
+
+    /// What may leave the vault as USDC, or back a new lock once the promo
+    /// has expired: `available` less the unspent promo credits, floored at 0.
+    #[inline(always)]
+    pub fn without_promo(&self, available: u64) -> u64 {
+        available.saturating_sub(self.promo_credits())
+    }
+
+    /// Adds granted credits; the expiry becomes the later of the two, where
+    /// 0 (never) wins, or the new one when no promo was left.
+    #[inline(always)]
+    pub fn grant(&mut self, credits: u64, expires_at: i64) -> Result<(), JobEscrowError> {
+        let current = self.promo_expires_at();
+        let expiry = if self.promo_credits() == 0 {
+            expires_at
+        } else if current == 0 || expires_at == 0 {
+            0
+        } else {
+            current.max(expires_at)
+        };
+        self.set_promo_credits(math::add(self.promo_credits(), credits)?);
+        self.set_granted(math::add(self.granted(), credits)?);
+        self.set_promo_expires_at(expiry);
+        Ok(())
+    }
+
+    /// Spends promo first: `min(promo_credits, charged)` of a settled charge
+    /// comes off the promo balance.
+    #[inline(always)]
+    pub fn spend_promo(&mut self, charged: u64) {
+        let promo = self.promo_credits();
+        self.set_promo_credits(promo.saturating_sub(charged));
+        if promo <= charged {
+            self.set_promo_expires_at(0);
+        }
+    }
+
+    /// Removes `credits` of promo (expired or given up); at 0 the expiry resets.
+    #[inline(always)]
+    pub fn expire_promo(&mut self, credits: u64) -> Result<(), JobEscrowError> {
+        let left = math::sub(self.promo_credits(), credits)?;
+        self.set_promo_credits(left);
+        self.set_expired(math::add(self.expired(), credits)?);
+        if left == 0 {
+            self.set_promo_expires_at(0);
+        }
+        Ok(())
     }
 
     /// Counts `credits` against the owner's daily limit (when one is set):
