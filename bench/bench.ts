@@ -16,6 +16,8 @@ import {
   findJobPda,
   findVaultAddress,
   getCloseCreditAccountInstruction,
+  getExpirePromoInstruction,
+  getGrantCreditsInstruction,
   getCollectFeesInstruction,
   getInitializeConfigInstruction,
   getLockInstruction,
@@ -68,10 +70,10 @@ interface Chain {
   warp(seconds: number): Promise<void>;
 }
 
-async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; operator: Keypair; user: Keypair; mint: PublicKey; treasury: PublicKey; usdc: PublicKey; worker: PublicKey; stranger: Keypair }) {
+async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; operator: Keypair; user: Keypair; mint: PublicKey; treasury: PublicKey; usdc: PublicKey; worker: PublicKey; stranger: Keypair; operatorUsdc: PublicKey }) {
   const run = async (instruction: string, path: string, ixs: TransactionInstruction[], signers: Keypair[]) =>
     record(runtime, instruction, path, await chain.send(ixs, signers));
-  const { admin, operator, user, mint, treasury, usdc, worker, stranger } = k;
+  const { admin, operator, user, mint, treasury, usdc, worker, stranger, operatorUsdc } = k;
   const owner = user.publicKey;
   const [credit] = findCreditAccountPda(owner);
   await run('initialize_config', 'ok', [getInitializeConfigInstruction({ admin: admin.publicKey, mint, treasury }, { operator: operator.publicKey })], [admin]);
@@ -101,7 +103,9 @@ async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; ope
   await run('withdraw', 'ok', [withdraw(100n)], [user]);
   await run('withdraw', 'above available', [withdraw(100_000n)], [user]);
   await run('collect_fees', 'ok', [getCollectFeesInstruction({ creditAccount: credit, mint, treasury })], [stranger]);
-  await run('withdraw', 'everything (u64::MAX)', [withdraw(WITHDRAW_ALL)], [user]);
+  await run('grant_credits', 'ok', [getGrantCreditsInstruction({ operator: operator.publicKey, creditAccount: credit, mint, source: operatorUsdc }, { credits: 50n })], [operator]);
+  await run('withdraw', 'everything (u64::MAX), promo left', [withdraw(WITHDRAW_ALL)], [user]);
+  await run('expire_promo', 'ok (owner gives up)', [getExpirePromoInstruction({ authority: owner, creditAccount: credit, mint, treasury })], [user]);
   await run('close_credit_account', 'ok', [getCloseCreditAccountInstruction({ owner, mint })], [user]);
 }
 
@@ -127,7 +131,7 @@ async function litesvmRun(runtime: 'litesvm' | 'litesvmV0') {
       env.warp(seconds);
     },
   };
-  await scenario(runtime, chain, { admin: env.admin, operator: env.operator, user, mint: env.mint, treasury: env.treasury, usdc, worker, stranger });
+  await scenario(runtime, chain, { admin: env.admin, operator: env.operator, user, mint: env.mint, treasury: env.treasury, usdc, worker, stranger, operatorUsdc: env.createTokenAccount(env.operator.publicKey, 1_000_000_000n) });
   return env;
 }
 
@@ -140,11 +144,13 @@ async function bankrunRun() {
   const treasury = Keypair.generate().publicKey;
   const usdc = Keypair.generate().publicKey;
   const worker = Keypair.generate().publicKey;
+  const operatorUsdc = Keypair.generate().publicKey;
   const ctx: ProgramTestContext = await startBankrun(admin, [
     mintAccount(mint),
     tokenAccount(treasury, mint, Keypair.generate().publicKey),
     tokenAccount(usdc, mint, user.publicKey, 1_000_000_000n),
     tokenAccount(worker, mint, Keypair.generate().publicKey),
+    tokenAccount(operatorUsdc, mint, operator.publicKey, 1_000_000_000n),
     walletAccount(operator.publicKey),
     walletAccount(user.publicKey),
     walletAccount(stranger.publicKey),
@@ -169,7 +175,7 @@ async function bankrunRun() {
       ctx.setClock(new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp + BigInt(seconds)));
     },
   };
-  await scenario('bankrun', chain, { admin, operator, user, mint, treasury, usdc, worker, stranger });
+  await scenario('bankrun', chain, { admin, operator, user, mint, treasury, usdc, worker, stranger, operatorUsdc });
 }
 
 // ---- transaction bytes and batch limits ---------------------------------

@@ -61,7 +61,9 @@ s = s[:a] + f"""| instruction | total | program's own | notes |
 | refund | {refund:,} | {refund:,} | clock 140, event 225 |
 | withdraw | {g('withdraw', 'ok'):,} | {g('withdraw', 'ok', 'litesvmOwn'):,} | |
 | collect_fees | {g('collect_fees', 'ok'):,} | {g('collect_fees', 'ok', 'litesvmOwn'):,} | |
-| close_credit_account | {g('close_credit_account', 'ok'):,} | {g('close_credit_account', 'ok', 'litesvmOwn'):,} | |""" + s[b:]
+| close_credit_account | {g('close_credit_account', 'ok'):,} | {g('close_credit_account', 'ok', 'litesvmOwn'):,} | |
+| grant_credits | {g('grant_credits', 'ok'):,} | {g('grant_credits', 'ok', 'litesvmOwn'):,} | the operator's Transfer, clock 140 |
+| expire_promo | {g('expire_promo', 'ok (owner gives up)'):,} | {g('expire_promo', 'ok (owner gives up)', 'litesvmOwn'):,} | PDA-signed Transfer to the treasury |""" + s[b:]
 open(p, 'w').write(s)
 
 p = f'{ROOT}/docs/toolchain.md'

@@ -20,7 +20,7 @@ import {
 import { Escrow, type LockedJob, type User } from '../setup.js';
 
 const PRICE = 10_000n;
-const OPS = ['purchase', 'deposit', 'lock', 'settle', 'refund', 'withdraw', 'collect', 'limit', 'reprice', 'warp'] as const;
+const OPS = ['purchase', 'deposit', 'grant', 'lock', 'settle', 'refund', 'withdraw', 'collect', 'limit', 'reprice', 'expire', 'warp'] as const;
 type Op = (typeof OPS)[number];
 
 /** Errors each operation may legitimately meet in a random walk; anything else fails the run. */
@@ -32,8 +32,10 @@ const ALLOWED: Record<Op, number[]> = {
   refund: [E.JobNotExpired, E.InvalidAccountOwner],
   withdraw: [E.InsufficientCredits],
   collect: [E.NothingToCollect],
+  grant: [E.InvalidPromoExpiry],
   limit: [],
   reprice: [],
+  expire: [E.PromoNotExpired, E.NothingToExpire],
   warp: [],
 };
 
@@ -79,7 +81,7 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
   const ok = Object.fromEntries(OPS.map((o) => [o, 0])) as Record<Op, number>;
   const rejected = { ...ok };
 
-  const tokenAccounts = [...users.flatMap((u) => [u.usdc, u.vault]), donor.usdc, ...workers.map((w) => w.usdc), env.treasury];
+  const tokenAccounts = [...users.flatMap((u) => [u.usdc, u.vault]), donor.usdc, ...workers.map((w) => w.usdc), env.treasury, env.operatorUsdc];
   const totalUsdc = () => tokenAccounts.reduce((s, a) => s + env.tokenBalance(a), 0n);
   const initialTotal = totalUsdc();
 
@@ -92,6 +94,8 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
       const c = env.credit(u);
       const vault = env.tokenBalance(u.vault);
       if (vault < PRICE * c.locked + c.feesAccrued) fail(`step ${step}: user ${i} vault ${vault} < price*locked + fees`);
+      // Section 7: every promo credit stays backed by USDC in the vault.
+      if ((vault - c.feesAccrued) / PRICE < c.promoCredits) fail(`step ${step}: user ${i} promo ${c.promoCredits} not backed (vault ${vault}, fees ${c.feesAccrued})`);
       const open = jobs.filter((j) => j.user === i && j.state === 'locked');
       const lockedSum = open.reduce((s, j) => s + j.credits, 0n);
       if (c.locked !== lockedSum) fail(`step ${step}: user ${i} locked ${c.locked} != sum of open jobs ${lockedSum}`);
@@ -194,6 +198,28 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
       case 'collect':
         attempt(op, () => env.send(getCollectFeesInstruction({ creditAccount: u.credit, mint: env.mint, treasury: env.treasury }), [rnd.pick(strangers)]));
         break;
+      case 'grant': {
+        // The operator grants a bonus: never expiring, or expiring soon or later (sometimes already past)
+        const expiresAt = rnd.chance(0.3) ? 0n : env.now() + BigInt(rnd.int(-5, 400));
+        const before = env.credit(u).promoCredits;
+        const credits = BigInt(rnd.int(1, 120));
+        if (attempt(op, () => env.grant(u, credits, expiresAt)) && env.credit(u).promoCredits !== before + credits) fail(`step ${step}: grant did not add ${credits} promo`);
+        break;
+      }
+      case 'expire': {
+        // A stranger (only once expired) or the owner (any time)
+        const byOwner = rnd.chance(0.3);
+        const before = env.credit(u);
+        const treasuryBefore = env.tokenBalance(env.treasury);
+        if (attempt(op, () => env.expirePromo(u, byOwner ? u.wallet : rnd.pick(strangers)))) {
+          const after = env.credit(u);
+          const r = before.promoCredits - after.promoCredits;
+          if (r <= 0n || after.expired !== before.expired + r) fail(`step ${step}: expire_promo counted ${r}`);
+          if (env.tokenBalance(env.treasury) - treasuryBefore !== r * PRICE) fail(`step ${step}: expire_promo moved a different amount than its credits`);
+          if (!byOwner && (before.promoExpiresAt === 0n || env.now() < before.promoExpiresAt)) fail(`step ${step}: a stranger expired promo before its expiry`);
+        }
+        break;
+      }
       case 'limit': {
         // The owner sets, changes or clears its caps
         const maxCreditsPerJob = rnd.chance(0.5) ? 0n : BigInt(rnd.int(5, 80));
@@ -223,6 +249,7 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
     j.state = 'refunded';
   }
   for (const u of users) {
+    if (env.credit(u).promoCredits > 0n) env.expirePromo(u);
     if (env.credit(u).feesAccrued > 0n) env.send(getCollectFeesInstruction({ creditAccount: u.credit, mint: env.mint, treasury: env.treasury }), [strangers[0]]);
     if (env.tokenBalance(u.vault) > 0n) {
       env.send(getWithdrawInstruction({ owner: u.wallet.publicKey, mint: env.mint, destination: u.usdc }, { credits: WITHDRAW_ALL }), [u.wallet]);

@@ -10,6 +10,8 @@ import {
   findCreditAccountPda,
   findJobPda,
   findVaultAddress,
+  getExpirePromoInstruction,
+  getGrantCreditsInstruction,
   getLockInstruction,
   getOpenCreditAccountInstruction,
   getPurchaseInstruction,
@@ -121,6 +123,26 @@ export class Escrow extends TestEnv {
 
   job(job: LockedJob): Job {
     return decodeJob(this.data(job.address)!);
+  }
+
+  /** The operator's USDC account, funded with $1,000,000 on first use: the source of grants. */
+  get operatorUsdc(): PublicKey {
+    const at = this.usdcAddress(this.operator.publicKey);
+    if (!this.account(at)) this.createTokenAccount(this.operator.publicKey, 1_000_000_000_000n);
+    return at;
+  }
+
+  /** The operator grants `credits` promotional credits to `u`, expiring at `expiresAt` (0 = never). */
+  grant(u: User, credits: bigint, expiresAt = 0n, { operator = this.operator, source = this.operatorUsdc } = {}): Sent {
+    return this.send(
+      getGrantCreditsInstruction({ operator: operator.publicKey, creditAccount: u.credit, mint: this.mint, source }, { credits, expiresAt }),
+      [operator],
+    );
+  }
+
+  /** expire_promo signed by `authority` (the owner gives the promo up; anyone once it expired). */
+  expirePromo(u: User, authority: Keypair = u.wallet): Sent {
+    return this.send(getExpirePromoInstruction({ authority: authority.publicKey, creditAccount: u.credit, mint: this.mint, treasury: this.treasury }), [authority]);
   }
 
   /** Available credits of `u`, from account bytes (the SDK's one formula, at the config's price). */
