@@ -44,7 +44,8 @@ async function main() {
   const owner = user.publicKey;
   const showBalance = async () => {
     const b = await me.getBalance({ owner });
-    console.log(`   balance: ${b.available} credits available (${b.usdcValue} USDC), ${b.locked} locked in ${b.openJobs} job(s), vault ${formatUnits(b.vaultAmount)} USDC, wallet ${await usdcOf(userUsdc)} USDC`);
+    const promo = b.promo > 0n ? ` (${b.promo} of them a bonus, spent first)` : '';
+    console.log(`   balance: ${b.available} credits available${promo} (${b.usdcValue} USDC), ${b.withdrawable} withdrawable, ${b.locked} locked in ${b.openJobs} job(s), vault ${formatUnits(b.vaultAmount)} USDC, wallet ${await usdcOf(userUsdc)} USDC`);
   };
 
   step(2, 'The user tops up 500 credits by scanning a Solana Pay QR code');
@@ -58,11 +59,17 @@ async function main() {
   console.log('   the wallet paid the URL (a plain USDC transfer to the vault, no program call)');
   await showBalance();
 
-  step(3, 'The user buys 300 more credits through the program');
+  step(3, 'The platform gives a welcome bonus: 50 promotional credits for 30 days, spent first, never withdrawable');
+  await world.usdcAccount(operatorKp.publicKey, 1_000_000n); // the platform's own USDC backs the bonus
+  const bonus = await platform.grantCredits({ owner, credits: 50n, expiresIn: 30 * 86_400 });
+  console.log(`   granted 50 credits from the platform's USDC, expiring at ${new Date(Number(bonus.expiresAt) * 1000).toISOString()} (cluster time)`);
+  await showBalance();
+
+  step(4, 'The user buys 300 more credits through the program');
   await me.purchase({ credits: 300n });
   await showBalance();
 
-  step(4, 'The operator locks three jobs at different tiers (priced on-chain)');
+  step(5, 'The operator locks three jobs at different tiers (priced on-chain)');
   const jobs = [
     { jobId: 1n, tier: Tier.Lite, maxOutputTokens: 800, name: 'Lite, up to 800 tokens' },
     { jobId: 2n, tier: Tier.Pro, maxOutputTokens: 2_000, name: 'Pro, up to 2,000 tokens' },
@@ -74,28 +81,32 @@ async function main() {
   }
   await showBalance();
 
-  step(5, 'Job 2 completes with 1,700 output tokens: settled, 80 % to the worker');
+  step(6, 'Job 2 completes with 1,700 output tokens: settled, 80 % to the worker');
   await platform.settle({ owner, jobId: 2n, outputTokens: 1_700, providerShareBps: 8_000, providerTokenAccount: worker });
-  console.log(`   charged ${quote(Tier.Pro, 1_700)} credits; the worker received ${await usdcOf(worker)} USDC, the fee stays in the vault for the treasury`);
+  console.log(`   charged ${quote(Tier.Pro, 1_700)} credits, all from the welcome bonus; the worker received ${await usdcOf(worker)} USDC, the fee stays in the vault for the treasury`);
   await showBalance();
 
-  step(6, 'Job 1 fails: the operator refunds it');
+  step(7, 'Job 1 fails: the operator refunds it');
   await platform.refund({ owner, jobId: 1n });
   await showBalance();
 
-  step(7, `Job 3 times out (${config.jobTimeoutSecs} s pass); anyone can crank the refund`);
+  step(8, `Job 3 times out (${config.jobTimeoutSecs} s pass); anyone can crank the refund`);
   await world.passTime(config.jobTimeoutSecs + 1);
   const cranked = await client(cranker).refundExpired({ owner });
   console.log(`   the crank refunded ${cranked.jobs.length} expired job(s) in ${cranked.signatures.length} transaction(s)`);
   await showBalance();
 
-  step(8, 'The platform collects its fee and the user withdraws everything left');
+  step(9, 'The platform collects its fee and the user withdraws everything withdrawable (the bonus stays)');
   await platform.collectFees({ owner });
   await me.withdrawAll();
   console.log(`   treasury ${await usdcOf(world.treasury)} USDC`);
   await showBalance();
 
-  step(9, 'History, rebuilt from the program’s events and the vault’s transfers');
+  step(10, 'The user closes the account: the unspent bonus goes back to the treasury, the rent to the wallet');
+  await me.closeCreditAccount();
+  console.log(`   closed; treasury ${await usdcOf(world.treasury)} USDC, wallet ${await usdcOf(userUsdc)} USDC`);
+
+  step(11, 'History, rebuilt from the program’s events and the vault’s transfers');
   const history = await me.history({ owner });
   printHistory(history);
   const csv = join(OUT, 'history.csv');

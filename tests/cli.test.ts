@@ -64,12 +64,24 @@ describe('job-escrow CLI', () => {
 
     r = await cli(user, 'balance', '--json');
     expect(JSON.parse(r.out)).toMatchObject({ available: '490', locked: '0', openJobs: 0, usdcValue: '4.9', feesAccrued: '20000' });
-    expect((await cli(user, 'balance')).out).toBe('available 490 credits (4.9 USDC); locked 0 in 0 job(s); fees owed 0.02 USDC; vault 4.92 USDC');
+    expect((await cli(user, 'balance')).out).toBe('available 490 credits (4.9 USDC), withdrawable 490; locked 0 in 0 job(s); fees owed 0.02 USDC; vault 4.92 USDC');
+
+    // grant: the operator gives a 30-day welcome bonus from its own USDC; expire-promo before the expiry is refused for a stranger
+    env.createTokenAccount(env.operator.publicKey, 10_000_000n);
+    env.warp(1_000);
+    r = await cli(operator, 'grant', '--owner', owner, '--credits', '100', '--expires-in', '30d');
+    const expiresAt = env.now() + 30n * 86_400n;
+    expect(r.out).toMatch(new RegExp(`^granted 100 promotional credits, expiring ${new Date(Number(expiresAt) * 1000).toISOString()} \\(`));
+    expect((await cli(user, 'balance')).out).toBe(`available 590 credits (5.9 USDC), withdrawable 490; 100 promotional (expire ${new Date(Number(expiresAt) * 1000).toISOString()}); locked 0 in 0 job(s); fees owed 0.02 USDC; vault 5.92 USDC`);
+    expect(await cli(admin.withWallet(env.wallet()), 'expire-promo', '--owner', owner)).toMatchObject({ code: 1, err: 'error: only the owner can expire promotional credits before they expire (PromoNotExpired, 6038)' });
+    expect(await cli(operator, 'grant', '--owner', owner, '--credits', '5', '--expires-in', 'soon')).toMatchObject({ code: 2, err: 'error: --expires-in must be like 30d, 12h, 90m or 3600, got soon' });
+    env.warp(30 * 86_400);
+    expect((await cli(admin.withWallet(env.wallet()), 'expire-promo', '--owner', owner)).out).toMatch(/^returned 100 promotional credits to the treasury/);
 
     const csv = join(dir, `cli-history-${Date.now()}.csv`);
     r = await cli(user, 'history', '--csv', csv);
     const lines = r.out.split('\n');
-    expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[1])).toEqual(['open', 'purchase', 'lock', 'lock', 'lock', 'settle', 'refund', 'refund']);
+    expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[1])).toEqual(['open', 'purchase', 'lock', 'lock', 'lock', 'settle', 'refund', 'refund', 'grant', 'expire']);
     expect(lines.at(-1)).toBe(`CSV written to ${csv}`);
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('time,kind,job_id,credits,usdc,available_after,locked_after,signature');
 

@@ -170,3 +170,30 @@ describe('spending limits at account opening', () => {
     expect(await platform.creditAccount({ owner })).toBeNull();
   });
 });
+
+describe('promotional credits through the client', () => {
+  it('grants, spends promo first, reports withdrawable and lifetime totals, and closes giving the rest up', async () => {
+    const env = new Escrow();
+    env.warp(1_000);
+    const kp = env.wallet({ usdc: 10_000_000n });
+    const user = env.client(kp);
+    const operator = env.client(env.operator);
+    env.createTokenAccount(env.operator.publicKey, 10_000_000n);
+    const owner = kp.publicKey;
+    await user.purchase({ credits: 100 });
+    const granted = await operator.grantCredits({ owner, credits: 40, expiresIn: 3_600 });
+    expect(granted.expiresAt).toBe(env.now() + 3_600n);
+    expect(await user.getBalance()).toMatchObject({ available: 140n, withdrawable: 100n, promo: 40n, promoExpiresAt: Number(env.now() + 3_600n), granted: 40n, purchased: 100n });
+    await operator.lock({ owner, jobId: 1, tier: 1, maxOutputTokens: 1_500 });
+    await operator.settle({ owner, jobId: 1, outputTokens: 1_500, providerTokenAccount: env.worker().usdc });
+    expect(await user.getBalance()).toMatchObject({ available: 128n, withdrawable: 100n, promo: 28n, charged: 12n });
+    // A stranger cannot expire it early; the user withdraws everything withdrawable, then closes (giving 28 up)
+    await expect(env.client(env.wallet()).expirePromo({ owner })).rejects.toSatisfy((e) => isJobEscrowError(e, E.PromoNotExpired));
+    await user.withdrawAll();
+    await operator.collectFees({ owner });
+    await user.closeCreditAccount();
+    expect(await user.creditAccount()).toBeNull();
+    expect((await user.history()).map((e) => e.kind)).toEqual(['open', 'purchase', 'grant', 'lock', 'settle', 'withdraw', 'fees', 'expire', 'close']);
+    await expect(operator.grantCredits({ owner, credits: 1, expiresAt: 5, expiresIn: 5 })).rejects.toThrow(TypeError);
+  });
+});

@@ -18,7 +18,8 @@ describe('npm run demo -- --rpc', () => {
     expect(out).toContain(`on the validator at ${v.url}`);
     expect(out).toContain('jobs time out after 5 s');
     expect(out).toMatch(/the crank refunded 1 expired job\(s\)/);
-    expect(out).toMatch(/balance: 0 credits available \(0 USDC\), 0 locked in 0 job\(s\), vault 0 USDC, wallet 19\.71 USDC/);
+    expect(out).toMatch(/balance: 21 credits available \(21 of them a bonus, spent first\) \(0\.21 USDC\), 0 withdrawable, 0 locked in 0 job\(s\), vault 0\.21 USDC, wallet 20 USDC/);
+    expect(out).toMatch(/closed; treasury 0\.268 USDC, wallet 20 USDC/);
     expect(out).toContain('done: every step of the lifecycle succeeded');
   }, 180_000);
 });

@@ -43,6 +43,8 @@ commands:
   balance [--owner <pk>] [--json]
   history [--owner <pk>] [--csv file]
   withdraw --credits <n>|all
+  grant --owner <pk> --credits <n> [--expires-in 30d|12h|90m|3600]   give promotional credits (the wallet is the operator and pays)
+  expire-promo [--owner <pk>]                                    return expired promo credits to the treasury (the owner: give them up)
   serve-pay [--port 8080] [--host 127.0.0.1] [--public-url https://…] [--label s]
 
 global options:
@@ -75,6 +77,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'public-url': { type: 'string' },
+  'expires-in': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -126,6 +129,15 @@ function whole(v: Values, name: keyof Values): bigint {
   if (raw === undefined) throw new UsageError(`--${String(name)} is required`);
   if (!/^\d+$/.test(String(raw))) throw new UsageError(`--${String(name)} must be a whole number, got ${raw}`);
   return BigInt(String(raw));
+}
+
+/** `--expires-in`: seconds, or a number with s, m, h or d. */
+function duration(v: Values, name: keyof Values): number | undefined {
+  const raw = v[name];
+  if (raw === undefined) return undefined;
+  const m = /^(\d+)([smhd]?)$/.exec(String(raw));
+  if (!m) throw new UsageError(`--${String(name)} must be like 30d, 12h, 90m or 3600, got ${raw}`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3_600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
 }
 
 function tier(v: Values): number {
@@ -230,7 +242,8 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         if (v.json) {
           out(JSON.stringify(b, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof PublicKey ? x.toBase58() : x)));
         } else {
-          out(`available ${b.available} credits (${b.usdcValue} USDC); locked ${b.locked} in ${b.openJobs} job(s); fees owed ${formatUnits(b.feesAccrued)} USDC; vault ${formatUnits(b.vaultAmount)} USDC`);
+          const promo = b.promo === 0n ? '' : `; ${b.promo} promotional${b.promoExpiresAt === null ? '' : ` (expire ${new Date(b.promoExpiresAt * 1000).toISOString()})`}`;
+          out(`available ${b.available} credits (${b.usdcValue} USDC), withdrawable ${b.withdrawable}${promo}; locked ${b.locked} in ${b.openJobs} job(s); fees owed ${formatUnits(b.feesAccrued)} USDC; vault ${formatUnits(b.vaultAmount)} USDC`);
         }
         return 0;
       }
@@ -249,6 +262,20 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
         const credits = v.credits === 'all' ? WITHDRAW_ALL : whole(v, 'credits');
         const r = await client.withdraw({ credits });
         out(`withdrew ${v.credits === 'all' ? 'everything' : `${credits} credits`} (${r.signature})`);
+        return 0;
+      }
+      case 'grant': {
+        const r = await client.grantCredits({ owner: key(v, 'owner'), credits: whole(v, 'credits'), expiresIn: duration(v, 'expires-in') });
+        const when = r.expiresAt === 0n ? 'never expiring' : `expiring ${new Date(Number(r.expiresAt) * 1000).toISOString()}`;
+        out(`granted ${v.credits} promotional credits, ${when} (${r.signature})`);
+        return 0;
+      }
+      case 'expire-promo': {
+        const owner = key(v, 'owner', wallet);
+        const before = await client.getBalance({ owner });
+        const r = await client.expirePromo({ owner });
+        const after = await client.getBalance({ owner });
+        out(`returned ${before.promo - after.promo} promotional credits to the treasury (${r.signature})`);
         return 0;
       }
       case 'serve-pay': {
