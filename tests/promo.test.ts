@@ -44,6 +44,20 @@ describe('promotional credits on the job path', () => {
     expect(env.credit(u).promoCredits).toBe(50n);
   });
 
+  it('withdraw-all with only promo credits, part of them locked, withdraws nothing (found by the randomized checker)', () => {
+    // Given an owner whose 100 bought credits are gone and who holds 50 promo credits, 27 of them locked by a job
+    const env = new Escrow();
+    const u = env.funded(100n);
+    withdraw(env, u, 100n);
+    env.grant(u, 50n);
+    env.lock(u, { tier: 2, maxOutputTokens: 1_500 });
+    // When it withdraws everything, Then nothing is withdrawable (not an arithmetic overflow) and nothing moves
+    const before = env.snapshot([u.credit, u.vault, u.usdc]);
+    expectProgramError(() => withdraw(env, u, WITHDRAW_ALL), E.InsufficientCredits);
+    expectProgramError(() => withdraw(env, u, 1n), E.InsufficientCredits);
+    expect(env.snapshot([u.credit, u.vault, u.usdc])).toEqual(before);
+  });
+
   it('expired promo cannot back a new lock, on both sides of promo_expires_at; jobs locked before still settle', () => {
     // Given 10 bought and 30 promo credits expiring at T
     const env = new Escrow({ minPurchaseCredits: 10n });

@@ -44,9 +44,10 @@ pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     let (credits, amount) = if credits == WITHDRAW_ALL {
         // Everything not backing a lock, owed as fees or backing unspent
         // promo credits, including a remainder smaller than one credit.
-        let reserved = math::add(credit.locked(), credit.promo_credits())?;
-        let held = math::add(math::mul(reserved, price)?, credit.fees_accrued())?;
-        let amount = math::sub(vault_amount, held)?;
+        // Locked credits may be promo credits themselves, so the reserve can
+        // exceed what the vault holds: then nothing is withdrawable.
+        let reserved = math::mul(math::add(credit.locked(), credit.promo_credits())?, price)?;
+        let amount = math::sub(vault_amount, credit.fees_accrued())?.saturating_sub(reserved);
         (math::div_rem(amount, price)?.0, amount)
     } else {
         if credits > credit.without_promo(credit.available(vault_amount, price)?) {
