@@ -12,8 +12,11 @@ import {
   findJobPda,
   findVaultAddress,
   getAcceptAdminInstruction,
+  decodeCreditAccount,
   getCloseCreditAccountInstruction,
   getCollectFeesInstruction,
+  getExpirePromoInstruction,
+  getGrantCreditsInstruction,
   getInitializeConfigInstruction,
   getLockInstruction,
   getNominateAdminInstruction,
@@ -109,5 +112,25 @@ describe('Anchor client from the IDL', () => {
       await m.closeCreditAccount().accounts({ owner, vault }).instruction(),
       getCloseCreditAccountInstruction({ owner, mint }),
     );
+    same(
+      await m.grantCredits(new BN(50), new BN(1_800_000_000)).accounts({ operator, creditAccount: credit, vault, source: dest }).instruction(),
+      getGrantCreditsInstruction({ operator, creditAccount: credit, mint, source: dest }, { credits: 50n, expiresAt: 1_800_000_000n }),
+    );
+    same(
+      await m.expirePromo().accounts({ authority: owner, creditAccount: credit, vault, treasury }).instruction(),
+      getExpirePromoInstruction({ authority: owner, creditAccount: credit, mint, treasury }),
+    );
+  });
+
+  it('round-trips a CreditAccount with promo fields between Anchor\'s coder and the SDK\'s decoder', async () => {
+    const fields = {
+      owner, vault, locked: new BN(12), openJobs: 1, feesAccrued: new BN(2_000), maxCreditsPerJob: new BN(0),
+      purchased: new BN(100), charged: new BN(8), withdrawn: new BN(0), createdAt: new BN(1_700_000_000),
+      dailyLimitCredits: new BN(500), windowStart: new BN(1_700_000_100), spentInWindow: new BN(12),
+      promoCredits: new BN(40), promoExpiresAt: new BN(1_800_000_000), granted: new BN(50), expired: new BN(10), bump: 254,
+    };
+    const bytes = await program.coder.accounts.encode('creditAccount', fields);
+    expect(bytes.length).toBe(189);
+    expect(decodeCreditAccount(bytes)).toMatchObject({ promoCredits: 40n, promoExpiresAt: 1_800_000_000n, granted: 50n, expired: 10n, dailyLimitCredits: 500n, bump: 254, owner, vault });
   });
 });
