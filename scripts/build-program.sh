@@ -22,6 +22,14 @@ SOURCES=(programs/job_escrow/src programs/job_escrow/Cargo.toml Cargo.toml Cargo
          scripts/build-program.sh scripts/setup-toolchain.sh)
 
 log() { printf '[build-program] %s\n' "$*"; }
+# A mutation run (scripts/mutate.py) killed before it could restore the
+# program leaves mutants in the default outputs, newer than the sources:
+# rebuild them (unless the run itself is asking).
+MUTANT_MARKER=target/mutants/DIRTY
+if [ -f "$MUTANT_MARKER" ] && [ -z "${MUTATE_RUNNING:-}" ] && [ "$OUT" = target/deploy/job_escrow.so ]; then
+  log "$MUTANT_MARKER: $OUT may be a mutant, rebuilding"
+  FORCE_BUILD=1
+fi
 up_to_date() { [ -f "$1" ] && [ -z "$(find "${SOURCES[@]}" -newer "$1" -print -quit)" ]; }
 if [ "${FORCE_BUILD:-0}" != 1 ] && up_to_date "$OUT" && up_to_date "$OUT_V0"; then
   log "$OUT (v3, $(stat -c %s "$OUT") bytes) and $OUT_V0 (v0, $(stat -c %s "$OUT_V0") bytes) are up to date"
@@ -112,3 +120,5 @@ build() {
 
 build v3 "$V3_FLAGS" "$OUT" 0x3
 build v0 "$V0_FLAGS" "$OUT_V0" 0x0
+
+if [ -z "${MUTATE_RUNNING:-}" ] && [ "$OUT" = target/deploy/job_escrow.so ]; then rm -f "$MUTANT_MARKER"; fi
