@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JobEscrowErrorCode as E, WITHDRAW_ALL, getCloseCreditAccountInstruction, getWithdrawInstruction } from '../sdk/src/index.js';
+import { DEFAULTS, JOB_ESCROW_PROGRAM_ID, JobEscrowErrorCode as E, WITHDRAW_ALL, getCloseCreditAccountInstruction, getUpdateConfigInstruction, getWithdrawInstruction } from '../sdk/src/index.js';
 import { Escrow, expectProgramError } from './setup.js';
 
 describe('close_credit_account', () => {
@@ -26,6 +26,32 @@ describe('close_credit_account', () => {
     expectProgramError(() => close(), E.CreditAccountNotEmpty); // an open job
     env.refund(u, job);
     expectProgramError(() => close(env.wallet()), E.Unauthorized);
+    expect(env.data(u.credit)).not.toBeNull();
+  });
+
+  it('refuses an empty vault while a zero-price job is open (open_jobs, not the vault, says so)', () => {
+    // Given a tier the admin priced at 0 and an owner with nothing in the vault
+    const env = new Escrow();
+    const free = DEFAULTS.tiers.map((t, i) => (i === 0 ? { ...t, requestCredits: 0n, per1kCredits: 0n } : t));
+    env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers: free }), [env.admin]);
+    const u = env.user();
+    const job = env.lock(u, { tier: 0, maxOutputTokens: 1_000 });
+    expect(env.credit(u)).toMatchObject({ locked: 0n, openJobs: 1 });
+    // When the owner closes, Then the open job keeps the account (and its Job's rent payer) whole
+    const close = getCloseCreditAccountInstruction({ owner: u.wallet.publicKey, mint: env.mint });
+    const before = env.snapshot([u.credit, u.vault, job.address]);
+    expectProgramError(() => env.send(close, [u.wallet]), E.CreditAccountNotEmpty);
+    expect(env.snapshot([u.credit, u.vault, job.address])).toEqual(before);
+  });
+
+  it('refuses a corrupted account that claims a lock with an empty vault', () => {
+    const env = new Escrow();
+    const u = env.user();
+    const bytes = env.data(u.credit)!;
+    bytes.writeBigUInt64LE(12n, 72); // locked, with open_jobs 0 and an empty vault
+    env.setRaw(u.credit, bytes, JOB_ESCROW_PROGRAM_ID);
+    const close = getCloseCreditAccountInstruction({ owner: u.wallet.publicKey, mint: env.mint });
+    expectProgramError(() => env.send(close, [u.wallet]), E.CreditAccountNotEmpty);
     expect(env.data(u.credit)).not.toBeNull();
   });
 });
