@@ -1,0 +1,61 @@
+// Accounts of other programs forged byte for byte (LiteSVM writes any
+// account): a token account, a mint and the ProgramData, each a perfect copy
+// except for the program that owns it. And instruction data that is not
+// Borsh. Every one is refused with the exact error; nothing changes.
+import { Keypair } from '@solana/web3.js';
+import { describe, expect, it } from 'vitest';
+import {
+  JobEscrowErrorCode as E,
+  findConfigPda,
+  findProgramDataAddress,
+  getInitializeConfigInstruction,
+  getUpdateConfigInstruction,
+} from '../../sdk/src/index.js';
+import { TestEnv, expectProgramError } from '../setup.js';
+import { scenario } from './scenario.js';
+
+describe('attack: forged accounts of other programs', () => {
+  it('a worker token account copied under another program → InvalidTokenAccount', () => {
+    const { env, victim, job, worker, attempt } = scenario();
+    const forged = Keypair.generate().publicKey;
+    env.setRaw(forged, env.data(worker.usdc)!, Keypair.generate().publicKey);
+    attempt(() => env.settle(victim, job, { provider: forged }), E.InvalidTokenAccount);
+  });
+
+  it('a mint copied under another program → InvalidMint', () => {
+    const env = new TestEnv();
+    const forged = Keypair.generate().publicKey;
+    env.setRaw(forged, env.data(env.mint)!, Keypair.generate().publicKey);
+    const ix = getInitializeConfigInstruction({ admin: env.admin.publicKey, mint: forged, treasury: env.treasury }, { operator: env.operator.publicKey });
+    expectProgramError(() => env.send(ix, [env.admin]), E.InvalidMint);
+    expect(env.data(findConfigPda()[0])).toBeNull();
+  });
+
+  it('the ProgramData at its real address but owned by another program (naming the attacker) → InvalidProgramData', () => {
+    const env = new TestEnv();
+    const attacker = env.wallet();
+    env.setUpgradeAuthority(attacker.publicKey);
+    const programData = findProgramDataAddress();
+    env.setRaw(programData, env.data(programData)!, Keypair.generate().publicKey);
+    const ix = getInitializeConfigInstruction({ admin: attacker.publicKey, mint: env.mint, treasury: env.treasury }, { operator: attacker.publicKey });
+    expectProgramError(() => env.send(ix, [attacker]), E.InvalidProgramData);
+    expect(env.data(findConfigPda()[0])).toBeNull();
+  });
+});
+
+describe('attack: instruction data that is not Borsh', () => {
+  it('a bool or option tag other than 0 and 1 → InvalidInstructionData, the Config unchanged', () => {
+    const { env } = scenario();
+    const [config] = findConfigPda();
+    const before = env.snapshot([config]);
+    // update_config: operator None, set_treasury 2 (not a bool)
+    const badBool = getUpdateConfigInstruction({ admin: env.admin.publicKey }, {});
+    badBool.data[8 + 1] = 2;
+    expectProgramError(() => env.send(badBool, [env.admin]), E.InvalidInstructionData);
+    // an option tag of 2 for the operator
+    const badTag = getUpdateConfigInstruction({ admin: env.admin.publicKey }, {});
+    badTag.data[8] = 2;
+    expectProgramError(() => env.send(badTag, [env.admin]), E.InvalidInstructionData);
+    expect(env.snapshot([config])).toEqual(before);
+  });
+});
