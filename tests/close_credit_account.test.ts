@@ -44,14 +44,20 @@ describe('close_credit_account', () => {
     expect(env.snapshot([u.credit, u.vault, job.address])).toEqual(before);
   });
 
-  it('refuses a corrupted account that claims a lock with an empty vault', () => {
-    const env = new Escrow();
-    const u = env.user();
-    const bytes = env.data(u.credit)!;
-    bytes.writeBigUInt64LE(12n, 72); // locked, with open_jobs 0 and an empty vault
-    env.setRaw(u.credit, bytes, JOB_ESCROW_PROGRAM_ID);
-    const close = getCloseCreditAccountInstruction({ owner: u.wallet.publicKey, mint: env.mint });
-    expectProgramError(() => env.send(close, [u.wallet]), E.CreditAccountNotEmpty);
-    expect(env.data(u.credit)).not.toBeNull();
-  });
+  // Each field alone keeps the account open, even where the invariants make
+  // it redundant with the vault check (a corrupted account, written by hand).
+  for (const [field, offset, width] of [['locked', 72, 8], ['open_jobs', 80, 4], ['fees_accrued', 84, 8], ['promo_credits', 156, 8]] as const) {
+    it(`refuses an empty vault whose account still claims ${field}`, () => {
+      const env = new Escrow();
+      const u = env.user();
+      const bytes = env.data(u.credit)!;
+      if (width === 8) bytes.writeBigUInt64LE(3n, offset);
+      else bytes.writeUInt32LE(3, offset);
+      env.setRaw(u.credit, bytes, JOB_ESCROW_PROGRAM_ID);
+      const close = getCloseCreditAccountInstruction({ owner: u.wallet.publicKey, mint: env.mint });
+      const before = env.snapshot([u.credit, u.vault]);
+      expectProgramError(() => env.send(close, [u.wallet]), E.CreditAccountNotEmpty);
+      expect(env.snapshot([u.credit, u.vault])).toEqual(before);
+    });
+  }
 });
