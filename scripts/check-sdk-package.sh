@@ -26,6 +26,17 @@ npm install --no-audit --no-fund --prefer-offline --loglevel=error \
   "$TARBALL" @solana/web3.js@1.98.4 @coral-xyz/anchor@0.32.1 litesvm@1.5.0 typescript@5.9.3 @types/node@20.19.0 >/dev/null
 if [ -n "$(find node_modules -name 'x87guard*' -print -quit)" ]; then echo "a native guard is installed" >&2; exit 1; fi
 npx tsc -p tsconfig.json
+# One process may load both builds (an ESM app with a CJS dependency):
+# errors made by either are recognised by the other.
+node --input-type=module -e "
+import { createRequire } from 'node:module';
+import * as esm from '@job-escrow/sdk';
+const cjs = createRequire(import.meta.url)('@job-escrow/sdk');
+if (cjs.JobEscrowError === esm.JobEscrowError) throw new Error('expected two builds');
+const fromCjs = new cjs.JobEscrowError(esm.JobEscrowErrorCode.Paused);
+if (!(fromCjs instanceof esm.JobEscrowError) || !esm.isJobEscrowError(fromCjs, esm.JobEscrowErrorCode.Paused)) throw new Error('a CJS error is not recognised by the ESM build');
+if (!cjs.isJobEscrowError(new esm.JobEscrowError(6016), 6016)) throw new Error('an ESM error is not recognised by the CJS build');
+"
 crashes=0; passed=0
 for kind in mjs cjs; do
   for i in $(seq 1 "$RUNS"); do
