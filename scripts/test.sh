@@ -5,8 +5,9 @@
 # the TypeScript typecheck, the vitest suites that execute the built program
 # in LiteSVM and solana-bankrun, and the suite against a real
 # solana-test-validator (installed into a reused cache on first use: about 28
-# minutes cold on 2 cores, docs/toolchain.md). Ends with one
-# "N passed, M failed" line.
+# minutes cold on 2 cores, docs/toolchain.md), then the mutation sample of
+# the program's signer and owner checks. Ends with one "N passed, M failed"
+# line (a surviving mutant counts as a failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,12 @@ echo "[test] vitest: against solana-test-validator"
 bash scripts/setup-validator.sh >/dev/null
 npx vitest run --config vitest.validator.config.ts --reporter=default --reporter=json --outputFile=target/vitest-validator.json || status=$?
 
+# Mutation sample (scripts/mutate.py --sample ci): every signer and owner
+# check of the program, and a few others, removed one at a time; each mutant
+# must be killed by the suites above (about 10 minutes on 2 cores).
+echo "[test] mutation sample: every signer and owner check"
+python3 scripts/mutate.py --sample ci || status=$?
+
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0;
@@ -40,6 +47,9 @@ for (const file of ["target/vitest.json", "target/vitest-validator.json"]) {
   if (v.numTotalTests === 0) { console.error(`${file}: no test ran`); process.exit(1); }
   passed += v.numPassedTests; failed += v.numFailedTests; skipped += v.numPendingTests + v.numTodoTests;
 }
+const m = JSON.parse(fs.readFileSync("target/mutation-report.json", "utf8")).counts;
+console.log(`mutation sample: ${m.killed} killed, ${m.survived} survived, ${m.equivalent} equivalent (not run)`);
+if (m.survived > 0) failed += m.survived;
 console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 if (failed > 0) process.exit(1);
 '
