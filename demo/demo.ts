@@ -34,7 +34,7 @@ async function main() {
   const usdcOf = async (a: PublicKey) => formatUnits(await world.tokenBalance(a));
 
   step(1, 'The admin (the program’s upgrade authority) initializes the config with the specification’s defaults');
-  const timeout = values.rpc ? 5 : 120;
+  const timeout = values.rpc ? 10 : 120; // 10 s: the shortest timeout the program accepts
   if ((await world.initConfig(operatorKp.publicKey, timeout)) === 'existing') throw new Error('the config already exists there: run the demo on a fresh validator');
   const platform = client(operatorKp);
   const config = await platform.config();

@@ -49,7 +49,7 @@ export function embeddedWorld(): World {
  * A running validator: the payer (--keypair, default the Solana CLI's) funds
  * the demo's wallets. When the program has no config yet the payer must be
  * its upgrade authority: the demo creates a mint it controls and the config
- * with a 5-second timeout. With an existing config the payer must hold the
+ * with a 10-second timeout. With an existing config the payer must hold the
  * mint's authority (a local test mint), since the demo mints USDC to its user.
  */
 export async function rpcWorld(url: string, keypairPath = join(homedir(), '.config/solana/id.json')): Promise<World> {

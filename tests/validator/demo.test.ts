@@ -16,7 +16,7 @@ describe('npm run demo -- --rpc', () => {
   it('walks the whole lifecycle on a running validator', () => {
     const out = execFileSync('bash', ['demo/run.sh', '--rpc', v.url, '--keypair', v.adminKeypairPath], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toContain(`on the validator at ${v.url}`);
-    expect(out).toContain('jobs time out after 5 s');
+    expect(out).toContain('jobs time out after 10 s');
     expect(out).toMatch(/the crank refunded 1 expired job\(s\)/);
     expect(out).toMatch(/balance: 21 credits available \(21 of them a bonus, spent first\) \(0\.21 USDC\), 0 withdrawable, 0 locked in 0 job\(s\), vault 0\.21 USDC, wallet 20 USDC/);
     expect(out).toMatch(/closed; treasury 0\.268 USDC, wallet 20 USDC/);
