@@ -15,6 +15,8 @@ import {
   findConfigPda,
   findCreditAccountPda,
   findJobPda,
+  getExpirePromoInstruction,
+  getGrantCreditsInstruction,
   getLockInstruction,
   getPurchaseInstruction,
   getRefundInstruction,
@@ -35,6 +37,8 @@ const operatorKp = Keypair.generate();
 const operator = operatorKp.publicKey;
 const mint = Keypair.generate().publicKey;
 const treasury = Keypair.generate().publicKey;
+const operatorUsdc = Keypair.generate().publicKey;
+const promoUser = Keypair.generate();
 
 let ctx: ProgramTestContext;
 
@@ -57,6 +61,8 @@ describe('solana-bankrun', () => {
       walletAccount(user.publicKey),
       tokenAccount(userUsdc, mint, user.publicKey, 5_000_000n),
       tokenAccount(workerUsdc, mint, Keypair.generate().publicKey),
+      tokenAccount(operatorUsdc, mint, operator, 10_000_000n),
+      walletAccount(promoUser.publicKey),
     ]);
   });
 
@@ -130,6 +136,44 @@ describe('solana-bankrun', () => {
     await ok(getWithdrawInstruction({ owner: user.publicKey, mint, destination: userUsdc }, { credits: WITHDRAW_ALL }), [user]);
     expect(await balance(vault)).toBe(20_000n);
     expect(await balance(userUsdc)).toBe(5_000_000n - 100_000n);
+  });
+
+  it('runs promotional credits: granted from the operator, spent first, never withdrawn, given up at close', async () => {
+    const balance = async (a: PublicKey) => AccountLayout.decode(Buffer.from((await ctx.banksClient.getAccount(a))!.data)).amount;
+    const ok = async (ix: TransactionInstruction, signers: Keypair[]) => {
+      const r = await send([ix], signers);
+      expect(r.error, r.logs.join('\n')).toBeNull();
+      return r;
+    };
+    const owner = promoUser.publicKey;
+    const [credit] = findCreditAccountPda(owner);
+    const vault = findVaultAddress(credit, mint);
+    const account = async () => decodeCreditAccount((await ctx.banksClient.getAccount(credit))!.data);
+    await ok(getOpenCreditAccountInstruction({ payer: owner, owner, mint }), [promoUser]);
+    // The operator grants 30 credits of its own USDC, expiring in an hour
+    const now = (await ctx.banksClient.getClock()).unixTimestamp;
+    const granted = await ok(getGrantCreditsInstruction({ operator, creditAccount: credit, mint, source: operatorUsdc }, { credits: 30n, expiresAt: now + 3_600n }), [operatorKp]);
+    expect(granted.events).toEqual([{ name: 'CreditsGranted', data: { credits: 30n, expiresAt: now + 3_600n } }]);
+    expect(await balance(operatorUsdc)).toBe(10_000_000n - 300_000n);
+    // A 12-credit job settles: all 12 from the promo balance
+    await ok(getLockInstruction({ authority: operator, rentPayer: operator, creditAccount: credit, mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 }), [operatorKp]);
+    await ok(
+      getSettleInstruction({ operator, creditAccount: credit, mint, job: findJobPda(credit, 1n)[0], providerTokenAccount: workerUsdc, rentPayer: operator }, { outputTokens: 1_500, providerShareBps: 8_000 }),
+      [operatorKp],
+    );
+    expect(await account()).toMatchObject({ promoCredits: 18n, charged: 12n, granted: 30n });
+    // Nothing is withdrawable: the 18 left are promo
+    const all = await send([getWithdrawInstruction({ owner, mint, destination: userUsdc }, { credits: WITHDRAW_ALL })], [promoUser]);
+    expect(all.code).toBe(E.InsufficientCredits);
+    // A stranger cannot expire it early; the owner gives it up, the treasury gets $0.18
+    const early = await send([getExpirePromoInstruction({ authority: admin.publicKey, creditAccount: credit, mint, treasury })], [admin]);
+    expect(early.code).toBe(E.PromoNotExpired);
+    const treasuryBefore = await balance(treasury);
+    const given = await ok(getExpirePromoInstruction({ authority: owner, creditAccount: credit, mint, treasury }), [promoUser]);
+    expect(given.events).toEqual([{ name: 'PromoExpired', data: { credits: 18n, reason: 1 } }]);
+    expect((await balance(treasury)) - treasuryBefore).toBe(180_000n);
+    expect(await balance(vault)).toBe(24_000n); // the fee on the 12 credits, owed to the treasury
+    expect(await account()).toMatchObject({ promoCredits: 0n, expired: 18n, promoExpiresAt: 0n });
   });
 
   it('rejects a second initialize_config with AlreadyInitialized', async () => {
