@@ -63,14 +63,12 @@ export function isJobEscrowError(err: unknown, code?: JobEscrowErrorCode): err i
  * only that program's failure counts.
  */
 export function errorCodeFromLogs(logs: readonly string[], programId?: PublicKey): number | undefined {
+  // "Program <id> failed: custom program error: 0x…" in logs; a bare
+  // "custom program error: 0x…" in an error message names no program.
+  const pattern = /(?:Program (\w+) failed: )?custom program error: 0x([0-9a-f]+)/i;
   for (const line of logs) {
-    const m = /^Program (\w+) failed: custom program error: 0x([0-9a-f]+)/i.exec(line) ?? /custom program error: 0x([0-9a-f]+)/i.exec(line);
-    if (!m) continue;
-    if (m.length === 3) {
-      if (programId && m[1] !== programId.toBase58()) continue;
-      return parseInt(m[2], 16);
-    }
-    if (!programId) return parseInt(m[1], 16);
+    const m = pattern.exec(line);
+    if (m && (!programId || m[1] === programId.toBase58())) return parseInt(m[2], 16);
   }
   return undefined;
 }
