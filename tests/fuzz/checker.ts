@@ -77,6 +77,9 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
   const workers = [env.worker(), env.worker()];
   const strangers = [env.wallet(), env.wallet()];
   const jobs: ModelJob[] = [];
+  const open = new Set<ModelJob>();
+  const latest = new Map<string, ModelJob>();
+  const changed = new Set<ModelJob>();
   let nextJobId = 1n;
   const ok = Object.fromEntries(OPS.map((o) => [o, 0])) as Record<Op, number>;
   const rejected = { ...ok };
@@ -96,26 +99,37 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
       if (vault < PRICE * c.locked + c.feesAccrued) fail(`step ${step}: user ${i} vault ${vault} < price*locked + fees`);
       // Section 7: every promo credit stays backed by USDC in the vault.
       if ((vault - c.feesAccrued) / PRICE < c.promoCredits) fail(`step ${step}: user ${i} promo ${c.promoCredits} not backed (vault ${vault}, fees ${c.feesAccrued})`);
-      const open = jobs.filter((j) => j.user === i && j.state === 'locked');
-      const lockedSum = open.reduce((s, j) => s + j.credits, 0n);
+      const mine = [...open].filter((j) => j.user === i);
+      const lockedSum = mine.reduce((s, j) => s + j.credits, 0n);
       if (c.locked !== lockedSum) fail(`step ${step}: user ${i} locked ${c.locked} != sum of open jobs ${lockedSum}`);
-      if (c.openJobs !== open.length) fail(`step ${step}: user ${i} open_jobs ${c.openJobs} != ${open.length}`);
+      if (c.openJobs !== mine.length) fail(`step ${step}: user ${i} open_jobs ${c.openJobs} != ${mine.length}`);
     }
-    // A closed job's id may be locked again (same address, new Job): judge
-    // only the latest job at each address.
-    const latest = new Map(jobs.map((j) => [j.address.toBase58(), j]));
-    for (const j of latest.values()) {
+    // Every open job, and every job this step closed: a closed job stays
+    // closed until a lock reuses its id, which is a new job at the same
+    // address (only the latest job at an address is judged).
+    for (const j of new Set([...open, ...changed])) {
+      if (latest.get(j.address.toBase58()) !== j) continue;
       const exists = env.data(j.address) !== null;
       if (exists !== (j.state === 'locked')) fail(`step ${step}: job ${j.jobId} is ${j.state} but its account ${exists ? 'exists' : 'is gone'}`);
       if (exists && env.job(j).creditsLocked !== j.credits) fail(`step ${step}: job ${j.jobId} lock changed`);
     }
     if (totalUsdc() !== initialTotal) fail(`step ${step}: USDC total ${totalUsdc()} != ${initialTotal}`);
+    changed.clear();
+  }
+
+  /** The model's state changes of a job, recorded for the invariant check. */
+  function track(j: ModelJob, state: ModelJob['state']) {
+    j.state = state;
+    changed.add(j);
+    if (state === 'locked') {
+      open.add(j);
+      latest.set(j.address.toBase58(), j);
+    } else open.delete(j);
   }
 
   /** Mostly a job still in flight, sometimes any job (closed ones must be refused). */
   const pickJob = () => {
-    const open = jobs.filter((j) => j.state === 'locked');
-    return open.length > 0 && rnd.chance(0.85) ? rnd.pick(open) : rnd.pick(jobs);
+    return open.size > 0 && rnd.chance(0.85) ? rnd.pick([...open]) : rnd.pick(jobs);
   };
 
   /** Runs one operation; a program error must be in the op's allowed list. Returns true on success. */
@@ -157,7 +171,9 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
           const c = env.credit(u);
           if (c.maxCreditsPerJob !== 0n && env.job(locked!).creditsLocked > c.maxCreditsPerJob) fail(`step ${step}: a lock above the per-job cap`);
           if (c.dailyLimitCredits !== 0n && c.spentInWindow > c.dailyLimitCredits) fail(`step ${step}: a lock above the daily limit`);
-          jobs.push({ ...locked!, user: ui, credits: env.job(locked!).creditsLocked, state: 'locked' });
+          const job: ModelJob = { ...locked!, user: ui, credits: env.job(locked!).creditsLocked, state: 'locked' };
+          jobs.push(job);
+          track(job, 'locked');
         }
         break;
       }
@@ -174,7 +190,7 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
           // Charged at the lock-time prices stored in the Job, whatever the admin repriced since
           const charged = sent!.events[0].data.creditsCharged as bigint;
           if (charged !== quote(0, outputTokens, { tiers: [price!] })) fail(`step ${step}: job ${j.jobId} charged ${charged}, not its lock-time price`);
-          j.state = 'settled';
+          track(j, 'settled');
         }
         break;
       }
@@ -184,7 +200,7 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
         const authority = rnd.chance(0.5) ? env.operator : rnd.pick(strangers);
         if (attempt(op, () => env.refund(users[j.user], j, authority))) {
           if (j.state !== 'locked') fail(`step ${step}: a ${j.state} job refunded`);
-          j.state = 'refunded';
+          track(j, 'refunded');
         }
         break;
       }
@@ -244,9 +260,9 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
   // Wind down: every job expires and anyone refunds it; fees go to the
   // treasury; every owner withdraws everything. Then every vault is empty.
   env.warp(1_000);
-  for (const j of jobs.filter((x) => x.state === 'locked')) {
+  for (const j of [...open]) {
     env.refund(users[j.user], j, strangers[0]);
-    j.state = 'refunded';
+    track(j, 'refunded');
   }
   for (const u of users) {
     if (env.credit(u).promoCredits > 0n) env.expirePromo(u);
