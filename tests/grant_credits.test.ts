@@ -69,6 +69,15 @@ describe('grant_credits', () => {
     expect(env.credit(u).promoCredits).toBe(10n);
   });
 
+  it('refuses credits whose price overflows u64 (no wrapped, unbacked grant)', () => {
+    const env = new Escrow();
+    const u = env.funded(100n);
+    const before = env.snapshot([u.credit, u.vault, env.operatorUsdc]);
+    // 1,844,674,407,370,956 credits x 10,000 is 2^64 + 8,384: wrapped, they would cost 8,384 base units
+    expectProgramError(() => env.grant(u, (1n << 64n) / 10_000n + 1n), E.ArithmeticOverflow);
+    expect(env.snapshot([u.credit, u.vault, env.operatorUsdc])).toEqual(before);
+  });
+
   it('refuses a vault that is not the credit account\'s', () => {
     const env = new Escrow();
     const u = env.funded(100n);

@@ -1,5 +1,5 @@
-// Every token program and every vault of every instruction, substituted one
-// at a time, with the legitimate signers signing:
+// Every program id (Token, System, ATA) and every vault of every
+// instruction, substituted one at a time, with the legitimate signers signing:
 //   - token_program → the Memo program (it succeeds without moving tokens):
 //     InvalidTokenProgram, so nothing is recorded as paid that was not;
 //   - vault → another token account of the mint owned by the same credit
@@ -7,7 +7,8 @@
 // Nothing may change either way.
 import { PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
-import { IDL, JobEscrowErrorCode as E } from '../../sdk/src/index.js';
+import { IDL, JobEscrowErrorCode as E, findConfigPda, getInitializeConfigInstruction } from '../../sdk/src/index.js';
+import { TestEnv, expectProgramError } from '../setup.js';
 import { BUILDS } from './builds.js';
 import { scenario } from './scenario.js';
 
@@ -35,6 +36,24 @@ describe('attack: every token program and vault substituted', () => {
       s.attempt(() => s.env.send(ix, signers), E.InvalidTokenProgram);
     });
   }
+
+  // The System and ATA programs, where the program invokes them
+  for (const { name, index } of [...accountsNamed('system_program'), ...accountsNamed('associated_token_program')].filter((c) => c.name !== 'initialize_config')) {
+    it(`${name}: the Memo program as ${IDL.instructions.find((x) => x.name === name)!.accounts[index].name} → InvalidProgramAccount`, () => {
+      const s = scenario();
+      const { ix, signers } = BUILDS[name]!(s);
+      ix.keys[index].pubkey = MEMO_PROGRAM_ID;
+      s.attempt(() => s.env.send(ix, signers), E.InvalidProgramAccount);
+    });
+  }
+
+  it('initialize_config: the Memo program as system_program → InvalidProgramAccount', () => {
+    const env = new TestEnv();
+    const ix = getInitializeConfigInstruction({ admin: env.admin.publicKey, mint: env.mint, treasury: env.treasury }, { operator: env.operator.publicKey });
+    ix.keys[5].pubkey = MEMO_PROGRAM_ID;
+    expectProgramError(() => env.send(ix, [env.admin]), E.InvalidProgramAccount);
+    expect(env.data(findConfigPda()[0])).toBeNull();
+  });
 
   for (const { name, index } of vaults) {
     it(`${name}: a second token account of the credit PDA as the vault → InvalidVault`, () => {
