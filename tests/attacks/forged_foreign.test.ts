@@ -43,6 +43,33 @@ describe('attack: forged accounts of other programs', () => {
   });
 });
 
+describe('attack: ProgramData states the loader can leave behind', () => {
+  const init = (env: TestEnv) =>
+    getInitializeConfigInstruction({ admin: env.admin.publicKey, mint: env.mint, treasury: env.treasury }, { operator: env.operator.publicKey });
+  const rewrite = (env: TestEnv, edit: (data: Buffer) => void) => {
+    const address = findProgramDataAddress();
+    const data = Buffer.from(env.data(address)!);
+    edit(data);
+    env.bank.setAccount(address, { ...env.account(address)!, data });
+  };
+
+  it('an immutable program (authority None) whose old authority bytes remain → NotUpgradeAuthority', () => {
+    // Given the program made immutable: the option byte is 0, the old key (the admin's) still in bytes 13..45
+    const env = new TestEnv();
+    rewrite(env, (d) => (d[12] = 0));
+    // When the former authority initializes, Then it is refused
+    expectProgramError(() => env.send(init(env), [env.admin]), E.NotUpgradeAuthority);
+    expect(env.data(findConfigPda()[0])).toBeNull();
+  });
+
+  it('a loader account at the ProgramData address that is not ProgramData (another state tag) → InvalidProgramData', () => {
+    const env = new TestEnv();
+    rewrite(env, (d) => d.writeUInt32LE(1, 0)); // tag 1: a Buffer, not ProgramData (3)
+    expectProgramError(() => env.send(init(env), [env.admin]), E.InvalidProgramData);
+    expect(env.data(findConfigPda()[0])).toBeNull();
+  });
+});
+
 describe('attack: instruction data that is not Borsh', () => {
   it('a bool or option tag other than 0 and 1 → InvalidInstructionData, the Config unchanged', () => {
     const { env } = scenario();
