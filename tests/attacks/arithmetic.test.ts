@@ -86,3 +86,11 @@ describe('attack: boundaries and corrupted balances', () => {
     attempt(() => env.lock(attacker, { tier: 0, maxOutputTokens: 0, jobId: 991n }), E.ArithmeticOverflow);
   });
 });
+
+describe('attack: time at the edge of i64', () => {
+  it('a lock whose expiry would pass i64::MAX → ArithmeticOverflow (never a wrapped, already-expired job)', () => {
+    const { env, victim, attempt } = scenario();
+    env.warp((1n << 63n) - 1n - env.now() - 60n); // now = i64::MAX - 60, the timeout is 120 s
+    attempt(() => env.lock(victim, { jobId: 992n }), E.ArithmeticOverflow);
+  });
+});
