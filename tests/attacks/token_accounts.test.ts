@@ -2,14 +2,17 @@
 // credit laundering.
 import { AccountLayout, TOKEN_2022_PROGRAM_ID } from '@solana/spl-token';
 import { Keypair, PublicKey } from '@solana/web3.js';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   JobEscrowErrorCode as E,
+  findCreditAccountPda,
+  findVaultAddress,
+  getOpenCreditAccountInstruction,
   getPurchaseInstruction,
   getSettleInstruction,
   getWithdrawInstruction,
 } from '../../sdk/src/index.js';
-import type { Escrow, User } from '../setup.js';
+import { Escrow, expectProgramError, type User } from '../setup.js';
 import { scenario } from './scenario.js';
 
 const MEMO_PROGRAM_ID = new PublicKey('MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr');
@@ -101,5 +104,19 @@ describe('attack: token accounts and programs', () => {
     env.createMint(otherMint, 6);
     const foreign = env.createTokenAccount(Keypair.generate().publicKey, 0n, { mint: otherMint });
     attempt(() => env.settle(victim, job, { provider: foreign }), E.InvalidTokenAccount);
+  });
+});
+
+describe('attack: a vault planted before the credit account opens', () => {
+  it('a token account at the vault address with a delegate (written by hand) → InvalidVault, nothing opened', () => {
+    const env = new Escrow();
+    const owner = env.wallet();
+    const attacker = env.wallet();
+    const [credit] = findCreditAccountPda(owner.publicKey);
+    const vault = findVaultAddress(credit, env.mint);
+    env.createTokenAccount(credit, 0n, { address: vault, delegate: attacker.publicKey });
+    const open = getOpenCreditAccountInstruction({ payer: owner.publicKey, owner: owner.publicKey, mint: env.mint });
+    expectProgramError(() => env.send(open, [owner]), E.InvalidVault);
+    expect(env.data(credit)).toBeNull();
   });
 });
