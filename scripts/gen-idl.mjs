@@ -7,11 +7,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import bs58 from 'bs58';
 
 const PROGRAM_ID = 'JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp';
 const SYSTEM = '11111111111111111111111111111111';
 const TOKEN = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 const ATA = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
+const BPF_LOADER_UPGRADEABLE = 'BPFLoaderUpgradeab1e11111111111111111111111';
 
 const disc = (s) => [...createHash('sha256').update(s).digest().subarray(0, 8)];
 const bytes = (s) => [...Buffer.from(s)];
@@ -38,6 +40,14 @@ const jobPda = {
       { kind: 'account', path: 'credit_account' },
       { kind: 'arg', path: 'job_id' },
     ],
+  },
+};
+// The program's ProgramData: the PDA of [program id] under the upgradeable
+// loader (as Anchor writes it), so generated clients derive it.
+const programDataPda = {
+  pda: {
+    seeds: [{ kind: 'const', value: [...bs58.decode(PROGRAM_ID)] }],
+    program: { kind: 'const', value: [...bs58.decode(BPF_LOADER_UPGRADEABLE)] },
   },
 };
 const fields = (list) => list.map(([name, type]) => ({ name, type }));
@@ -73,7 +83,7 @@ const instructions = [
       acc('config:w', configPda),
       acc('mint'),
       acc('treasury'),
-      acc('program_data'),
+      acc('program_data', programDataPda),
       acc('system_program', { address: SYSTEM }),
     ],
     args: fields([

@@ -9,8 +9,8 @@ import {
   type GetProgramAccountsFilter,
   type TransactionInstruction,
 } from '@solana/web3.js';
-import { availableCredits, withdrawableCredits } from './balances.js';
-import { readI64, readU64 } from './bytes.js';
+import { summarizeBalance, tokenAccountAmount, type BalanceSummary } from './core/balances.js';
+import { readI64 } from './bytes.js';
 import { decodeCreditAccount, decodeJob, fetchConfig, fetchJob, readAccountInfo, readAccountInfos, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
 import { AccountNotFoundError, InsufficientFundsError, JobEscrowError, JobEscrowErrorCode, errorCodeFromLogs, isJobEscrowError, logsOf, translateError } from './errors.js';
@@ -34,7 +34,7 @@ import {
   type SpendingLimits,
 } from './instructions/index.js';
 import { findCreditAccountPda, findJobPda, findVaultAddress } from './pdas.js';
-import { creditsToUsdc, quote } from './pricing.js';
+import { quote } from './core/pricing.js';
 
 /** Whose credit account a call is about; the provider's wallet when omitted. */
 export interface OwnerParam {
@@ -54,28 +54,7 @@ export interface Sent {
   vault: PublicKey;
 }
 
-export interface Balance {
-  /** Credits that can be locked now (bought and promotional). */
-  available: bigint;
-  /** Credits that can be withdrawn as USDC: `available` less unspent promo credits. */
-  withdrawable: bigint;
-  /** Unspent promotional credits (spent first, never withdrawable). */
-  promo: bigint;
-  /** Unix seconds the promo credits expire; null when they never do or there are none. */
-  promoExpiresAt: number | null;
-  /** Lifetime totals, in credits: bought, granted, charged by jobs, expired promo, withdrawn. */
-  purchased: bigint;
-  granted: bigint;
-  charged: bigint;
-  expired: bigint;
-  withdrawn: bigint;
-  locked: bigint;
-  openJobs: number;
-  feesAccrued: bigint;
-  /** USDC base units in the vault. */
-  vaultAmount: bigint;
-  /** `available` in USDC, as an exact decimal string. */
-  usdcValue: string;
+export interface Balance extends BalanceSummary {
   /** Unix seconds of the last purchase or deposit, from history (null when none, or not requested with `withLastTopUp`). */
   lastTopUpAt: number | null;
   creditAccount: PublicKey;
@@ -207,7 +186,7 @@ export class JobEscrowClient {
     const { mint, pricePerCredit } = await this.config();
     const from = source ?? getAssociatedTokenAddressSync(mint, owner);
     const info = await readAccountInfo(this.connection, from);
-    return new InsufficientFundsError(from, info ? readU64(info.data, 64) : 0n, toUnsigned(credits, 'credits', 64) * pricePerCredit);
+    return new InsufficientFundsError(from, info ? tokenAccountAmount(info.data) : 0n, toUnsigned(credits, 'credits', 64) * pricePerCredit);
   }
 
   /**
@@ -428,28 +407,13 @@ export class JobEscrowClient {
     const [creditInfo, vaultInfo] = await readAccountInfos(this.connection, [creditAccount, vault]);
     const credit = creditInfo && creditInfo.owner.equals(this.programId) ? decodeCreditAccount(creditInfo.data) : null;
     if (!credit || !vaultInfo) throw new AccountNotFoundError('CreditAccount', creditAccount, `the credit account of ${owner.toBase58()} is not opened`);
-    const vaultAmount = readU64(vaultInfo.data, 64);
-    const available = availableCredits({ vaultAmount, feesAccrued: credit.feesAccrued, locked: credit.locked, pricePerCredit: config.pricePerCredit });
     let lastTopUpAt: number | null = null;
     if (withLastTopUp) {
       const topUps = (await this.history({ owner })).filter((e) => e.kind === 'purchase' || e.kind === 'deposit');
       lastTopUpAt = topUps.at(-1)?.blockTime ?? null;
     }
     return {
-      available,
-      withdrawable: withdrawableCredits(available, credit.promoCredits),
-      promo: credit.promoCredits,
-      promoExpiresAt: credit.promoExpiresAt === 0n ? null : Number(credit.promoExpiresAt),
-      purchased: credit.purchased,
-      granted: credit.granted,
-      charged: credit.charged,
-      expired: credit.expired,
-      withdrawn: credit.withdrawn,
-      locked: credit.locked,
-      openJobs: credit.openJobs,
-      feesAccrued: credit.feesAccrued,
-      vaultAmount,
-      usdcValue: creditsToUsdc(available, config.pricePerCredit),
+      ...summarizeBalance(credit, tokenAccountAmount(vaultInfo.data), config.pricePerCredit),
       lastTopUpAt,
       creditAccount,
       vault,

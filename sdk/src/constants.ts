@@ -1,68 +1,9 @@
 import { PublicKey } from '@solana/web3.js';
+import { BPF_LOADER_UPGRADEABLE_ADDRESS, PROGRAM_ADDRESS } from './core/constants.js';
+
+export * from './core/constants.js';
 
 /** The job_escrow program id (`declare_id!` in programs/job_escrow/src/lib.rs). */
-export const JOB_ESCROW_PROGRAM_ID = new PublicKey('JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp');
+export const JOB_ESCROW_PROGRAM_ID = new PublicKey(PROGRAM_ADDRESS);
 /** The upgradeable BPF loader, owner of the program's ProgramData account. */
-export const BPF_LOADER_UPGRADEABLE_ID = new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111');
-
-const utf8 = (s: string) => new TextEncoder().encode(s);
-export const CONFIG_SEED = utf8('config');
-export const CREDIT_SEED = utf8('credits');
-export const JOB_SEED = utf8('job');
-
-/** USDC has 6 decimals; 1 credit = $0.01 = 10,000 base units by default. */
-export const USDC_DECIMALS = 6;
-
-/** Tier index: 0 Lite, 1 Standard, 2 Pro, 3 Max. */
-export enum Tier {
-  Lite = 0,
-  Standard = 1,
-  Pro = 2,
-  Max = 3,
-}
-
-export interface TierPrice {
-  requestCredits: bigint;
-  per1kCredits: bigint;
-  includedTokens: number;
-}
-
-/** The specification's defaults (section 2). */
-export const DEFAULTS = {
-  pricePerCredit: 10_000n,
-  minPurchaseCredits: 100n,
-  jobTimeoutSecs: 120,
-  providerShareBpsMin: 7_500,
-  providerShareBpsMax: 8_500,
-  maxOutputTokensPerJob: 100_000,
-  tiers: [
-    { requestCredits: 2n, per1kCredits: 1n, includedTokens: 500 },
-    { requestCredits: 8n, per1kCredits: 4n, includedTokens: 500 },
-    { requestCredits: 18n, per1kCredits: 9n, includedTokens: 500 },
-    { requestCredits: 40n, per1kCredits: 20n, includedTokens: 500 },
-  ] as readonly TierPrice[],
-} as const;
-
-/**
- * Compute-unit limit requested per instruction (ComputeBudget), from the
- * program's measured costs with headroom for the classic SPL Token program
- * (about 4,600 CU per Transfer outside LiteSVM) and for PDA bumps below 255,
- * instead of the 200,000 default. See docs/program.md.
- */
-export const COMPUTE_UNITS = {
-  initialize_config: 20_000,
-  update_config: 10_000,
-  nominate_admin: 5_000,
-  accept_admin: 5_000,
-  open_credit_account: 60_000,
-  purchase: 10_000,
-  lock: 8_000,
-  settle: 12_000,
-  refund: 2_000,
-  withdraw: 10_000,
-  set_spending_limit: 2_000,
-  collect_fees: 10_000,
-  close_credit_account: 12_000,
-  grant_credits: 10_000,
-  expire_promo: 10_000,
-} as const;
+export const BPF_LOADER_UPGRADEABLE_ID = new PublicKey(BPF_LOADER_UPGRADEABLE_ADDRESS);

@@ -1,11 +1,11 @@
 import type { Connection, PublicKey } from '@solana/web3.js';
-import { availableCredits } from './balances.js';
+import { availableCredits } from './core/balances.js';
 import { DEFAULTS, JOB_ESCROW_PROGRAM_ID } from './constants.js';
 import { parseEvents } from './events.js';
 import { instructionNameOf } from './codec.js';
 import { IDL } from './idl.js';
 import { findCreditAccountPda, findVaultAddress } from './pdas.js';
-import { formatUnits } from './pricing.js';
+import { formatUnits } from './core/pricing.js';
 import { accountKeysOf, tokenBalanceChange } from './transactions.js';
 
 export type HistoryKind = 'open' | 'purchase' | 'deposit' | 'grant' | 'lock' | 'settle' | 'refund' | 'withdraw' | 'fees' | 'limit' | 'expire' | 'close';

@@ -1,4 +1,5 @@
 import BN from 'bn.js';
+import { toUnsignedBigint } from './core/uint.js';
 import { IDL as GENERATED, type JobEscrowIdl } from './generated/idl.js';
 
 /** The program's Anchor IDL (idl/job_escrow.json), typed as a literal: instruction, account and error names are known to the compiler. */
@@ -11,24 +12,12 @@ export type Amount = number | bigint | BN;
 /** An instruction's name, as the IDL spells it. */
 export type InstructionName = JobEscrowIdl['instructions'][number]['name'];
 
-const U64_MAX = (1n << 64n) - 1n;
-
 /**
  * An unsigned integer argument checked against its width.
  * @throws RangeError naming `field` for a non-integer, a negative value or one that does not fit `bits` bits.
  */
 export function toUnsigned(value: Amount, field: string, bits: 8 | 16 | 32 | 64): bigint {
-  let big: bigint;
-  if (BN.isBN(value)) big = BigInt((value as BN).toString());
-  else if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new RangeError(`${field} must be a whole number, got ${value}`);
-    big = BigInt(value);
-  } else if (typeof value === 'bigint') big = value;
-  else throw new RangeError(`${field} must be a number, bigint or BN, got ${typeof value}`);
-  if (big < 0n) throw new RangeError(`${field} cannot be negative, got ${big}`);
-  const max = bits === 64 ? U64_MAX : (1n << BigInt(bits)) - 1n;
-  if (big > max) throw new RangeError(`${field} must be at most ${max} (u${bits}), got ${big}`);
-  return big;
+  return toUnsignedBigint(BN.isBN(value) ? BigInt((value as BN).toString()) : (value as number | bigint), field, bits);
 }
 
 /** A u64 argument as a bigint. @throws RangeError naming `field` for a negative, fractional or over-u64 amount. */

@@ -16,7 +16,7 @@ import { COMPUTE_UNITS, Tier } from '../constants.js';
 import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
 import { toCsv } from '../history.js';
 import { WITHDRAW_ALL, getInitializeConfigInstruction } from '../instructions/index.js';
-import { formatUnits } from '../pricing.js';
+import { formatUnits } from '../core/pricing.js';
 import { createTopUpUrl } from '../pay/index.js';
 import { createTopUpServer, writeTopUpQr } from '../server/index.js';
 

@@ -1,14 +1,11 @@
 // Solana Pay transfer requests that top up a credit account. The recipient is
 // the CreditAccount PDA: a wallet sends to the ATA of (recipient, mint), which
 // is the vault, so `available` rises as soon as the transfer confirms, with
-// no program call. Encoded by @solana/pay.
-import { encodeURL } from '@solana/pay';
+// no program call. The amount rule and the URL text are in ../core/topUp.ts.
 import { Keypair, type PublicKey } from '@solana/web3.js';
-import BigNumber from 'bignumber.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../constants.js';
-import { toUnsigned } from '../idl.js';
+import { encodeTransferRequestUrl, topUpAmount } from '../core/topUp.js';
 import { findCreditAccountPda, findVaultAddress } from '../pdas.js';
-import { formatUnits } from '../pricing.js';
 import type { TopUpConfig } from './config.js';
 
 export interface TopUpUrlFields {
@@ -40,18 +37,14 @@ export interface TopUpRequest {
  * @throws RangeError for credits that are not a whole u64, below the minimum purchase, or whose price overflows u64.
  */
 export function createTopUpUrl(fields: TopUpUrlFields, { config, programId = JOB_ESCROW_PROGRAM_ID }: { config: TopUpConfig; programId?: PublicKey }): TopUpRequest {
-  const credits = toUnsigned(fields.credits, 'credits', 64);
-  if (credits < config.minPurchaseCredits) {
-    throw new RangeError(`a top-up is at least ${config.minPurchaseCredits} credits, got ${credits}`);
-  }
-  const amount = toUnsigned(credits * config.pricePerCredit, 'credits x price', 64);
+  const { credits, amount } = topUpAmount(fields.credits, config);
   const [recipient] = findCreditAccountPda(fields.owner, { programId });
   const reference = fields.reference ?? Keypair.generate().publicKey;
-  const url = encodeURL({
-    recipient,
-    amount: new BigNumber(formatUnits(amount)),
-    splToken: config.mint,
-    reference,
+  const url = encodeTransferRequestUrl({
+    recipient: recipient.toBase58(),
+    amount,
+    splToken: config.mint.toBase58(),
+    references: [reference.toBase58()],
     label: fields.label,
     message: fields.message,
     memo: fields.memo,

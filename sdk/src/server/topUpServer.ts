@@ -15,7 +15,7 @@ import { encodeURL } from '@solana/pay';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import QRCode from 'qrcode';
 import type { JobEscrowClient } from '../client.js';
-import { creditsToUsdc } from '../pricing.js';
+import { creditsToUsdc } from '../core/pricing.js';
 import { topUpPage } from './page.js';
 import { createTopUpUrl } from '../pay/index.js';
 

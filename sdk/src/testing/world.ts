@@ -7,8 +7,6 @@
 //
 // The built program ships in this package (job_escrow.so next to this
 // module's bundle). Node only: LiteSVM is a native module.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ACCOUNT_SIZE, AccountLayout, MINT_SIZE, MintLayout, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, type AccountInfo, type TransactionInstruction } from '@solana/web3.js';
 import { LiteSVM } from 'litesvm';
@@ -19,6 +17,7 @@ import { getInitializeConfigInstruction, type InitializeConfigArgs } from '../in
 import { findProgramDataAddress } from '../pdas.js';
 import { LiteSVMBank, type Processed } from '../litesvm/bank.js';
 import { LiteSVMProvider } from '../litesvm/provider.js';
+import { programToDeploy, shippedProgram, withUpgradeAuthority } from './program.js';
 
 export interface TestWorldOptions {
   /** The program's `.so`. Default: the build shipped in this package. */
@@ -33,12 +32,6 @@ export interface TestWorldOptions {
   config?: Partial<InitializeConfigArgs> | false;
   /** Decimals of the USDC-like mint (default 6). */
   decimals?: number;
-}
-
-/** The program build this package ships, or undefined when running from sources. */
-function shippedProgram(): string | undefined {
-  const path = fileURLToPath(new URL('./job_escrow.so', import.meta.url));
-  return existsSync(path) ? path : undefined;
 }
 
 /**
@@ -57,12 +50,10 @@ export class TestWorld {
   readonly treasury: PublicKey;
 
   constructor({ programPath = shippedProgram(), programId = JOB_ESCROW_PROGRAM_ID, upgradeAuthority, config = {}, decimals = USDC_DECIMALS }: TestWorldOptions = {}) {
-    if (!programPath) throw new Error('job_escrow.so is not shipped next to this module: pass { programPath }');
-    if (!existsSync(programPath)) throw new Error(`no program at ${programPath}`);
     this.programId = programId;
     this.svm = new LiteSVM();
     this.bank = LiteSVMBank.of(this.svm);
-    this.svm.addProgramFromFile(programId.toBase58() as Parameters<LiteSVM['addProgramFromFile']>[0], programPath);
+    this.svm.addProgramFromFile(programId.toBase58() as Parameters<LiteSVM['addProgramFromFile']>[0], programToDeploy(programPath));
     this.setUpgradeAuthority(upgradeAuthority === undefined ? this.admin.publicKey : upgradeAuthority);
     this.airdrop(this.admin.publicKey);
     this.airdrop(this.operator.publicKey);
@@ -103,10 +94,7 @@ export class TestWorld {
     const address = findProgramDataAddress({ programId: this.programId });
     const account = this.bank.account(address);
     if (!account) throw new Error('ProgramData account missing');
-    const data = Buffer.from(account.data);
-    data[12] = authority ? 1 : 0;
-    (authority?.toBuffer() ?? Buffer.alloc(32)).copy(data, 13);
-    this.bank.setAccount(address, { ...account, data });
+    this.bank.setAccount(address, { ...account, data: Buffer.from(withUpgradeAuthority(account.data, authority?.toBytes() ?? null)) });
   }
 
   /** Writes an initialized mint at `address` whose authority is `mintAuthority`. */

@@ -1,0 +1,29 @@
+// What both test worlds (web3.js: ./world.ts; Kit: ../kit/testing.ts) need to
+// deploy job_escrow into a LiteSVM: the shipped build and the ProgramData
+// authority patch. Node only.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The program build this package ships (next to the bundle), or undefined when running from sources. */
+export function shippedProgram(): string | undefined {
+  const path = fileURLToPath(new URL('./job_escrow.so', import.meta.url));
+  return existsSync(path) ? path : undefined;
+}
+
+/** `programPath`, checked. @throws Error naming what is missing. */
+export function programToDeploy(programPath: string | undefined): string {
+  if (!programPath) throw new Error('job_escrow.so is not shipped next to this module: pass { programPath }');
+  if (!existsSync(programPath)) throw new Error(`no program at ${programPath}`);
+  return programPath;
+}
+
+/**
+ * ProgramData bytes with `authority` (32 bytes) or none as the upgrade
+ * authority: the option byte at 12, the key at 13..45 (the loader's layout).
+ */
+export function withUpgradeAuthority(programData: Uint8Array, authority: Uint8Array | null): Uint8Array {
+  const data = Uint8Array.from(programData);
+  data[12] = authority ? 1 : 0;
+  data.set(authority ?? new Uint8Array(32), 13);
+  return data;
+}
