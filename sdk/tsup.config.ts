@@ -11,6 +11,8 @@ export default defineConfig({
     server: 'src/server/index.ts',
     litesvm: 'src/litesvm/index.ts',
     testing: 'src/testing/index.ts',
+    kit: 'src/kit/index.ts',
+    'kit-testing': 'src/kit/testing.ts',
     'serve-pay': 'src/bin/serve-pay.ts',
     'job-escrow': 'src/bin/job-escrow.ts',
   },
