@@ -44,8 +44,11 @@ s = re.sub(r'- `.so`: [\d,]+ bytes; rent to deploy it under the upgradeable load
            f'- `.so`: {so:,} bytes; rent to deploy it under the upgradeable loader\n  (ProgramData = 45-byte header + program): {rent:,} lamports ({rent / 1e9:.3f} SOL).', s)
 s = re.sub(r'\([\d,]+ CU per lock\) then allows', f'({lock:,} CU per lock) then allows', s)
 s = re.sub(r'Serialized bytes, legacy, one signer: .*?close_account \d+\.', 'Serialized bytes, legacy, one signer: ' + ', '.join(f'{k} {v}' for k, v in r['transactions']['sizes'].items()) + '.', s, flags=re.S)
-b = r['sdkBundle']
-s = re.sub(r'lock builders and the PDA helper: [\d,]+ bytes, [\d,]+ gzipped\.', f"lock builders and the PDA helper: {b['bytes']:,} bytes, {b['gzip']:,} gzipped.", s)
+b = r['clientBundles']
+table = ['| client | bytes | gzipped |', '|---|---:|---:|']
+table += [f"| {label} | {b[k]['bytes']:,} | {b[k]['gzip']:,} |" for k, label in (('kit', 'Kit (`@job-escrow/sdk/kit`)'), ('anchor', 'Anchor/web3.js (`@job-escrow/sdk`, `/pay`)'))]
+a = s.index('| client | bytes | gzipped |'); e = s.index('\n\n', a)
+s = s[:a] + '\n'.join(table) + s[e:]
 open(p, 'w').write(s)
 
 p = f'{ROOT}/docs/program.md'

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { fetchTransaction, parseURL, type TransactionRequestURL, type TransferRequestURL } from '@solana/pay';
+import { encodeURL, fetchTransaction, parseURL, type TransactionRequestURL, type TransferRequestURL } from '@solana/pay';
 import { Keypair, Transaction } from '@solana/web3.js';
+import { address } from '@solana/kit';
+import BigNumber from 'bignumber.js';
+import { createTopUpUrl as createKitTopUpUrl } from '../sdk/src/kit/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient, fetchConfig, findCreditAccountPda, findVaultAddress, type Config } from '../sdk/src/index.js';
 import { LiteSVMBank, LiteSVMProvider } from '../sdk/src/litesvm/index.js';
@@ -51,6 +54,37 @@ describe('Solana Pay transfer requests', () => {
     expect(() => createTopUpUrl({ owner: owner.publicKey, credits: 99n }, { config })).toThrow(/at least 100/);
     const otherMint = { ...config, mint: Keypair.generate().publicKey };
     expect(() => parseTopUpUrl(request.url, { config: otherMint })).toThrow(/mint/);
+  });
+
+  it('the URL text is what @solana/pay encodeURL writes for the same fields, from both clients', async () => {
+    // Our encoder (sdk/src/core/topUp.ts) replaces encodeURL so the Kit client carries no web3.js; it must write the same text.
+    const { platform, owner } = world();
+    const config = await platform.config();
+    const kitConfig = { mint: address(config.mint.toBase58()), pricePerCredit: config.pricePerCredit, minPurchaseCredits: config.minPurchaseCredits };
+    const cases = [
+      { credits: 100n },
+      { credits: 12_345n, label: 'Acme AI', message: 'Top up', memo: 'inv-42' },
+      { credits: 1n << 40n, label: 'Ünïcode & spaces / ?#=', memo: 'a+b=c' },
+      { credits: 333n, message: '' },
+    ];
+    for (const fields of cases) {
+      const reference = Keypair.generate().publicKey;
+      const ours = createTopUpUrl({ owner: owner.publicKey, reference, ...fields }, { config });
+      const library = encodeURL({
+        recipient: ours.recipient,
+        amount: new BigNumber(ours.amount.toString()).shiftedBy(-6),
+        splToken: config.mint,
+        reference,
+        label: fields.label,
+        message: fields.message,
+        memo: fields.memo,
+      });
+      expect(String(ours.url)).toBe(String(library));
+      const kit = await createKitTopUpUrl({ owner: address(owner.publicKey.toBase58()), reference: address(reference.toBase58()), ...fields }, { config: kitConfig });
+      expect(String(kit.url)).toBe(String(library));
+      expect([kit.recipient, kit.vault, kit.amount]).toEqual([ours.recipient.toBase58(), ours.vault.toBase58(), ours.amount]);
+    }
+    await expect(createKitTopUpUrl({ owner: address(owner.publicKey.toBase58()), credits: 99n }, { config: kitConfig })).rejects.toThrow(/at least 100/);
   });
 
   it('a wallet paying the parsed URL raises the balance by exactly the credits; findTopUp and validateTopUp confirm it', async () => {

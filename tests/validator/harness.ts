@@ -13,6 +13,8 @@ import { PROGRAM_V0_PATH, ROOT, assertProgramIsFresh } from '../setup.js';
 
 export interface LocalValidator {
   url: string;
+  /** The websocket (RPC subscriptions) endpoint. */
+  wsUrl: string;
   connection: Connection;
   admin: Keypair;
   /** Path of the admin's keypair file (Solana CLI format), for the CLI. */
@@ -96,6 +98,7 @@ export async function startValidator({ rpcPort = 18899 }: { rpcPort?: number } =
     const mint = await createMint(connection, admin, mintAuthority.publicKey, null, 6);
     return {
       url,
+      wsUrl: `ws://127.0.0.1:${rpcPort + 1}`,
       connection,
       admin,
       adminKeypairPath,

@@ -13,6 +13,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient, fetchConfig, getUpdateConfigInstruction, type Balance } from '../../sdk/src/index.js';
 import { findTopUp, validateTopUp } from '../../sdk/src/pay/index.js';
 import { createTopUpServer } from '../../sdk/src/server/index.js';
+import {
+  appendTransactionMessageInstructions,
+  assertIsTransactionWithBlockhashLifetime,
+  createKeyPairSignerFromBytes,
+  createSolanaRpc,
+  createSolanaRpcSubscriptions,
+  createTransactionMessage,
+  getSignatureFromTransaction,
+  pipe,
+  sendAndConfirmTransactionFactory,
+  setTransactionMessageFeePayerSigner,
+  setTransactionMessageLifetimeUsingBlockhash,
+  signTransactionMessageWithSigners,
+  address,
+  type Instruction,
+  type KeyPairSigner,
+} from '@solana/kit';
+import * as K from '../../sdk/src/kit/index.js';
 import { ROOT } from '../setup.js';
 import { payTransferRequest } from '../support/wallet.js';
 import { startValidator, type LocalValidator } from './harness.js';
@@ -64,6 +82,82 @@ describe('against solana-test-validator', () => {
     const out = cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--operator', operator.keypair.publicKey.toBase58(), '--job-timeout-secs', '60');
     expect(out).toMatch(/^config initialized/);
     expect(await fetchConfig(v.connection)).toMatchObject({ jobTimeoutSecs: 60, operator: operator.keypair.publicKey });
+  });
+
+  it('the Kit client: open + purchase, lock, settle, withdraw over JSON-RPC, confirmed and watched through RPC subscriptions', async () => {
+    const rpc = createSolanaRpc(v.url);
+    const rpcSubscriptions = createSolanaRpcSubscriptions(v.wsUrl);
+    const sendAndConfirm = sendAndConfirmTransactionFactory({ rpc, rpcSubscriptions });
+    const send = async (instructions: Instruction[], feePayer: KeyPairSigner) => {
+      const { value: latestBlockhash } = await rpc.getLatestBlockhash({ commitment: 'confirmed' }).send();
+      const message = pipe(
+        createTransactionMessage({ version: 0 }),
+        (m) => setTransactionMessageFeePayerSigner(feePayer, m),
+        (m) => setTransactionMessageLifetimeUsingBlockhash(latestBlockhash, m),
+        (m) => appendTransactionMessageInstructions(instructions, m),
+      );
+      const tx = await signTransactionMessageWithSigners(message);
+      assertIsTransactionWithBlockhashLifetime(tx);
+      await sendAndConfirm(tx, { commitment: 'confirmed' });
+      const signature = getSignatureFromTransaction(tx);
+      const landed = await rpc.getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0, encoding: 'json' }).send();
+      return K.parseEvents(landed?.meta?.logMessages ?? []);
+    };
+    // Wallets funded through the harness; everything on chain below goes through the Kit client.
+    const kitUser = await v.wallet();
+    const alice = await createKeyPairSignerFromBytes(kitUser.keypair.secretKey);
+    const op = await createKeyPairSignerFromBytes(operator.keypair.secretKey);
+    const aliceUsdc = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, kitUser.keypair.publicKey);
+    await mintTo(v.connection, v.admin, v.mint, aliceUsdc, v.mintAuthority, 10_000_000n);
+    const mint = address(v.mint.toBase58());
+    const { creditAccount, vault } = await K.findOwnerAddresses({ owner: alice.address, mint });
+
+    // An account subscription sees the purchase land.
+    const abort = new AbortController();
+    const notifications = await rpcSubscriptions.accountNotifications(creditAccount, { commitment: 'confirmed', encoding: 'base64' }).subscribe({ abortSignal: abort.signal });
+    const firstPurchase = (async () => {
+      for await (const n of notifications) {
+        const data = Uint8Array.from(Buffer.from(n.value.data[0], 'base64'));
+        const credit = K.getCreditAccountDecoder().decode(data);
+        if (credit.purchased > 0n) return credit.purchased;
+      }
+      return 0n;
+    })();
+
+    const opened = await send(
+      [
+        await K.getOpenCreditAccountInstructionAsync({ payer: alice, owner: alice.address, mint, vault }),
+        await K.getPurchaseInstructionAsync({ owner: alice, vault, source: address(aliceUsdc.toBase58()), credits: 300n }),
+      ],
+      alice,
+    );
+    expect(opened.map((e) => e.name)).toEqual(['CreditAccountOpened', 'CreditsPurchased']);
+    expect(await firstPurchase).toBe(300n);
+    abort.abort();
+
+    const locked = await send(
+      [await K.getLockInstructionAsync({ authority: op, rentPayer: op, creditAccount, vault, jobId: 1n, tier: K.TierLevel.Pro, maxOutputTokens: 1_500 })],
+      op,
+    );
+    expect(locked).toMatchObject([{ name: 'JobLocked', data: { jobId: 1n, creditsLocked: K.quote(K.TierLevel.Pro, 1_500) } }]);
+    const [job] = await K.findJobPda({ creditAccount, jobId: 1n });
+    expect((await K.fetchJob(rpc, job)).data).toMatchObject({ jobId: 1n, tier: K.TierLevel.Pro });
+
+    const settled = await send(
+      [await K.getSettleInstructionAsync({ operator: op, creditAccount, vault, job, providerTokenAccount: address(workerUsdc.toBase58()), rentPayer: op.address, outputTokens: 900, providerShareBps: 8_000 })],
+      op,
+    );
+    const charged = K.quote(K.TierLevel.Pro, 900);
+    expect(settled).toMatchObject([{ name: 'JobSettled', data: { jobId: 1n, creditsCharged: charged } }]);
+    expect((await K.fetchMaybeJob(rpc, job)).exists).toBe(false);
+
+    const balance = await K.fetchBalance(rpc, { owner: alice.address, mint });
+    expect(balance).toMatchObject({ available: 300n - charged, withdrawable: 300n - charged, locked: 0n, charged, purchased: 300n });
+    const withdrawn = await send([await K.getWithdrawInstructionAsync({ owner: alice, vault, destination: address(aliceUsdc.toBase58()), credits: balance.withdrawable })], alice);
+    expect(withdrawn).toMatchObject([{ name: 'CreditsWithdrawn', data: { credits: 300n - charged } }]);
+    expect((await K.fetchBalance(rpc, { owner: alice.address, mint })).available).toBe(0n);
+    const usdc = await rpc.getTokenAccountBalance(address(aliceUsdc.toBase58()), { commitment: 'confirmed' }).send();
+    expect(BigInt(usdc.value.amount)).toBe(10_000_000n - charged * 10_000n);
   });
 
   it('tops up by a Solana Pay transfer request, found and validated by its reference', async () => {

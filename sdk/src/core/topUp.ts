@@ -7,7 +7,7 @@
 // The URL is encoded here rather than by @solana/pay's `encodeURL`: that
 // function takes web3.js PublicKeys and a bignumber.js amount, and importing
 // @solana/pay pulls web3.js into a bundle (it builds PublicKey constants at
-// load), which the Kit client must not carry. tests/pay/url_conformance.test.ts
+// load), which the Kit client must not carry. tests/pay.test.ts
 // checks this encoder against @solana/pay's for the same fields.
 import { formatUnits } from './pricing.js';
 import { USDC_DECIMALS } from './constants.js';
