@@ -35,7 +35,7 @@ import {
 } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
 import { BPF_LOADER_UPGRADEABLE_ADDRESS, DEFAULTS, PROGRAM_ADDRESS, USDC_DECIMALS } from '../core/constants.js';
-import { programToDeploy, shippedProgram, withUpgradeAuthority } from '../testing/program.js';
+import { programToDeploy, shippedProgram, warpClock, withUpgradeAuthority } from '../testing/program.js';
 import { getInitializeConfigInstructionAsync, type InitializeConfigAsyncInput } from './generated/index.js';
 
 export interface KitTestWorldOptions {
@@ -194,9 +194,7 @@ export class KitTestWorld {
 
   /** Moves the clock forward by `seconds`. */
   warp(seconds: bigint | number): void {
-    const clock = this.svm.getClock();
-    clock.unixTimestamp += BigInt(seconds);
-    this.svm.setClock(clock);
+    warpClock(this.svm, seconds);
   }
 
   /** Unix time of the clock. */

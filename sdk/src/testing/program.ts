@@ -3,6 +3,7 @@
 // authority patch. Node only.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { LiteSVM } from 'litesvm';
 
 /** The program build this package ships (next to the bundle), or undefined when running from sources. */
 export function shippedProgram(): string | undefined {
@@ -26,4 +27,11 @@ export function withUpgradeAuthority(programData: Uint8Array, authority: Uint8Ar
   data[12] = authority ? 1 : 0;
   data.set(authority ?? new Uint8Array(32), 13);
   return data;
+}
+
+/** Moves a LiteSVM clock's unix time forward by `seconds` (both worlds' `warp`). */
+export function warpClock(svm: LiteSVM, seconds: bigint | number): void {
+  const clock = svm.getClock();
+  clock.unixTimestamp += BigInt(seconds);
+  svm.setClock(clock);
 }

@@ -17,7 +17,7 @@ import { getInitializeConfigInstruction, type InitializeConfigArgs } from '../in
 import { findProgramDataAddress } from '../pdas.js';
 import { LiteSVMBank, type Processed } from '../litesvm/bank.js';
 import { LiteSVMProvider } from '../litesvm/provider.js';
-import { programToDeploy, shippedProgram, withUpgradeAuthority } from './program.js';
+import { programToDeploy, shippedProgram, warpClock, withUpgradeAuthority } from './program.js';
 
 export interface TestWorldOptions {
   /** The program's `.so`. Default: the build shipped in this package. */
@@ -162,9 +162,7 @@ export class TestWorld {
 
   /** Moves the bank clock forward by `seconds`. */
   warp(seconds: bigint | number): void {
-    const clock = this.svm.getClock();
-    clock.unixTimestamp += BigInt(seconds);
-    this.svm.setClock(clock);
+    warpClock(this.svm, seconds);
   }
 
   /** Unix time of the bank's clock. */
