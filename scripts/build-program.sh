@@ -8,17 +8,24 @@
 #           3.1.8). Same file name in its own directory, because bankrun loads
 #           `<name>.so` from SBF_OUT_DIR.
 # Skips the build when both files are newer than every source (FORCE_BUILD=1
-# forces it); FEATURES="a,b" passes cargo features to both builds. Checks each
+# forces it); FEATURES="a,b" passes cargo features to both builds;
+# JOB_ESCROW_PROGRAM_ID=<base58> builds for that program id (an operator's own
+# deployment; programs/job_escrow/build.rs), in its own cargo target
+# directories, and then requires OUT and OUT_V0 to be given. Checks each
 # file's ELF header and fails if it is not the SBPF version asked for.
 # With the standard Solana toolchain use `cargo build-sbf` instead
 # (docs/toolchain.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ -n "${JOB_ESCROW_PROGRAM_ID:-}" ] && { [ -z "${OUT:-}" ] || [ -z "${OUT_V0:-}" ]; }; then
+  echo "[build-program] JOB_ESCROW_PROGRAM_ID is set: give OUT and OUT_V0 too (the default outputs are the project's id)" >&2
+  exit 2
+fi
 OUT=${OUT:-target/deploy/job_escrow.so}
 OUT_V0=${OUT_V0:-target/sbpf-v0/job_escrow.so}
 FEATURES=${FEATURES:-}
-SOURCES=(programs/job_escrow/src programs/job_escrow/Cargo.toml Cargo.toml Cargo.lock
+SOURCES=(programs/job_escrow/src programs/job_escrow/build.rs programs/job_escrow/Cargo.toml Cargo.toml Cargo.lock
          scripts/build-program.sh scripts/setup-toolchain.sh)
 
 log() { printf '[build-program] %s\n' "$*"; }
@@ -105,7 +112,7 @@ build() {
   local arch=$1 flags=$2 out=$3 eflags=$4 start ms
   # One target directory per version, so the two rustflag sets do not make
   # cargo rebuild each other's artifacts.
-  local dir=target/sbpf-build/$arch
+  local dir=target/sbpf-build/$arch${JOB_ESCROW_PROGRAM_ID:+-$JOB_ESCROW_PROGRAM_ID}
   start=$(date +%s%N)
   CARGO_TARGET_DIR=$dir CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="$flags" \
     RUSTC=/usr/bin/rustc /usr/bin/cargo build --release --locked \

@@ -10,6 +10,9 @@
 # line (a surviving mutant counts as a failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The suites build and address the project's own program id; an operator's
+# JOB_ESCROW_PROGRAM_ID (CLI default, build-time id) must not leak into them.
+unset JOB_ESCROW_PROGRAM_ID
 
 bash scripts/ensure-node-modules.sh
 bash scripts/build-program.sh

@@ -20,6 +20,10 @@ import bs58 from 'bs58';
 import { fetchHistory, type HistoryEntry } from './history.js';
 import {
   WITHDRAW_ALL,
+  getAcceptAdminInstruction,
+  getNominateAdminInstruction,
+  getUpdateConfigInstruction,
+  type UpdateConfigArgs,
   getCloseCreditAccountInstruction,
   getCollectFeesInstruction,
   getLockInstruction,
@@ -339,6 +343,35 @@ export class JobEscrowClient {
   async setSpendingLimit(limits: SpendingLimits): Promise<Sent> {
     const ix = getSetSpendingLimitInstruction({ owner: this.wallet }, limits, { programId: this.programId });
     return { signature: await this.send([ix], COMPUTE_UNITS.set_spending_limit), ...(await this.addresses()) };
+  }
+
+  /** Credit accounts (everyone's) that owe the treasury fees, read with getProgramAccounts. */
+  async accountsWithFees(): Promise<{ address: PublicKey; account: CreditAccount }[]> {
+    const filters: GetProgramAccountsFilter[] = [{ memcmp: { offset: 0, bytes: bs58.encode(accountDiscriminator('CreditAccount')) } }];
+    const found = await this.connection.getProgramAccounts(this.programId, { filters });
+    return found.map(({ pubkey, account }) => ({ address: pubkey, account: decodeCreditAccount(account.data) })).filter(({ account }) => account.feesAccrued > 0n);
+  }
+
+  /** Admin: changes the config fields given (the rest stay); `paused: true` stops purchases and locks. */
+  async updateConfig(args: UpdateConfigArgs): Promise<{ signature: string }> {
+    const ix = getUpdateConfigInstruction({ admin: this.wallet }, args, { programId: this.programId });
+    const signature = await this.send([ix], COMPUTE_UNITS.update_config);
+    await this.config({ refresh: true });
+    return { signature };
+  }
+
+  /** Admin: nominates `newAdmin`, who takes over by calling acceptAdmin. */
+  async nominateAdmin({ newAdmin }: { newAdmin: PublicKey }): Promise<{ signature: string }> {
+    const ix = getNominateAdminInstruction({ admin: this.wallet }, { newAdmin }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.nominate_admin) };
+  }
+
+  /** The nominated admin (the wallet) takes over. */
+  async acceptAdmin(): Promise<{ signature: string }> {
+    const ix = getAcceptAdminInstruction({ newAdmin: this.wallet }, { programId: this.programId });
+    const signature = await this.send([ix], COMPUTE_UNITS.accept_admin);
+    await this.config({ refresh: true });
+    return { signature };
   }
 
   /** Moves `owner`'s accrued fees to the treasury (anyone may send it). */

@@ -39,7 +39,20 @@ export function validatorBinary(): string | null {
   }
 }
 
-export async function startValidator({ rpcPort = 18899 }: { rpcPort?: number } = {}): Promise<LocalValidator> {
+/**
+ * The SBPF v0 build of the program for another program id, as an operator
+ * deploying their own makes it (`JOB_ESCROW_PROGRAM_ID=<id>
+ * scripts/build-program.sh`); cached under target/program-id/<id>.
+ */
+export function buildForProgramId(programId: PublicKey): string {
+  const dir = join(ROOT, 'target/program-id', programId.toBase58());
+  const env = { ...process.env, JOB_ESCROW_PROGRAM_ID: programId.toBase58(), OUT: join(dir, 'job_escrow.so'), OUT_V0: join(dir, 'sbpf-v0/job_escrow.so') };
+  execFileSync('bash', ['scripts/build-program.sh'], { cwd: ROOT, env, stdio: 'ignore' });
+  return env.OUT_V0;
+}
+
+/** `alsoAt`: more deployments (program id and its build), for an operator's own program id. */
+export async function startValidator({ rpcPort = 18899, alsoAt = [] }: { rpcPort?: number; alsoAt?: { programId: PublicKey; path: string }[] } = {}): Promise<LocalValidator> {
   assertProgramIsFresh(PROGRAM_V0_PATH);
   const bin = validatorBinary();
   if (!bin) throw new Error('solana-test-validator is not installed: bash scripts/setup-validator.sh');
@@ -62,7 +75,7 @@ export async function startValidator({ rpcPort = 18899 }: { rpcPort?: number } =
       '--faucet-port', String(rpcPort + 1001),
       '--gossip-port', String(rpcPort + 1002),
       '--dynamic-port-range', `${rpcPort + 1010}-${rpcPort + 1040}`,
-      '--upgradeable-program', JOB_ESCROW_PROGRAM_ID.toBase58(), PROGRAM_V0_PATH, admin.publicKey.toBase58(),
+      ...[{ programId: JOB_ESCROW_PROGRAM_ID, path: PROGRAM_V0_PATH }, ...alsoAt].flatMap(({ programId, path }) => ['--upgradeable-program', programId.toBase58(), path, admin.publicKey.toBase58()]),
     ],
     { cwd: ROOT, stdio: 'ignore' },
   );

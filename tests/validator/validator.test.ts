@@ -1,14 +1,14 @@
 // The SDK and the CLI against a real solana-test-validator over JSON-RPC
 // (HTTP and websocket). Runs from scripts/test.sh through
 // vitest.validator.config.ts (see docs/toolchain.md for when).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
 import { fetchTransaction, parseURL, type TransactionRequestURL } from '@solana/pay';
 import { createAssociatedTokenAccount, getAssociatedTokenAddressSync, mintTo } from '@solana/spl-token';
-import { Keypair, Transaction, type PublicKey } from '@solana/web3.js';
+import { Keypair, PublicKey, Transaction } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient, fetchConfig, getUpdateConfigInstruction, type Balance } from '../../sdk/src/index.js';
 import { findTopUp, validateTopUp } from '../../sdk/src/pay/index.js';
@@ -33,11 +33,18 @@ import {
 import * as K from '../../sdk/src/kit/index.js';
 import { ROOT } from '../setup.js';
 import { payTransferRequest } from '../support/wallet.js';
-import { startValidator, type LocalValidator } from './harness.js';
+import { buildForProgramId, startValidator, type LocalValidator } from './harness.js';
 
 let v: LocalValidator;
+/** An operator's own deployment: the program built for this id (fixed, so the build is cached). */
+const SECOND_PROGRAM = new PublicKey('9kECjtPQqx5fyRHg9J3fLJ9ukVbanx4ufbTia7zXGS8j');
 const CLI = join(ROOT, 'sdk/dist/job-escrow.js');
 
+/** Runs the CLI as a process with exactly `args` and `env` added; returns status, stdout and stderr. */
+function cliRaw(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync('node', [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: r.status ?? -1, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+}
 /** Runs the CLI as a process, as its user would. */
 function cli(keypair: string, ...args: string[]): string {
   return execFileSync('node', [CLI, ...args, '--url', v.url, '--keypair', keypair], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -64,7 +71,7 @@ describe('against solana-test-validator', () => {
 
   beforeAll(async () => {
     execFileSync('npx', ['tsup', '--silent'], { cwd: join(ROOT, 'sdk') });
-    v = await startValidator();
+    v = await startValidator({ alsoAt: [{ programId: SECOND_PROGRAM, path: buildForProgramId(SECOND_PROGRAM) }] });
     operator = await v.wallet();
     user = await v.wallet();
     owner = user.keypair.publicKey.toBase58();
@@ -183,7 +190,7 @@ describe('against solana-test-validator', () => {
 
   it('refunds after a real timeout: anyone, then the crank', async () => {
     // The admin shortens the timeout for the jobs locked from now on, to the shortest the program allows (10 s).
-    await provider(v.admin).sendAndConfirm(new Transaction().add(getUpdateConfigInstruction({ admin: v.admin.publicKey }, { jobTimeoutSecs: 10 })));
+    expect(cli(v.adminKeypairPath, 'update-config', '--job-timeout-secs', '10')).toMatch(/^config updated: job timeout 10 s \(/);
     await opClient.lock({ owner: user.keypair.publicKey, jobId: 3n, tier: 2, maxOutputTokens: 500 });
     const stranger = new JobEscrowClient(provider((await v.wallet()).keypair));
     await expect(stranger.refund({ owner: user.keypair.publicKey, jobId: 3n })).rejects.toMatchObject({ name: 'JobNotExpired' });
@@ -191,6 +198,9 @@ describe('against solana-test-validator', () => {
     await opClient.lock({ owner: user.keypair.publicKey, jobId: 5n, tier: 3, maxOutputTokens: 500 });
     await sleep(11_500);
     await stranger.refund({ owner: user.keypair.publicKey, jobId: 3n });
+    const listed = cliRaw(['jobs', '--url', v.url]).stdout.split('\n'); // no keypair needed
+    expect(listed[0]).toBe('2 open job(s), 2 expired');
+    expect(listed.slice(1).map((l) => / job (\d+) /.exec(l)![1]).sort()).toEqual(['4', '5']);
     expect(cli(operator.path, 'crank')).toBe('refunded 2 expired job(s) in 1 transaction(s)');
     expect((await userClient.getBalance()).openJobs).toBe(0);
   }, 60_000);
@@ -252,5 +262,72 @@ describe('against solana-test-validator', () => {
     const usdc = getAssociatedTokenAddressSync(v.mint, user.keypair.publicKey);
     // $100 - $6 paid in + $5.90 back ($0.08 went to the worker, $0.02 of fees stays for the treasury)
     expect((await v.connection.getTokenAccountBalance(usdc)).value.amount).toBe('99900000');
+  });
+
+  it("the admin's whole job through the CLI, each command a process", async () => {
+    expect(cliRaw(['--version'])).toMatchObject({ status: 0, stdout: `job-escrow ${JSON.parse(readFileSync(join(ROOT, 'sdk/package.json'), 'utf8')).version}` });
+    expect(cliRaw(['update-config', '--help']).stdout).toMatch(/^job-escrow update-config \[--pause\|--unpause\]/);
+    expect(cliRaw(['jobs', '--url', 'http://127.0.0.1:1'])).toMatchObject({ status: 1, stderr: 'error: cannot reach http://127.0.0.1:1: is a validator running?' });
+    expect(cliFails(v.adminKeypairPath, 'update-config')).toEqual({ status: 2, stderr: 'error: nothing to change (job-escrow update-config --help lists the fields)' });
+
+    // Pause stops purchases; unpause lets them through again.
+    expect(cli(v.adminKeypairPath, 'update-config', '--pause')).toMatch(/^config updated: paused \(/);
+    expect(cliFails(user.path, 'purchase', '--credits', '100')).toEqual({ status: 1, stderr: 'error: the program is paused (Paused, 6014)' });
+    expect(cliFails(operator.path, 'update-config', '--unpause')).toMatchObject({ status: 1, stderr: 'error: the signer is not allowed to perform this action (Unauthorized, 6002)' });
+    expect(cli(v.adminKeypairPath, 'update-config', '--unpause', '--tier-price', 'standard=10,4,500', '--min-purchase', '50')).toMatch(/^config updated: unpaused, minimum purchase 50 credits, tier prices lite=2,1,500 standard=10,4,500 pro=18,9,500 max=40,20,500 \(/);
+    expect(await fetchConfig(v.connection)).toMatchObject({ paused: false, minPurchaseCredits: 50n, tiers: [expect.anything(), { requestCredits: 10n, per1kCredits: 4n, includedTokens: 500 }, expect.anything(), expect.anything()] });
+    expect(cli(user.path, 'purchase', '--credits', '50')).toMatch(/^bought 50 credits/);
+
+    // Spending limits are the owner's.
+    expect(cli(user.path, 'set-spending-limit', '--max-per-job', '40', '--daily', '100')).toMatch(/^spending limit: 40 credits per job, 100 credits per day \(/);
+    expect(await userClient.creditAccount()).toMatchObject({ maxCreditsPerJob: 40n, dailyLimitCredits: 100n });
+    expect(cliFails(operator.path, 'lock', '--owner', owner, '--job-id', '20', '--tier', 'max', '--max-tokens', '1000')).toMatchObject({ status: 1, stderr: "error: the job exceeds the owner's per-job spending limit (SpendingLimitExceeded, 6017)" });
+
+    // Fees: every account that owes some, in one command.
+    const owing = await opClient.accountsWithFees();
+    const total = owing.reduce((sum, { account }) => sum + account.feesAccrued, 0n);
+    expect(owing.length).toBeGreaterThanOrEqual(2);
+    const treasury = (await fetchConfig(v.connection)).treasury;
+    const before = BigInt((await v.connection.getTokenAccountBalance(treasury)).value.amount);
+    expect(cli(operator.path, 'collect-fees', '--all')).toBe(`collected ${Number(total) / 1e6} USDC of fees from ${owing.length} account(s)`);
+    expect(BigInt((await v.connection.getTokenAccountBalance(treasury)).value.amount) - before).toBe(total);
+    expect(await opClient.accountsWithFees()).toEqual([]);
+
+    // The user empties and closes the account.
+    expect(cli(user.path, 'withdraw', '--credits', 'all')).toMatch(/^withdrew everything/);
+    expect(cli(user.path, 'close')).toMatch(/^closed the credit account \w+; rent returned to the wallet \(/);
+    expect(await userClient.creditAccount()).toBeNull();
+
+    // Admin hand-over: nominate, then the nominee accepts.
+    const next = operator.keypair.publicKey.toBase58();
+    expect(cli(v.adminKeypairPath, 'nominate-admin', '--new-admin', next)).toMatch(new RegExp(`^nominated ${next} as admin; they take over with accept-admin`));
+    expect(cli(operator.path, 'accept-admin')).toMatch(new RegExp(`^${next} is now the admin`));
+    expect((await fetchConfig(v.connection)).admin.toBase58()).toBe(next);
+    expect(cliFails(v.adminKeypairPath, 'update-config', '--pause')).toMatchObject({ status: 1, stderr: 'error: the signer is not allowed to perform this action (Unauthorized, 6002)' });
+  }, 120_000);
+
+  it('--program-id and JOB_ESCROW_PROGRAM_ID: an operator\'s own deployment, on every command', async () => {
+    const id = SECOND_PROGRAM.toBase58();
+    expect(cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--program-id', id)).toMatch(/^config initialized/);
+    expect(await fetchConfig(v.connection, { programId: SECOND_PROGRAM })).toMatchObject({ admin: v.admin.publicKey });
+    const other = await v.wallet();
+    const withEnv = (args: string[]) => cliRaw([...args, '--url', v.url, '--keypair', other.path], { JOB_ESCROW_PROGRAM_ID: id });
+    expect(withEnv(['open'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^credit account/) });
+    expect(await new JobEscrowClient(provider(other.keypair), { programId: SECOND_PROGRAM }).creditAccount()).not.toBeNull();
+    expect(await new JobEscrowClient(provider(other.keypair)).creditAccount()).toBeNull();
+    expect(withEnv(['jobs']).stdout).toBe('0 open job(s), 0 expired');
+    expect(cliRaw(['balance', '--url', v.url, '--keypair', other.path, '--program-id', id])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^available 0 credits/) });
+    expect(cliRaw(['balance', '--url', v.url, '--keypair', other.path])).toMatchObject({ status: 1 });
+    const serve = spawn('node', [CLI, 'serve-pay', '--port', '18778', '--url', v.url, '--program-id', id], { cwd: ROOT });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        serve.stdout.on('data', (d: Buffer) => d.toString().includes('top-up server on') && resolve());
+        serve.once('exit', (code) => reject(new Error(`serve-pay exited with ${code}`)));
+      });
+      const { transactionUrl } = (await (await fetch(`http://127.0.0.1:18778/api/topup?owner=${other.keypair.publicKey.toBase58()}&credits=100`)).json()) as { transactionUrl: string };
+      expect(transactionUrl).toMatch(/^solana:/);
+    } finally {
+      serve.kill();
+    }
   });
 });

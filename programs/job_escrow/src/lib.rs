@@ -25,4 +25,6 @@ macro_rules! cu_trace {
     };
 }
 
-pinocchio::address::declare_id!("JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp");
+// `declare_id!` of JOB_ESCROW_PROGRAM_ID at build time, else
+// JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp (build.rs).
+include!(concat!(env!("OUT_DIR"), "/program_id.rs"));

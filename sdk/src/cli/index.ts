@@ -1,11 +1,14 @@
-// The operator CLI: `job-escrow <command> [options]`. Every command is a
-// function of parsed options and a Provider, so tests run them in-process on
-// LiteSVM; the bin resolves the keypair and RPC URL like the Solana CLI
-// (--keypair / --url, else ~/.config/solana/cli/config.yml, else
-// ~/.config/solana/id.json and localhost).
+// The operator CLI: `job-escrow <command> [options]`. One table (COMMANDS)
+// holds every command: its usage line, its summary (the help) and what it
+// runs, a function of parsed options and a JobEscrowClient, so tests run
+// commands in-process on LiteSVM and as processes against a validator. The
+// bin resolves the keypair and RPC URL like the Solana CLI (--keypair / --url,
+// else ~/.config/solana/cli/config.yml, else ~/.config/solana/id.json and
+// localhost) and the program id from --program-id or JOB_ESCROW_PROGRAM_ID.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AnchorProvider, Wallet, type Provider } from '@coral-xyz/anchor';
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
@@ -15,7 +18,7 @@ import { JobEscrowClient } from '../client.js';
 import { COMPUTE_UNITS, Tier } from '../constants.js';
 import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
 import { toCsv } from '../history.js';
-import { WITHDRAW_ALL, getInitializeConfigInstruction } from '../instructions/index.js';
+import { WITHDRAW_ALL, getInitializeConfigInstruction, type UpdateConfigArgs } from '../instructions/index.js';
 import { formatUnits } from '../core/pricing.js';
 import { createTopUpUrl } from '../pay/index.js';
 import { createTopUpServer, writeTopUpQr } from '../server/index.js';
@@ -27,34 +30,22 @@ export interface CliIo {
   err?: (line: string) => void;
   /** serve-pay hands its server here (tests close it). */
   onServer?: (server: Server) => void;
+  /** Environment (default process.env): JOB_ESCROW_PROGRAM_ID. */
+  env?: Record<string, string | undefined>;
 }
 
-const USAGE = `job-escrow <command> [options]
-
-commands:
-  init-config --mint <pk> [--treasury <pk>] [--operator <pk>] [--job-timeout-secs n]   create the Config (the wallet must be the upgrade authority)
-  open [--owner <pk>]                                            open a credit account (the wallet pays)
-  topup-url --owner <pk> --credits <n> [--qr out.png] [--svg out.svg] [--label s] [--memo s]
-  purchase --credits <n>                                         buy credits with the wallet's USDC
-  lock --owner <pk> --job-id <n> --tier lite|standard|pro|max --max-tokens <n>
-  settle --owner <pk> --job-id <n> --tokens <n> --worker <token account> [--share-bps <n>]
-  refund --owner <pk> --job-id <n>
-  crank [--owner <pk>]                                           refund every expired job
-  balance [--owner <pk>] [--json]
-  history [--owner <pk>] [--csv file]
-  withdraw --credits <n>|all
-  grant --owner <pk> --credits <n> [--expires-in 30d|12h|90m|3600]   give promotional credits (the wallet is the operator and pays)
-  expire-promo [--owner <pk>]                                    return expired promo credits to the treasury (the owner: give them up)
-  serve-pay [--port 8080] [--host 127.0.0.1] [--public-url https://…] [--label s]
-
-global options:
+const GLOBAL_OPTIONS = `global options:
   -u, --url <url|localhost|devnet|testnet|mainnet-beta>   RPC (default: Solana CLI config, else localhost)
   -k, --keypair <path>                                    signer (default: Solana CLI config, else ~/.config/solana/id.json)
-  --priority-fee <micro-lamports per CU>`;
+  --program-id <pk>                                       the program (default: $JOB_ESCROW_PROGRAM_ID, else the built-in id)
+  --priority-fee <micro-lamports per CU>
+  -h, --help                                              this help, or a command's: job-escrow <command> --help
+  -V, --version`;
 
 const OPTIONS = {
   url: { type: 'string', short: 'u' },
   keypair: { type: 'string', short: 'k' },
+  'program-id': { type: 'string' },
   'priority-fee': { type: 'string' },
   mint: { type: 'string' },
   treasury: { type: 'string' },
@@ -78,7 +69,19 @@ const OPTIONS = {
   host: { type: 'string' },
   'public-url': { type: 'string' },
   'expires-in': { type: 'string' },
+  pause: { type: 'boolean' },
+  unpause: { type: 'boolean' },
+  'min-purchase': { type: 'string' },
+  'share-bps-min': { type: 'string' },
+  'share-bps-max': { type: 'string' },
+  'max-output-tokens': { type: 'string' },
+  'tier-price': { type: 'string', multiple: true },
+  'new-admin': { type: 'string' },
+  all: { type: 'boolean' },
+  'max-per-job': { type: 'string' },
+  daily: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -102,13 +105,16 @@ function solanaCliConfig(): { url?: string; keypair?: string } {
   return { url: get('json_rpc_url'), keypair: get('keypair_path') };
 }
 
-function resolveProvider(v: Values): Provider {
+/** The provider of --url and --keypair; commands that sign nothing run without a keypair file. */
+function resolveProvider(v: Values, signs: boolean): Provider {
   const config = solanaCliConfig();
   const url = v.url ? (MONIKERS[v.url] ?? v.url) : (config.url ?? MONIKERS.localhost);
   const keypairPath = (v.keypair ?? config.keypair ?? join(homedir(), '.config/solana/id.json')).replace(/^~(?=\/)/, homedir());
-  if (!existsSync(keypairPath)) throw new UsageError(`no keypair at ${keypairPath} (use --keypair)`);
-  const secret = Uint8Array.from(JSON.parse(readFileSync(keypairPath, 'utf8')) as number[]);
-  return new AnchorProvider(new Connection(url, 'confirmed'), new Wallet(Keypair.fromSecretKey(secret)), { commitment: 'confirmed' });
+  let signer: Keypair;
+  if (existsSync(keypairPath)) signer = Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(keypairPath, 'utf8')) as number[]));
+  else if (signs) throw new UsageError(`no keypair at ${keypairPath} (use --keypair)`);
+  else signer = Keypair.generate();
+  return new AnchorProvider(new Connection(url, 'confirmed'), new Wallet(signer), { commitment: 'confirmed' });
 }
 
 function key(v: Values, name: keyof Values, fallback?: PublicKey): PublicKey {
@@ -148,10 +154,346 @@ function tier(v: Values): number {
   throw new UsageError(`--tier must be lite, standard, pro or max, got ${v.tier ?? 'nothing'}`);
 }
 
+const TIER_NAMES = ['lite', 'standard', 'pro', 'max'] as const;
+
+/** `--tier-price standard=8,4,500` (request credits, credits per 1k tokens, included tokens), applied over `current`. */
+function tierPrices(v: Values, current: readonly { requestCredits: bigint; per1kCredits: bigint; includedTokens: number }[]) {
+  const tiers = current.map((t) => ({ ...t }));
+  for (const raw of v['tier-price'] ?? []) {
+    const m = /^(lite|standard|pro|max|[0-3])=(\d+),(\d+),(\d+)$/i.exec(raw);
+    if (!m) throw new UsageError(`--tier-price must be like standard=8,4,500 (request credits, credits per 1k tokens, included tokens), got ${raw}`);
+    const index = /^\d$/.test(m[1]) ? Number(m[1]) : TIER_NAMES.indexOf(m[1].toLowerCase() as (typeof TIER_NAMES)[number]);
+    tiers[index] = { requestCredits: BigInt(m[2]), per1kCredits: BigInt(m[3]), includedTokens: Number(m[4]) };
+  }
+  return tiers;
+}
+
+/** The package version (package.json next to dist/ or two levels above this source). */
+function version(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    const path = join(dir, 'package.json');
+    if (existsSync(path)) {
+      const pkg = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@job-escrow/sdk') return pkg.version ?? 'unknown';
+    }
+  }
+  return 'unknown';
+}
+
+interface Ctx {
+  v: Values;
+  client: JobEscrowClient;
+  wallet: PublicKey;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  io: CliIo;
+}
+
+interface Command {
+  /** Options after the command name, as the help shows them. */
+  usage: string;
+  summary: string;
+  /** Signs nothing and reads no wallet: runs without a keypair file. */
+  readOnly?: boolean;
+  run(ctx: Ctx): Promise<void>;
+}
+
+const when = (unix: bigint | number) => new Date(Number(unix) * 1000).toISOString();
+
+/** Every command: its help and what it does. */
+const COMMANDS: Record<string, Command> = {
+  'init-config': {
+    usage: '--mint <pk> [--treasury <pk>] [--operator <pk>] [--job-timeout-secs n]',
+    summary: 'create the Config (the wallet must be the upgrade authority); the treasury defaults to the wallet\'s ATA of the mint',
+    async run({ v, client, wallet, out }) {
+      const mint = key(v, 'mint');
+      const treasury = key(v, 'treasury', getAssociatedTokenAddressSync(mint, wallet));
+      const ixs = v.treasury ? [] : [createAssociatedTokenAccountIdempotentInstruction(wallet, treasury, wallet, mint)];
+      ixs.push(
+        getInitializeConfigInstruction(
+          { admin: wallet, mint, treasury },
+          { operator: key(v, 'operator', wallet), jobTimeoutSecs: v['job-timeout-secs'] ? Number(whole(v, 'job-timeout-secs')) : undefined },
+          { programId: client.programId },
+        ),
+      );
+      // Creating the treasury ATA costs about what opening a credit account's vault does.
+      const units = COMPUTE_UNITS.initialize_config + (v.treasury ? 0 : COMPUTE_UNITS.open_credit_account);
+      const signature = await client.send(ixs, units);
+      out(`config initialized: mint ${mint.toBase58()}, treasury ${treasury.toBase58()} (${signature})`);
+    },
+  },
+  'update-config': {
+    usage: '[--pause|--unpause] [--operator <pk>] [--treasury <pk>] [--min-purchase n] [--job-timeout-secs n] [--share-bps-min n] [--share-bps-max n] [--max-output-tokens n] [--tier-price standard=8,4,500]...',
+    summary: 'admin: change the config fields given, keep the rest (--tier-price: request credits, credits per 1k tokens, included tokens; repeatable)',
+    async run({ v, client, out }) {
+      if (v.pause && v.unpause) throw new UsageError('--pause and --unpause together');
+      const args: UpdateConfigArgs = {};
+      const changed: string[] = [];
+      if (v.pause || v.unpause) (args.paused = Boolean(v.pause)), changed.push(v.pause ? 'paused' : 'unpaused');
+      if (v.operator) (args.operator = key(v, 'operator')), changed.push(`operator ${v.operator}`);
+      if (v.treasury) (args.treasury = key(v, 'treasury')), changed.push(`treasury ${v.treasury}`);
+      if (v['min-purchase']) (args.minPurchaseCredits = whole(v, 'min-purchase')), changed.push(`minimum purchase ${v['min-purchase']} credits`);
+      if (v['job-timeout-secs']) (args.jobTimeoutSecs = Number(whole(v, 'job-timeout-secs'))), changed.push(`job timeout ${v['job-timeout-secs']} s`);
+      if (v['share-bps-min']) (args.providerShareBpsMin = Number(whole(v, 'share-bps-min'))), changed.push(`provider share ≥ ${v['share-bps-min']} bps`);
+      if (v['share-bps-max']) (args.providerShareBpsMax = Number(whole(v, 'share-bps-max'))), changed.push(`provider share ≤ ${v['share-bps-max']} bps`);
+      if (v['max-output-tokens']) (args.maxOutputTokensPerJob = Number(whole(v, 'max-output-tokens'))), changed.push(`max output tokens per job ${v['max-output-tokens']}`);
+      if (v['tier-price']?.length) {
+        args.tiers = tierPrices(v, (await client.config({ refresh: true })).tiers);
+        changed.push(`tier prices ${args.tiers.map((t, i) => `${TIER_NAMES[i]}=${t.requestCredits},${t.per1kCredits},${t.includedTokens}`).join(' ')}`);
+      }
+      if (changed.length === 0) throw new UsageError('nothing to change (job-escrow update-config --help lists the fields)');
+      const { signature } = await client.updateConfig(args);
+      out(`config updated: ${changed.join(', ')} (${signature})`);
+    },
+  },
+  'nominate-admin': {
+    usage: '--new-admin <pk>',
+    summary: 'admin: nominate the next admin, who takes over with accept-admin',
+    async run({ v, client, out }) {
+      const newAdmin = key(v, 'new-admin');
+      const { signature } = await client.nominateAdmin({ newAdmin });
+      out(`nominated ${newAdmin.toBase58()} as admin; they take over with accept-admin (${signature})`);
+    },
+  },
+  'accept-admin': {
+    usage: '',
+    summary: 'the nominated admin (the wallet) takes over',
+    async run({ client, wallet, out }) {
+      const { signature } = await client.acceptAdmin();
+      out(`${wallet.toBase58()} is now the admin (${signature})`);
+    },
+  },
+  open: {
+    usage: '[--owner <pk>]',
+    summary: 'open a credit account (the wallet pays)',
+    async run({ v, client, wallet, out }) {
+      const r = await client.openCreditAccount({ owner: key(v, 'owner', wallet) });
+      out(`credit account ${r.creditAccount.toBase58()}, vault ${r.vault.toBase58()} (${r.signature})`);
+    },
+  },
+  'topup-url': {
+    usage: '--owner <pk> --credits <n> [--qr out.png] [--svg out.svg] [--label s] [--memo s]',
+    summary: 'a Solana Pay URL (and QR code) that tops up the owner\'s credits',
+    async run({ v, client, wallet, out }) {
+      const request = createTopUpUrl(
+        { owner: key(v, 'owner', wallet), credits: whole(v, 'credits'), label: v.label, memo: v.memo, message: `Top up ${v.credits} credits` },
+        { config: await client.config(), programId: client.programId },
+      );
+      out(String(request.url));
+      if (v.qr || v.svg) {
+        await writeTopUpQr(request.url, { png: v.qr, svg: v.svg });
+        for (const f of [v.qr, v.svg].filter(Boolean)) out(`QR code written to ${f}`);
+      }
+      out(`reference ${request.reference.toBase58()}`);
+    },
+  },
+  purchase: {
+    usage: '--credits <n>',
+    summary: 'buy credits with the wallet\'s USDC (opens the credit account when missing)',
+    async run({ v, client, out }) {
+      const r = await client.purchase({ credits: whole(v, 'credits') });
+      out(`bought ${v.credits} credits${r.opened ? ' (opened the credit account)' : ''} (${r.signature})`);
+    },
+  },
+  lock: {
+    usage: '--owner <pk> --job-id <n> --tier lite|standard|pro|max --max-tokens <n>',
+    summary: 'operator: lock a job\'s price in escrow',
+    async run({ v, client, out }) {
+      const r = await client.lock({ owner: key(v, 'owner'), jobId: whole(v, 'job-id'), tier: tier(v), maxOutputTokens: Number(whole(v, 'max-tokens')) });
+      out(r.alreadyLocked ? `job ${v['job-id']} was already locked: ${r.credits} credits` : `locked job ${v['job-id']}: ${r.credits} credits (${r.signature})`);
+    },
+  },
+  settle: {
+    usage: '--owner <pk> --job-id <n> --tokens <n> --worker <token account> [--share-bps <n>]',
+    summary: 'operator: charge a finished job and pay the worker',
+    async run({ v, client, out }) {
+      const r = await client.settle({
+        owner: key(v, 'owner'),
+        jobId: whole(v, 'job-id'),
+        outputTokens: Number(whole(v, 'tokens')),
+        providerShareBps: v['share-bps'] ? Number(whole(v, 'share-bps')) : undefined,
+        providerTokenAccount: key(v, 'worker'),
+      });
+      out(`settled job ${v['job-id']} (${r.signature})`);
+    },
+  },
+  refund: {
+    usage: '--owner <pk> --job-id <n>',
+    summary: 'return a job\'s locked credits (the operator any time; anyone once expired)',
+    async run({ v, client, out }) {
+      const r = await client.refund({ owner: key(v, 'owner'), jobId: whole(v, 'job-id') });
+      out(`refunded job ${v['job-id']} (${r.signature})`);
+    },
+  },
+  crank: {
+    usage: '[--owner <pk>]',
+    summary: 'refund every expired job once',
+    async run({ v, client, out, err }) {
+      const r = await client.refundExpired({
+        owner: v.owner ? key(v, 'owner') : undefined,
+        onProgress: (done, total) => err(`refunded ${done}/${total} expired job(s)…`),
+      });
+      out(`refunded ${r.jobs.length} expired job(s) in ${r.signatures.length} transaction(s)`);
+    },
+  },
+  jobs: {
+    usage: '[--owner <pk>] [--json]',
+    summary: 'open jobs (of one owner, or everyone\'s), expired first',
+    readOnly: true,
+    async run({ v, client, out }) {
+      const [jobs, now] = await Promise.all([client.openJobs({ owner: v.owner ? key(v, 'owner') : undefined }), client.clusterTime()]);
+      jobs.sort((a, b) => (a.job.expiresAt < b.job.expiresAt ? -1 : a.job.expiresAt > b.job.expiresAt ? 1 : 0));
+      if (v.json) {
+        out(JSON.stringify(jobs.map(({ address, job }) => ({ address, ...job, expired: job.expiresAt <= now })), (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof PublicKey ? x.toBase58() : x)));
+        return;
+      }
+      const expired = jobs.filter(({ job }) => job.expiresAt <= now).length;
+      out(`${jobs.length} open job(s), ${expired} expired`);
+      for (const { address, job } of jobs) {
+        const due = job.expiresAt <= now ? `expired ${now - job.expiresAt} s ago` : `expires in ${job.expiresAt - now} s`;
+        out(`${address.toBase58()}  job ${job.jobId}  ${TIER_NAMES[job.tier] ?? job.tier}  ${job.creditsLocked} credits  ${due} (${when(job.expiresAt)})  credit account ${job.creditAccount.toBase58()}`);
+      }
+    },
+  },
+  balance: {
+    usage: '[--owner <pk>] [--json]',
+    summary: 'available, withdrawable, promotional and locked credits',
+    async run({ v, client, wallet, out }) {
+      const b = await client.getBalance({ owner: key(v, 'owner', wallet) });
+      if (v.json) {
+        out(JSON.stringify(b, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof PublicKey ? x.toBase58() : x)));
+        return;
+      }
+      const promo = b.promo === 0n ? '' : `; ${b.promo} promotional${b.promoExpiresAt === null ? '' : ` (expire ${when(b.promoExpiresAt)})`}`;
+      out(`available ${b.available} credits (${b.usdcValue} USDC), withdrawable ${b.withdrawable}${promo}; locked ${b.locked} in ${b.openJobs} job(s); fees owed ${formatUnits(b.feesAccrued)} USDC; vault ${formatUnits(b.vaultAmount)} USDC`);
+    },
+  },
+  history: {
+    usage: '[--owner <pk>] [--csv file]',
+    summary: 'every purchase, deposit, job and withdrawal of an account, with the balance after each',
+    async run({ v, client, wallet, out }) {
+      const entries = await client.history({ owner: key(v, 'owner', wallet) });
+      for (const e of entries) {
+        out(`${e.blockTime === null ? '-' : when(e.blockTime)}  ${e.kind.padEnd(8)} ${e.jobId === undefined ? '' : `job ${e.jobId} `}${e.credits} credits  ${formatUnits(e.usdc)} USDC  → available ${e.availableAfter}`);
+      }
+      if (v.csv) {
+        writeFileSync(v.csv, toCsv(entries));
+        out(`CSV written to ${v.csv}`);
+      }
+    },
+  },
+  withdraw: {
+    usage: '--credits <n>|all',
+    summary: 'turn unspent credits back into USDC in the wallet',
+    async run({ v, client, out }) {
+      const credits = v.credits === 'all' ? WITHDRAW_ALL : whole(v, 'credits');
+      const r = await client.withdraw({ credits });
+      out(`withdrew ${v.credits === 'all' ? 'everything' : `${credits} credits`} (${r.signature})`);
+    },
+  },
+  'set-spending-limit': {
+    usage: '[--max-per-job n] [--daily n]',
+    summary: 'cap what jobs may take from the wallet\'s account, per job and per 24 hours (0 or omitted: no cap)',
+    async run({ v, client, out }) {
+      const maxCreditsPerJob = v['max-per-job'] ? whole(v, 'max-per-job') : 0n;
+      const dailyLimitCredits = v.daily ? whole(v, 'daily') : 0n;
+      const r = await client.setSpendingLimit({ maxCreditsPerJob, dailyLimitCredits });
+      const cap = (n: bigint, what: string) => (n === 0n ? `no cap ${what}` : `${n} credits ${what}`);
+      out(`spending limit: ${cap(maxCreditsPerJob, 'per job')}, ${cap(dailyLimitCredits, 'per day')} (${r.signature})`);
+    },
+  },
+  'collect-fees': {
+    usage: '[--owner <pk> | --all]',
+    summary: 'move accrued fees to the treasury: one account (default the wallet\'s) or every account that owes some',
+    async run({ v, client, wallet, out }) {
+      if (v.all && v.owner) throw new UsageError('--owner and --all together');
+      if (!v.all) {
+        const owner = key(v, 'owner', wallet);
+        const fees = (await client.creditAccount({ owner }))?.feesAccrued ?? 0n;
+        const r = await client.collectFees({ owner });
+        out(`collected ${formatUnits(fees)} USDC of fees from ${owner.toBase58()} (${r.signature})`);
+        return;
+      }
+      const owing = await client.accountsWithFees();
+      let total = 0n;
+      for (const { account } of owing) {
+        await client.collectFees({ owner: account.owner });
+        total += account.feesAccrued;
+      }
+      out(`collected ${formatUnits(total)} USDC of fees from ${owing.length} account(s)`);
+    },
+  },
+  close: {
+    usage: '',
+    summary: 'close the wallet\'s empty credit account (unspent promotional credits are given up first); rent returns to the wallet',
+    async run({ client, out }) {
+      const r = await client.closeCreditAccount();
+      out(`closed the credit account ${r.creditAccount.toBase58()}; rent returned to the wallet (${r.signature})`);
+    },
+  },
+  grant: {
+    usage: '--owner <pk> --credits <n> [--expires-in 30d|12h|90m|3600]',
+    summary: 'operator: give promotional credits (the wallet pays their USDC)',
+    async run({ v, client, out }) {
+      const r = await client.grantCredits({ owner: key(v, 'owner'), credits: whole(v, 'credits'), expiresIn: duration(v, 'expires-in') });
+      const until = r.expiresAt === 0n ? 'never expiring' : `expiring ${when(r.expiresAt)}`;
+      out(`granted ${v.credits} promotional credits, ${until} (${r.signature})`);
+    },
+  },
+  'expire-promo': {
+    usage: '[--owner <pk>]',
+    summary: 'return expired promotional credits to the treasury (the owner: give them up now)',
+    async run({ v, client, wallet, out }) {
+      const owner = key(v, 'owner', wallet);
+      const before = await client.getBalance({ owner });
+      const r = await client.expirePromo({ owner });
+      const after = await client.getBalance({ owner });
+      out(`returned ${before.promo - after.promo} promotional credits to the treasury (${r.signature})`);
+    },
+  },
+  'serve-pay': {
+    usage: '[--port 8080] [--host 127.0.0.1] [--public-url https://…] [--label s]',
+    summary: 'the Solana Pay transaction-request server and top-up page',
+    readOnly: true,
+    async run({ v, client, out, io }) {
+      await client.config();
+      const server = createTopUpServer({ client, label: v.label, publicUrl: v['public-url'] });
+      const port = Number(v.port ?? 8080);
+      const host = v.host ?? '127.0.0.1';
+      await new Promise<void>((resolve) => server.listen(port, host, resolve));
+      const address = server.address();
+      out(`top-up server on http://${host}:${typeof address === 'object' && address ? address.port : port}; page: /topup?owner=<wallet>`);
+      io.onServer?.(server);
+      await new Promise<void>((resolve) => server.on('close', resolve));
+    },
+  },
+};
+
+const USAGE = `job-escrow <command> [options]
+
+commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${`${name} ${c.usage}`.trim()}\n      ${c.summary}`)
+  .join('\n')}
+
+${GLOBAL_OPTIONS}`;
+
+const commandHelp = (name: string, c: Command) => `job-escrow ${`${name} ${c.usage}`.trim()}\n\n${c.summary}\n\n${GLOBAL_OPTIONS}`;
+
+/** True for a failure to reach the RPC at all (not an RPC error answer). */
+function unreachable(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+    const text = `${(x as Error).message ?? ''} ${(x as { code?: string }).code ?? ''}`;
+    if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH/.test(text)) return true;
+  }
+  return false;
+}
+
 /** Runs one command; returns the process exit code (0 ok, 1 failed, 2 usage). */
 export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
   const out = io.out ?? ((l: string) => console.log(l));
   const err = io.err ?? ((l: string) => console.error(l));
+  let rpcUrl: string | undefined;
   try {
     let parsed;
     try {
@@ -160,139 +502,35 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       throw new UsageError((e as Error).message);
     }
     const { values: v, positionals } = parsed;
-    const command = positionals[0];
-    if (!command || v.help) {
+    const name = positionals[0];
+    if (v.version) {
+      out(`job-escrow ${version()}`);
+      return 0;
+    }
+    if (!name) {
       out(USAGE);
-      return command || v.help ? 0 : 2;
+      return v.help ? 0 : 2;
     }
-    const provider = io.provider ?? resolveProvider(v);
-    const client = new JobEscrowClient(provider, { priorityFeeMicroLamports: v['priority-fee'] ? Number(v['priority-fee']) : undefined });
-    const wallet = client.wallet;
-    switch (command) {
-      case 'init-config': {
-        const mint = key(v, 'mint');
-        const treasury = key(v, 'treasury', getAssociatedTokenAddressSync(mint, wallet));
-        const ixs = v.treasury ? [] : [createAssociatedTokenAccountIdempotentInstruction(wallet, treasury, wallet, mint)];
-        ixs.push(
-          getInitializeConfigInstruction(
-            { admin: wallet, mint, treasury },
-            { operator: key(v, 'operator', wallet), jobTimeoutSecs: v['job-timeout-secs'] ? Number(whole(v, 'job-timeout-secs')) : undefined },
-          ),
-        );
-        // Creating the treasury ATA costs about what opening a credit account's vault does.
-        const units = COMPUTE_UNITS.initialize_config + (v.treasury ? 0 : COMPUTE_UNITS.open_credit_account);
-        const signature = await client.send(ixs, units);
-        out(`config initialized: mint ${mint.toBase58()}, treasury ${treasury.toBase58()} (${signature})`);
-        return 0;
-      }
-      case 'open': {
-        const r = await client.openCreditAccount({ owner: key(v, 'owner', wallet) });
-        out(`credit account ${r.creditAccount.toBase58()}, vault ${r.vault.toBase58()} (${r.signature})`);
-        return 0;
-      }
-      case 'topup-url': {
-        const request = createTopUpUrl(
-          { owner: key(v, 'owner', wallet), credits: whole(v, 'credits'), label: v.label, memo: v.memo, message: `Top up ${v.credits} credits` },
-          { config: await client.config(), programId: client.programId },
-        );
-        out(String(request.url));
-        if (v.qr || v.svg) {
-          await writeTopUpQr(request.url, { png: v.qr, svg: v.svg });
-          for (const f of [v.qr, v.svg].filter(Boolean)) out(`QR code written to ${f}`);
-        }
-        out(`reference ${request.reference.toBase58()}`);
-        return 0;
-      }
-      case 'purchase': {
-        const r = await client.purchase({ credits: whole(v, 'credits') });
-        out(`bought ${v.credits} credits${r.opened ? ' (opened the credit account)' : ''} (${r.signature})`);
-        return 0;
-      }
-      case 'lock': {
-        const r = await client.lock({ owner: key(v, 'owner'), jobId: whole(v, 'job-id'), tier: tier(v), maxOutputTokens: Number(whole(v, 'max-tokens')) });
-        out(r.alreadyLocked ? `job ${v['job-id']} was already locked: ${r.credits} credits` : `locked job ${v['job-id']}: ${r.credits} credits (${r.signature})`);
-        return 0;
-      }
-      case 'settle': {
-        const r = await client.settle({
-          owner: key(v, 'owner'),
-          jobId: whole(v, 'job-id'),
-          outputTokens: Number(whole(v, 'tokens')),
-          providerShareBps: v['share-bps'] ? Number(whole(v, 'share-bps')) : undefined,
-          providerTokenAccount: key(v, 'worker'),
-        });
-        out(`settled job ${v['job-id']} (${r.signature})`);
-        return 0;
-      }
-      case 'refund': {
-        const r = await client.refund({ owner: key(v, 'owner'), jobId: whole(v, 'job-id') });
-        out(`refunded job ${v['job-id']} (${r.signature})`);
-        return 0;
-      }
-      case 'crank': {
-        const r = await client.refundExpired({
-          owner: v.owner ? key(v, 'owner') : undefined,
-          onProgress: (done, total) => err(`refunded ${done}/${total} expired job(s)…`),
-        });
-        out(`refunded ${r.jobs.length} expired job(s) in ${r.signatures.length} transaction(s)`);
-        return 0;
-      }
-      case 'balance': {
-        const b = await client.getBalance({ owner: key(v, 'owner', wallet) });
-        if (v.json) {
-          out(JSON.stringify(b, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof PublicKey ? x.toBase58() : x)));
-        } else {
-          const promo = b.promo === 0n ? '' : `; ${b.promo} promotional${b.promoExpiresAt === null ? '' : ` (expire ${new Date(b.promoExpiresAt * 1000).toISOString()})`}`;
-          out(`available ${b.available} credits (${b.usdcValue} USDC), withdrawable ${b.withdrawable}${promo}; locked ${b.locked} in ${b.openJobs} job(s); fees owed ${formatUnits(b.feesAccrued)} USDC; vault ${formatUnits(b.vaultAmount)} USDC`);
-        }
-        return 0;
-      }
-      case 'history': {
-        const entries = await client.history({ owner: key(v, 'owner', wallet) });
-        for (const e of entries) {
-          out(`${e.blockTime === null ? '-' : new Date(e.blockTime * 1000).toISOString()}  ${e.kind.padEnd(8)} ${e.jobId === undefined ? '' : `job ${e.jobId} `}${e.credits} credits  ${formatUnits(e.usdc)} USDC  → available ${e.availableAfter}`);
-        }
-        if (v.csv) {
-          writeFileSync(v.csv, toCsv(entries));
-          out(`CSV written to ${v.csv}`);
-        }
-        return 0;
-      }
-      case 'withdraw': {
-        const credits = v.credits === 'all' ? WITHDRAW_ALL : whole(v, 'credits');
-        const r = await client.withdraw({ credits });
-        out(`withdrew ${v.credits === 'all' ? 'everything' : `${credits} credits`} (${r.signature})`);
-        return 0;
-      }
-      case 'grant': {
-        const r = await client.grantCredits({ owner: key(v, 'owner'), credits: whole(v, 'credits'), expiresIn: duration(v, 'expires-in') });
-        const when = r.expiresAt === 0n ? 'never expiring' : `expiring ${new Date(Number(r.expiresAt) * 1000).toISOString()}`;
-        out(`granted ${v.credits} promotional credits, ${when} (${r.signature})`);
-        return 0;
-      }
-      case 'expire-promo': {
-        const owner = key(v, 'owner', wallet);
-        const before = await client.getBalance({ owner });
-        const r = await client.expirePromo({ owner });
-        const after = await client.getBalance({ owner });
-        out(`returned ${before.promo - after.promo} promotional credits to the treasury (${r.signature})`);
-        return 0;
-      }
-      case 'serve-pay': {
-        await client.config();
-        const server = createTopUpServer({ client, label: v.label, publicUrl: v['public-url'] });
-        const port = Number(v.port ?? 8080);
-        const host = v.host ?? '127.0.0.1';
-        await new Promise<void>((resolve) => server.listen(port, host, resolve));
-        const address = server.address();
-        out(`top-up server on http://${host}:${typeof address === 'object' && address ? address.port : port}; page: /topup?owner=<wallet>`);
-        io.onServer?.(server);
-        await new Promise<void>((resolve) => server.on('close', resolve));
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command ${command} (job-escrow --help lists them)`);
+    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!command) throw new UsageError(`unknown command ${name} (job-escrow --help lists them)`);
+    if (v.help) {
+      out(commandHelp(name, command));
+      return 0;
     }
+    const programIdText = v['program-id'] ?? (io.env ?? process.env).JOB_ESCROW_PROGRAM_ID;
+    let programId: PublicKey | undefined;
+    if (programIdText) {
+      try {
+        programId = new PublicKey(programIdText);
+      } catch {
+        throw new UsageError(`${v['program-id'] ? '--program-id' : 'JOB_ESCROW_PROGRAM_ID'} is not a valid public key: ${programIdText}`);
+      }
+    }
+    const provider = io.provider ?? resolveProvider(v, !command.readOnly);
+    rpcUrl = provider.connection.rpcEndpoint;
+    const client = new JobEscrowClient(provider, { programId, priorityFeeMicroLamports: v['priority-fee'] ? Number(v['priority-fee']) : undefined });
+    await command.run({ v, client, wallet: client.wallet, out, err, io });
+    return 0;
   } catch (e) {
     if (e instanceof UsageError) {
       err(`error: ${e.message}`);
@@ -301,6 +539,10 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     if (e instanceof JobEscrowError) {
       const msg = PROGRAM_ERRORS.get(e.code)?.msg ?? e.message;
       err(`error: ${msg.charAt(0).toLowerCase()}${msg.slice(1)} (${e.name}, ${e.code})`);
+      return 1;
+    }
+    if (rpcUrl && unreachable(e)) {
+      err(`error: cannot reach ${rpcUrl}: is a validator running?`);
       return 1;
     }
     err(`error: ${(e as Error)?.message ?? String(e)}`);
