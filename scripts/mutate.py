@@ -7,7 +7,9 @@ skipped), makes one mutant per weakened check, builds each mutant with
 scripts/build-program.sh in a scratch copy of the crate (target/mutants/work:
 the source tree is never written), installs it as target/deploy/job_escrow.so,
 runs the vitest suites that execute the program (LiteSVM and solana-bankrun)
-with --bail=1, and reports which test killed each mutant. At the end the
+with --bail=1, and reports which test killed each mutant. A mutant of a file
+that has host unit tests (`#[cfg(test)]`: math.rs, state/config.rs, ...) is
+first run against `cargo test --lib`, which kills it without a build. At the end the
 program is rebuilt from the clean sources, also after Ctrl-C or an error.
 
   python3 scripts/mutate.py --list            every mutant: id, kind, description, edit
@@ -989,6 +991,25 @@ class Runner:
                 fh.write(self.sources[m.file])
         return rc, secs, log
 
+    def host_tests(self, m, text):
+        """Runs the crate's host unit tests (`cargo test --lib`) on the mutant.
+        Returns 'killed', 'passed' or 'uncompiled' and the log path."""
+        path = os.path.join(WORK, 'programs', 'job_escrow', 'src', m.file)
+        with open(path, 'w') as fh:
+            fh.write(text)
+        env = dict(os.environ, CARGO_TARGET_DIR=os.path.join(WORK, 'target-host'))
+        log = os.path.join(self.logs, 'host-tests.log')
+        try:
+            rc, _ = run_group(['cargo', 'test', '--locked', '--lib', '-p', 'job_escrow'], WORK, log, env=env, timeout=600)
+        finally:
+            with open(path, 'w') as fh:
+                fh.write(self.sources[m.file])
+        if rc == 0:
+            return 'passed', log
+        with open(log) as fh:
+            text = fh.read()
+        return ('killed' if 'test result: FAILED' in text or 'panicked' in text else 'uncompiled'), log
+
     def install(self):
         # From here on target/deploy holds a mutant: DIRTY makes the next run
         # (even after a kill -9) rebuild the real program first.
@@ -1099,6 +1120,21 @@ export default mergeConfig(base, defineConfig({{ root: {json.dumps(ROOT)}, test:
     def run_one(self, m, i, n):
         t0 = time.time()
         text = apply(self.sources[m.file], m)
+        # A file with host unit tests (math.rs, state/config.rs, ...) is tried
+        # against them first: they are fast and exact where the suites only
+        # reach a function through the program.
+        if '#[cfg(test)]' in self.sources[m.file]:
+            verdict, hlog = self.host_tests(m, text)
+            if verdict == 'killed':
+                with open(hlog) as fh:
+                    failed = [ln.strip() for ln in fh if ln.startswith('test ') and ln.rstrip().endswith('FAILED')]
+                row = {'id': m.id, 'kind': m.kind, 'status': 'killed', 'build_seconds': 0,
+                       'killed_by': f"cargo test (host unit tests): {failed[0][5:-9].strip() if failed else m.file}"}
+                row['seconds'] = round(time.time() - t0, 1)
+                self.rows.append(row)
+                self.log(f"[{i}/{n}] KILLED   {row['seconds']:5.1f}s  {m.id}  {m.description}")
+                self.log(f"          by {row['killed_by']}")
+                return row
         rc, bsecs, blog = self.build_mutant(m, text)
         row = {'id': m.id, 'kind': m.kind, 'status': '', 'killed_by': '', 'build_seconds': round(bsecs, 1)}
         if rc != 0:

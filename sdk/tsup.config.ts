@@ -13,6 +13,7 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     kit: 'src/kit/index.ts',
     'kit-testing': 'src/kit/testing.ts',
+    operator: 'src/operator/index.ts',
     'serve-pay': 'src/bin/serve-pay.ts',
     'job-escrow': 'src/bin/job-escrow.ts',
   },

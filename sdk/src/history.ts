@@ -42,12 +42,15 @@ const CREDIT_ACCOUNT_INDEX = new Map(
   IDL.instructions.map((ix) => [ix.name, ix.accounts.findIndex((a) => 'name' in a && a.name === 'credit_account')]),
 );
 
-/** Signatures touching `address`, oldest first (pages through getSignaturesForAddress). */
-async function allSignatures(connection: HistoryConnection, address: PublicKey, limit: number) {
+/**
+ * Signatures of successful transactions touching `address`, oldest first,
+ * newer than `until` when given (pages through getSignaturesForAddress).
+ */
+export async function signaturesOf(connection: HistoryConnection, address: PublicKey, { until, limit = 10_000 }: { until?: string; limit?: number } = {}) {
   const out: { signature: string; slot: number }[] = [];
   let before: string | undefined;
   for (;;) {
-    const page = await connection.getSignaturesForAddress(address, { before, limit: 1000 });
+    const page = await connection.getSignaturesForAddress(address, { before, until, limit: 1000 }, 'confirmed');
     out.push(...page.filter((s) => !s.err));
     if (page.length < 1000 || out.length >= limit) break;
     before = page[page.length - 1].signature;
@@ -55,13 +58,132 @@ async function allSignatures(connection: HistoryConnection, address: PublicKey, 
   return out.reverse();
 }
 
+/** The running balances a history is replayed with (what an indexer persists between transactions). */
+export interface ReplayState {
+  vaultAmount: bigint;
+  fees: bigint;
+  locked: bigint;
+  /** Credits locked per open job id. */
+  jobLocks: Map<bigint, bigint>;
+}
+
+export function newReplayState(): ReplayState {
+  return { vaultAmount: 0n, fees: 0n, locked: 0n, jobLocks: new Map() };
+}
+
+/** A fetched transaction (getTransaction's answer, the fields read). */
+type FetchedTransaction = NonNullable<Awaited<ReturnType<HistoryConnection['getTransaction']>>>;
+
 /**
- * Rebuilds the history of `owner`'s credit account from its transactions:
- * the program's events (attributed to this account by the position of each
- * job_escrow instruction: events carry no account keys) and plain USDC
- * transfers into the vault (from the transactions' token balances). Balances
- * are replayed from zero, so the history must reach back to the account's
- * opening (`limit` caps the signatures read per address).
+ * The history entries one transaction makes for the credit account `credit`
+ * (vault `vault`), in order, applying them to `state`: the program's events
+ * (attributed to this account by the position of each job_escrow
+ * instruction: events carry no account keys), or else a plain USDC transfer
+ * into the vault (from the token balances).
+ */
+export function replayTransaction(
+  tx: FetchedTransaction,
+  signature: string,
+  { credit, vault, programId = JOB_ESCROW_PROGRAM_ID, pricePerCredit = DEFAULTS.pricePerCredit }: { credit: PublicKey; vault: PublicKey; programId?: PublicKey; pricePerCredit?: bigint },
+  state: ReplayState,
+): HistoryEntry[] {
+  if (tx.meta?.err) return [];
+  const entries: HistoryEntry[] = [];
+  const push = (e: Omit<HistoryEntry, 'availableAfter' | 'lockedAfter'>) =>
+    entries.push({
+      ...e,
+      availableAfter: availableCredits({ vaultAmount: state.vaultAmount, feesAccrued: state.fees, locked: state.locked, pricePerCredit }),
+      lockedAfter: state.locked,
+    });
+  const { accountKeys, instructions } = view(tx.transaction.message);
+  const blockTime = tx.blockTime ?? null;
+  const ours = instructions.filter((ix) => accountKeys[ix.programIdIndex].equals(programId));
+  const events = parseEvents(tx.meta?.logMessages ?? [], { programId });
+  let touched = false;
+  ours.forEach((ix, i) => {
+    const name = instructionNameOf(ix.data);
+    const at = name ? CREDIT_ACCOUNT_INDEX.get(name) ?? -1 : -1;
+    const event = events[i];
+    if (at < 0 || !event || !accountKeys[ix.accountKeyIndexes[at]]?.equals(credit)) return;
+    touched = true;
+    const d = event.data as Record<string, bigint>;
+    switch (event.name) {
+      case 'CreditAccountOpened':
+        push({ signature, blockTime, kind: 'open', credits: 0n, usdc: 0n });
+        break;
+      case 'CreditsPurchased':
+        state.vaultAmount += d.amount;
+        push({ signature, blockTime, kind: 'purchase', credits: d.credits, usdc: d.amount });
+        break;
+      case 'JobLocked':
+        state.locked += d.creditsLocked;
+        state.jobLocks.set(d.jobId, d.creditsLocked);
+        push({ signature, blockTime, kind: 'lock', credits: d.creditsLocked, usdc: 0n, jobId: d.jobId });
+        break;
+      case 'JobSettled': {
+        state.locked -= state.jobLocks.get(d.jobId) ?? 0n;
+        state.jobLocks.delete(d.jobId);
+        state.vaultAmount -= d.workerAmount;
+        state.fees += d.creditsCharged * pricePerCredit - d.workerAmount;
+        push({ signature, blockTime, kind: 'settle', credits: d.creditsCharged, usdc: -d.workerAmount, jobId: d.jobId });
+        break;
+      }
+      case 'JobRefunded':
+        state.locked -= d.creditsReleased;
+        state.jobLocks.delete(d.jobId);
+        push({ signature, blockTime, kind: 'refund', credits: d.creditsReleased, usdc: 0n, jobId: d.jobId });
+        break;
+      case 'CreditsWithdrawn':
+        state.vaultAmount -= d.amount;
+        push({ signature, blockTime, kind: 'withdraw', credits: d.credits, usdc: -d.amount });
+        break;
+      case 'FeesCollected':
+        state.vaultAmount -= d.amount;
+        state.fees -= d.amount;
+        push({ signature, blockTime, kind: 'fees', credits: 0n, usdc: -d.amount });
+        break;
+      case 'SpendingLimitSet':
+        push({ signature, blockTime, kind: 'limit', credits: d.maxCreditsPerJob, usdc: 0n });
+        break;
+      case 'CreditsGranted':
+        state.vaultAmount += d.credits * pricePerCredit;
+        push({ signature, blockTime, kind: 'grant', credits: d.credits, usdc: d.credits * pricePerCredit });
+        break;
+      case 'PromoExpired':
+        state.vaultAmount -= d.credits * pricePerCredit;
+        push({ signature, blockTime, kind: 'expire', credits: d.credits, usdc: -d.credits * pricePerCredit });
+        break;
+      case 'CreditAccountClosed':
+        push({ signature, blockTime, kind: 'close', credits: 0n, usdc: 0n });
+        break;
+    }
+  });
+  if (touched) return entries;
+  // No job_escrow instruction for this account: a plain transfer into the vault.
+  const index = accountKeys.findIndex((k) => k.equals(vault));
+  const delta = tokenBalanceChange(tx.meta, index).change;
+  if (index >= 0 && delta > 0n) {
+    state.vaultAmount += delta;
+    push({ signature, blockTime, kind: 'deposit', credits: delta / pricePerCredit, usdc: delta });
+  }
+  return entries;
+}
+
+/** The signatures of both addresses newer than their cursors, merged into one timeline by slot. */
+export async function timelineOf(connection: HistoryConnection, addresses: { address: PublicKey; until?: string }[], limit?: number) {
+  const bySignature = new Map<string, number>();
+  for (const { address, until } of addresses) {
+    for (const s of await signaturesOf(connection, address, { until, limit })) bySignature.set(s.signature, s.slot);
+  }
+  // Sorted by slot (stable, so each address's own order holds within a slot).
+  return [...bySignature].sort((a, b) => a[1] - b[1]).map(([signature, slot]) => ({ signature, slot }));
+}
+
+/**
+ * Rebuilds the history of `owner`'s credit account from its transactions
+ * (see replayTransaction). Balances are replayed from zero, so the history
+ * must reach back to the account's opening (`limit` caps the signatures read
+ * per address).
  */
 export async function fetchHistory(
   connection: HistoryConnection,
@@ -75,96 +197,11 @@ export async function fetchHistory(
 ): Promise<HistoryEntry[]> {
   const [credit] = findCreditAccountPda(owner, { programId });
   const vault = findVaultAddress(credit, mint);
-  const bySignature = new Map<string, number>();
-  for (const address of [credit, vault]) {
-    for (const s of await allSignatures(connection, address, limit)) bySignature.set(s.signature, s.slot);
-  }
-  // One timeline: by slot (the sort is stable, so each address's own order
-  // holds within a slot).
-  const sigs = new Map([...bySignature].sort((a, b) => a[1] - b[1]));
-
-  let vaultAmount = 0n;
-  let fees = 0n;
-  let locked = 0n;
-  const jobLocks = new Map<bigint, bigint>();
+  const state = newReplayState();
   const entries: HistoryEntry[] = [];
-  const push = (e: Omit<HistoryEntry, 'availableAfter' | 'lockedAfter'>) =>
-    entries.push({ ...e, availableAfter: availableCredits({ vaultAmount, feesAccrued: fees, locked, pricePerCredit }), lockedAfter: locked });
-
-  for (const signature of sigs.keys()) {
+  for (const { signature } of await timelineOf(connection, [{ address: credit }, { address: vault }], limit)) {
     const tx = await connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
-    if (!tx || tx.meta?.err) continue;
-    const { accountKeys, instructions } = view(tx.transaction.message);
-    const blockTime = tx.blockTime ?? null;
-    const ours = instructions.filter((ix) => accountKeys[ix.programIdIndex].equals(programId));
-    const events = parseEvents(tx.meta?.logMessages ?? [], { programId });
-    let touched = false;
-    ours.forEach((ix, i) => {
-      const name = instructionNameOf(ix.data);
-      const at = name ? CREDIT_ACCOUNT_INDEX.get(name) ?? -1 : -1;
-      const event = events[i];
-      if (at < 0 || !event || !accountKeys[ix.accountKeyIndexes[at]]?.equals(credit)) return;
-      touched = true;
-      const d = event.data as Record<string, bigint>;
-      switch (event.name) {
-        case 'CreditAccountOpened':
-          push({ signature, blockTime, kind: 'open', credits: 0n, usdc: 0n });
-          break;
-        case 'CreditsPurchased':
-          vaultAmount += d.amount;
-          push({ signature, blockTime, kind: 'purchase', credits: d.credits, usdc: d.amount });
-          break;
-        case 'JobLocked':
-          locked += d.creditsLocked;
-          jobLocks.set(d.jobId, d.creditsLocked);
-          push({ signature, blockTime, kind: 'lock', credits: d.creditsLocked, usdc: 0n, jobId: d.jobId });
-          break;
-        case 'JobSettled': {
-          locked -= jobLocks.get(d.jobId) ?? 0n;
-          jobLocks.delete(d.jobId);
-          vaultAmount -= d.workerAmount;
-          fees += d.creditsCharged * pricePerCredit - d.workerAmount;
-          push({ signature, blockTime, kind: 'settle', credits: d.creditsCharged, usdc: -d.workerAmount, jobId: d.jobId });
-          break;
-        }
-        case 'JobRefunded':
-          locked -= d.creditsReleased;
-          jobLocks.delete(d.jobId);
-          push({ signature, blockTime, kind: 'refund', credits: d.creditsReleased, usdc: 0n, jobId: d.jobId });
-          break;
-        case 'CreditsWithdrawn':
-          vaultAmount -= d.amount;
-          push({ signature, blockTime, kind: 'withdraw', credits: d.credits, usdc: -d.amount });
-          break;
-        case 'FeesCollected':
-          vaultAmount -= d.amount;
-          fees -= d.amount;
-          push({ signature, blockTime, kind: 'fees', credits: 0n, usdc: -d.amount });
-          break;
-        case 'SpendingLimitSet':
-          push({ signature, blockTime, kind: 'limit', credits: d.maxCreditsPerJob, usdc: 0n });
-          break;
-        case 'CreditsGranted':
-          vaultAmount += d.credits * pricePerCredit;
-          push({ signature, blockTime, kind: 'grant', credits: d.credits, usdc: d.credits * pricePerCredit });
-          break;
-        case 'PromoExpired':
-          vaultAmount -= d.credits * pricePerCredit;
-          push({ signature, blockTime, kind: 'expire', credits: d.credits, usdc: -d.credits * pricePerCredit });
-          break;
-        case 'CreditAccountClosed':
-          push({ signature, blockTime, kind: 'close', credits: 0n, usdc: 0n });
-          break;
-      }
-    });
-    if (touched) continue;
-    // No job_escrow instruction for this account: a plain transfer into the vault.
-    const index = accountKeys.findIndex((k) => k.equals(vault));
-    const delta = tokenBalanceChange(tx.meta, index).change;
-    if (index >= 0 && delta > 0n) {
-      vaultAmount += delta;
-      push({ signature, blockTime, kind: 'deposit', credits: delta / pricePerCredit, usdc: delta });
-    }
+    if (tx) entries.push(...replayTransaction(tx, signature, { credit, vault, programId, pricePerCredit }, state));
   }
   return entries;
 }

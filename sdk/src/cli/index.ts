@@ -36,6 +36,7 @@ export interface CliIo {
 
 const GLOBAL_OPTIONS = `global options:
   -u, --url <url|localhost|devnet|testnet|mainnet-beta>   RPC (default: Solana CLI config, else localhost)
+  --ws-url <url>                                          RPC subscriptions (default: the RPC URL's host, port + 1)
   -k, --keypair <path>                                    signer (default: Solana CLI config, else ~/.config/solana/id.json)
   --program-id <pk>                                       the program (default: $JOB_ESCROW_PROGRAM_ID, else the built-in id)
   --priority-fee <micro-lamports per CU>
@@ -44,6 +45,7 @@ const GLOBAL_OPTIONS = `global options:
 
 const OPTIONS = {
   url: { type: 'string', short: 'u' },
+  'ws-url': { type: 'string' },
   keypair: { type: 'string', short: 'k' },
   'program-id': { type: 'string' },
   'priority-fee': { type: 'string' },
@@ -79,6 +81,11 @@ const OPTIONS = {
   'new-admin': { type: 'string' },
   all: { type: 'boolean' },
   'max-per-job': { type: 'string' },
+  db: { type: 'string' },
+  'webhook-url': { type: 'string' },
+  'webhook-secret': { type: 'string' },
+  'api-key': { type: 'string' },
+  'low-threshold': { type: 'string' },
   daily: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -114,7 +121,7 @@ function resolveProvider(v: Values, signs: boolean): Provider {
   if (existsSync(keypairPath)) signer = Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(keypairPath, 'utf8')) as number[]));
   else if (signs) throw new UsageError(`no keypair at ${keypairPath} (use --keypair)`);
   else signer = Keypair.generate();
-  return new AnchorProvider(new Connection(url, 'confirmed'), new Wallet(signer), { commitment: 'confirmed' });
+  return new AnchorProvider(new Connection(url, { commitment: 'confirmed', wsEndpoint: v['ws-url'] }), new Wallet(signer), { commitment: 'confirmed' });
 }
 
 function key(v: Values, name: keyof Values, fallback?: PublicKey): PublicKey {
@@ -449,6 +456,48 @@ const COMMANDS: Record<string, Command> = {
       const r = await client.expirePromo({ owner });
       const after = await client.getBalance({ owner });
       out(`returned ${before.promo - after.promo} promotional credits to the treasury (${r.signature})`);
+    },
+  },
+  operator: {
+    usage: '[--db job-escrow-operator.sqlite] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--low-threshold 100]',
+    summary:
+      'run the operator service until stopped: refunds expired jobs, indexes accounts into SQLite, serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY)',
+    async run({ v, client, out, err, io }) {
+      const env = io.env ?? process.env;
+      const secret = v['webhook-secret'] ?? env.JOB_ESCROW_WEBHOOK_SECRET;
+      if (v['webhook-url'] && !secret) throw new UsageError('--webhook-url needs --webhook-secret (or JOB_ESCROW_WEBHOOK_SECRET)');
+      let operator: typeof import('../operator/index.js');
+      try {
+        operator = await import('../operator/index.js');
+      } catch (e) {
+        throw new Error(`the operator needs better-sqlite3 and prom-client installed (npm install better-sqlite3 prom-client): ${(e as Error).message}`);
+      }
+      const running = await operator.startOperator({
+        client,
+        dbPath: v.db,
+        port: v.port === undefined ? undefined : Number(whole(v, 'port')),
+        host: v.host,
+        apiKey: v['api-key'] ?? env.JOB_ESCROW_API_KEY,
+        webhook: v['webhook-url'] ? { url: v['webhook-url'], secret: secret! } : undefined,
+        lowThreshold: v['low-threshold'] ? whole(v, 'low-threshold') : undefined,
+        log: err,
+      });
+      // A library promise that rejects with nobody listening (web3.js's
+      // confirmation polling does, when the RPC fails) must not end a
+      // service that retries everything anyway: log it and go on.
+      const stray = (e: unknown) => err(`unhandled: ${(e as Error)?.stack ?? String(e)}`);
+      process.on('unhandledRejection', stray);
+      out(`operator running: API ${running.url}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        io.onServer?.(running.server);
+        running.server.once('close', stop);
+      });
+      await running.stop().catch(() => {});
+      process.off('unhandledRejection', stray);
+      out('operator stopped');
     },
   },
   'serve-pay': {

@@ -1,0 +1,164 @@
+// `@job-escrow/sdk/operator` (Node only): the long-running operator service,
+// as a library (startOperator) and as `job-escrow operator`. It runs
+//   - the crank (./crank.ts): refunds expired jobs with nobody calling;
+//   - the indexer (./indexer.ts) into SQLite (./db.ts), with webhooks queued
+//     in the same database transactions and delivered by ./webhooks.ts;
+//   - the HTTP API, /healthz and /metrics (./api.ts, ./metrics.ts).
+// Each loop runs on a timer, never overlapping itself; an RPC failure is
+// counted and retried on the next round, so a fault stops nothing for long.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { JobEscrowClient } from '../client.js';
+import { createOperatorApi } from './api.js';
+import { Crank } from './crank.js';
+import { OperatorDb } from './db.js';
+import { Indexer } from './indexer.js';
+import { OperatorMetrics } from './metrics.js';
+import { deliverDue } from './webhooks.js';
+
+export { OperatorDb } from './db.js';
+export { signWebhook, verifyWebhook, SIGNATURE_HEADER, EVENT_ID_HEADER, type WebhookType } from './webhooks.js';
+
+export interface OperatorOptions {
+  /** Signs refunds (any funded wallet may refund an expired job). */
+  client: JobEscrowClient;
+  /** SQLite file (default `job-escrow-operator.sqlite`; `:memory:` for none). */
+  dbPath?: string;
+  /** HTTP API port (0: any free port) and host. */
+  port?: number;
+  host?: string;
+  apiKey?: string;
+  webhook?: { url: string; secret: string };
+  /** credit.low threshold in credits (default 100). */
+  lowThreshold?: bigint;
+  /** Loop periods in ms. */
+  crankMs?: number;
+  reconcileMs?: number;
+  indexMs?: number;
+  webhookMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningOperator {
+  url: string;
+  db: OperatorDb;
+  metrics: OperatorMetrics;
+  server: Server;
+  /** Latency of each refund this process made, in seconds after expires_at. */
+  refundLatencies: number[];
+  stop(): Promise<void>;
+}
+
+/** A loop that runs `fn` every `ms`, never twice at once; errors go to `onError`. */
+function loop(ms: number, fn: () => Promise<unknown>, onError: (err: unknown) => void) {
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await fn();
+    } catch (err) {
+      onError(err);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(run, ms);
+  void run();
+  return { stop: () => clearInterval(timer), idle: async () => { while (running) await new Promise((r) => setTimeout(r, 20)); } };
+}
+
+export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
+  const { client } = o;
+  const log = o.log ?? (() => {});
+  const config = await client.config();
+  const db = new OperatorDb(o.dbPath ?? 'job-escrow-operator.sqlite');
+  const metrics = new OperatorMetrics();
+  const refundLatencies: number[] = [];
+  const crank = new Crank(client, {
+    onRefunded: (job, expiresAt, signature) => {
+      const now = Date.now();
+      const latency = now / 1000 - Number(expiresAt);
+      refundLatencies.push(latency);
+      metrics.refunds.inc();
+      metrics.refundLatency.observe(Math.max(0, latency));
+      db.recordRefund(job.toBase58(), signature, expiresAt, now);
+      log(`refunded ${job.toBase58()} ${latency.toFixed(1)} s after expiry (${signature})`);
+    },
+    onError: (err) => {
+      metrics.rpcErrors.inc({ part: 'crank' });
+      log(`crank: ${(err as Error)?.message ?? err}`);
+    },
+  });
+  const indexer = new Indexer(db, client.connection, { programId: client.programId, mint: config.mint, pricePerCredit: config.pricePerCredit, lowThreshold: o.lowThreshold ?? 100n });
+  let lastSyncedSlot = 0;
+  const failed = (part: string) => (err: unknown) => {
+    metrics.rpcErrors.inc({ part });
+    log(`${part}: ${(err as Error)?.message ?? err}`);
+  };
+
+  crank.subscribe();
+  const loops = [
+    loop(o.reconcileMs ?? 10_000, () => crank.reconcile(), failed('reconcile')),
+    loop(
+      o.crankMs ?? 500,
+      async () => {
+        await crank.tick();
+        metrics.openJobs.set(crank.openJobs);
+      },
+      failed('crank'),
+    ),
+    loop(
+      o.indexMs ?? 1_000,
+      async () => {
+        const slot = await client.connection.getSlot('confirmed');
+        if (lastSyncedSlot) metrics.slotLag.set(slot - lastSyncedSlot);
+        await indexer.discover();
+        await indexer.syncAll();
+        lastSyncedSlot = slot;
+        metrics.indexedEntries.set(db.countEntries());
+      },
+      failed('indexer'),
+    ),
+  ];
+  if (o.webhook) {
+    const webhook = o.webhook;
+    loops.push(
+      loop(
+        o.webhookMs ?? 500,
+        async () => {
+          await deliverDue(db, { ...webhook, onDelivered: () => metrics.webhooksDelivered.inc(), onFailed: (id, e) => log(`webhook ${id}: ${e}`) });
+          metrics.webhookBacklog.set(db.webhookBacklog());
+        },
+        failed('webhooks'),
+      ),
+    );
+  }
+
+  const server = createOperatorApi({
+    client,
+    db,
+    metrics,
+    apiKey: o.apiKey,
+    health: () => ({ ok: true, open_jobs: crank.openJobs, indexed_entries: db.countEntries(), webhook_backlog: db.webhookBacklog(), last_synced_slot: lastSyncedSlot }),
+  });
+  await new Promise<void>((resolve) => server.listen(o.port ?? 8090, o.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${o.host ?? '127.0.0.1'}:${port}`;
+  log(`operator: API on ${url}; program ${client.programId.toBase58()}; index ${o.dbPath ?? 'job-escrow-operator.sqlite'}${o.webhook ? `; webhooks to ${o.webhook.url}` : ''}`);
+
+  return {
+    url,
+    db,
+    metrics,
+    server,
+    refundLatencies,
+    async stop() {
+      for (const l of loops) l.stop();
+      await Promise.all(loops.map((l) => l.idle()));
+      await crank.unsubscribe();
+      await new Promise<void>((r) => server.close(() => r()));
+      db.close();
+    },
+  };
+}

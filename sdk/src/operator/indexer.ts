@@ -1,0 +1,121 @@
+// The indexer: every credit account of the program (found with
+// getProgramAccounts), its transactions since its cursors (credit account and
+// vault, so plain USDC deposits count), replayed into history entries by the
+// SDK's own replayTransaction and stored with the webhooks they cause.
+import bs58 from 'bs58';
+import { PublicKey, type Connection } from '@solana/web3.js';
+import { decodeCreditAccount } from '../accounts/index.js';
+import { accountDiscriminator } from '../codec.js';
+import { formatUnits } from '../core/pricing.js';
+import { newReplayState, replayTransaction, signaturesOf, type HistoryEntry, type ReplayState } from '../history.js';
+import { findVaultAddress } from '../pdas.js';
+import type { IndexedAccount, OperatorDb } from './db.js';
+import type { WebhookType } from './webhooks.js';
+
+export interface IndexerOptions {
+  programId: PublicKey;
+  mint: PublicKey;
+  pricePerCredit: bigint;
+  /** credit.low fires when available credits fall below this (once per crossing). */
+  lowThreshold: bigint;
+}
+
+const HOOK_OF: Partial<Record<HistoryEntry['kind'], WebhookType>> = {
+  purchase: 'credit.topup',
+  deposit: 'credit.topup',
+  lock: 'job.locked',
+  settle: 'job.settled',
+  refund: 'job.refunded',
+};
+
+/** The webhook body of `type` for one entry. */
+function webhookBody(id: string, type: WebhookType, account: IndexedAccount, signature: string, e: HistoryEntry, pricePerCredit: bigint): string {
+  return JSON.stringify({
+    id,
+    type,
+    created_at: e.blockTime === null ? null : new Date(e.blockTime * 1000).toISOString(),
+    data: {
+      wallet: account.owner,
+      credit_account: account.creditAccount,
+      signature,
+      kind: e.kind,
+      job_id: e.jobId?.toString() ?? null,
+      credits: e.credits.toString(),
+      usdc: formatUnits(e.usdc < 0n ? -e.usdc : e.usdc),
+      credits_remaining: e.availableAfter.toString(),
+      usdc_value: formatUnits(e.availableAfter * pricePerCredit),
+    },
+  });
+}
+
+export class Indexer {
+  constructor(
+    private readonly db: OperatorDb,
+    private readonly connection: Connection,
+    private readonly o: IndexerOptions,
+  ) {}
+
+  /** Registers credit accounts the index does not know yet; returns how many. */
+  async discover(): Promise<number> {
+    const found = await this.connection.getProgramAccounts(this.o.programId, {
+      commitment: 'confirmed',
+      filters: [{ memcmp: { offset: 0, bytes: bs58.encode(accountDiscriminator('CreditAccount')) } }],
+    });
+    const known = new Set(this.db.accounts().map((a) => a.creditAccount));
+    let added = 0;
+    for (const { pubkey, account } of found) {
+      if (known.has(pubkey.toBase58())) continue;
+      const owner = decodeCreditAccount(account.data).owner;
+      this.db.addAccount({ creditAccount: pubkey.toBase58(), owner: owner.toBase58(), vault: findVaultAddress(pubkey, this.o.mint).toBase58(), state: newReplayState() });
+      added++;
+    }
+    return added;
+  }
+
+  /** Ingests every known account's new transactions; returns the number of transactions read. */
+  async syncAll(): Promise<number> {
+    let read = 0;
+    for (const account of this.db.accounts()) read += await this.sync(account);
+    return read;
+  }
+
+  /** Ingests one account's transactions after its cursors, each in its own database transaction. */
+  async sync(account: IndexedAccount): Promise<number> {
+    const credit = new PublicKey(account.creditAccount);
+    const vault = new PublicKey(account.vault);
+    const [creditSigs, vaultSigs] = [
+      await signaturesOf(this.connection, credit, { until: account.creditCursor ?? undefined }),
+      await signaturesOf(this.connection, vault, { until: account.vaultCursor ?? undefined }),
+    ];
+    const fromCredit = new Set(creditSigs.map((s) => s.signature));
+    const fromVault = new Set(vaultSigs.map((s) => s.signature));
+    const slots = new Map([...creditSigs, ...vaultSigs].map((s) => [s.signature, s.slot]));
+    const timeline = [...slots].sort((a, b) => a[1] - b[1]);
+    let { creditCursor, vaultCursor } = account;
+    let state: ReplayState = account.state;
+    let low = account.low;
+    for (const [signature, slot] of timeline) {
+      const tx = await this.connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
+      if (!tx) throw new Error(`transaction ${signature} not available yet`);
+      const entries = replayTransaction(tx, signature, { credit, vault, programId: this.o.programId, pricePerCredit: this.o.pricePerCredit }, state);
+      const hooks: { id: string; type: string; body: string }[] = [];
+      entries.forEach((e, position) => {
+        const type = HOOK_OF[e.kind];
+        if (type) {
+          const id = `${type}:${signature}:${position}`;
+          hooks.push({ id, type, body: webhookBody(id, type, account, signature, e, this.o.pricePerCredit) });
+        }
+        const isLow = e.availableAfter < this.o.lowThreshold;
+        if (isLow && !low) {
+          const id = `credit.low:${signature}:${position}`;
+          hooks.push({ id, type: 'credit.low', body: webhookBody(id, 'credit.low', account, signature, e, this.o.pricePerCredit) });
+        }
+        low = isLow;
+      });
+      if (fromCredit.has(signature)) creditCursor = signature;
+      if (fromVault.has(signature)) vaultCursor = signature;
+      this.db.recordTransaction(account, { signature, slot, entries }, { creditCursor, vaultCursor, state, low }, hooks);
+    }
+    return timeline.length;
+  }
+}

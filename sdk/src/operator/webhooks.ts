@@ -1,0 +1,73 @@
+// Webhooks: signed with HMAC-SHA256 over `<timestamp>.<body>` (the scheme
+// Stripe and Svix use), delivered at least once from the outbox table with
+// exponential backoff. Each event has a stable id (`<type>:<signature>:<n>`),
+// so a receiver that has seen an id can drop a repeat.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { OperatorDb } from './db.js';
+
+export type WebhookType = 'credit.low' | 'credit.topup' | 'job.locked' | 'job.settled' | 'job.refunded';
+
+/** Header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`. */
+export const SIGNATURE_HEADER = 'x-job-escrow-signature';
+/** Header carrying the event id (also in the body). */
+export const EVENT_ID_HEADER = 'x-job-escrow-event-id';
+
+export function signWebhook(secret: string, body: string, timestamp: number): string {
+  const mac = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return `t=${timestamp},v1=${mac}`;
+}
+
+/**
+ * Checks a webhook's signature header against its raw body: the HMAC must
+ * match and the timestamp be within `toleranceSecs` of `now` (replays of old
+ * deliveries fail).
+ */
+export function verifyWebhook(secret: string, body: string, header: string | undefined | null, { toleranceSecs = 300, now = Date.now() / 1000 } = {}): boolean {
+  const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header ?? '');
+  if (!m) return false;
+  const timestamp = Number(m[1]);
+  if (Math.abs(now - timestamp) > toleranceSecs) return false;
+  const expected = Buffer.from(signWebhook(secret, body, timestamp).slice(`t=${timestamp},v1=`.length), 'hex');
+  const got = Buffer.from(m[2], 'hex');
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+/** Delay before attempt `attempts + 1`: 1 s, 2 s, 4 s … capped at `maxMs`. */
+export function backoffMs(attempts: number, maxMs = 60_000): number {
+  return Math.min(maxMs, 1_000 * 2 ** Math.min(attempts, 16));
+}
+
+export interface WebhookSenderOptions {
+  url: string;
+  secret: string;
+  /** Per-request timeout (default 5 s). */
+  timeoutMs?: number;
+  maxBackoffMs?: number;
+  onDelivered?: (id: string) => void;
+  onFailed?: (id: string, error: string) => void;
+}
+
+/** Sends every due outbox row once; returns how many were delivered. */
+export async function deliverDue(db: OperatorDb, o: WebhookSenderOptions): Promise<number> {
+  let delivered = 0;
+  for (const row of db.dueWebhooks(Date.now())) {
+    const timestamp = Math.floor(Date.now() / 1000);
+    try {
+      const res = await fetch(o.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(o.secret, row.body, timestamp), [EVENT_ID_HEADER]: row.id },
+        body: row.body,
+        signal: AbortSignal.timeout(o.timeoutMs ?? 5_000),
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      db.webhookDelivered(row.id);
+      delivered++;
+      o.onDelivered?.(row.id);
+    } catch (err) {
+      const message = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
+      db.webhookFailed(row.id, message, Date.now() + backoffMs(row.attempts, o.maxBackoffMs));
+      o.onFailed?.(row.id, message);
+    }
+  }
+  return delivered;
+}

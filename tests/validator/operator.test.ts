@@ -1,0 +1,309 @@
+// `job-escrow operator` as an operator runs it: a process against a real
+// solana-test-validator, with its faults injected — killed and restarted
+// mid-stream, a webhook receiver that is down for a while, an RPC proxy that
+// fails a share of requests. Users and the platform act through the SDK; the
+// assertions read the chain, the operator's HTTP API and what the webhook
+// receiver got.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
+import { createAssociatedTokenAccount, mintTo } from '@solana/spl-token';
+import { Keypair, Transaction, type PublicKey } from '@solana/web3.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobEscrowClient, getInitializeConfigInstruction, type HistoryEntry } from '../../sdk/src/index.js';
+import { verifyWebhook } from '../../sdk/src/operator/index.js';
+import { ROOT } from '../setup.js';
+import { startValidator, type LocalValidator } from './harness.js';
+
+const CLI = join(ROOT, 'sdk/dist/job-escrow.js');
+const SECRET = 'whsec-test-secret';
+const RPC_PORT = 38899;
+let v: LocalValidator;
+const provider = (kp: Keypair) => new AnchorProvider(v.connection, new Wallet(kp), { commitment: 'confirmed' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await fn().catch(() => undefined);
+    if (got) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** A webhook receiver that can be down (503) and records what it accepted. */
+function receiver() {
+  const got: { id: string; type: string; wallet: string; body: string; verified: boolean }[] = [];
+  let down = true;
+  let refused = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (down) {
+        refused++;
+        res.writeHead(503).end();
+        return;
+      }
+      const parsed = JSON.parse(body) as { id: string; type: string; data: { wallet: string } };
+      got.push({ id: parsed.id, type: parsed.type, wallet: parsed.data.wallet, body, verified: verifyWebhook(SECRET, body, req.headers['x-job-escrow-signature'] as string) });
+      res.writeHead(200).end();
+    });
+  });
+  return {
+    got,
+    server,
+    setDown: (d: boolean) => (down = d),
+    refused: () => refused,
+    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`))),
+  };
+}
+
+/** An HTTP proxy to the validator's RPC that answers a share of requests with 503 instead. */
+function faultyProxy(target: string, failShare: number) {
+  let seen = 0;
+  let failed = 0;
+  const server = createServer((req, res) => {
+    seen++;
+    if (Math.random() < failShare) {
+      failed++;
+      req.resume();
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('injected fault');
+      return;
+    }
+    const up = httpRequest(target, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  return {
+    server,
+    counts: () => ({ seen, failed }),
+    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+  };
+}
+
+interface OperatorProcess {
+  child: ChildProcess;
+  api: string;
+  stderr: string[];
+}
+
+async function startOperatorProcess(args: string[]): Promise<OperatorProcess> {
+  const child = spawn('node', [CLI, 'operator', ...args], { cwd: ROOT });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (d: Buffer) => stderr.push(...d.toString().split('\n').filter(Boolean)));
+  const api = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /operator running: API (\S+)/.exec(d.toString());
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`operator exited with ${code}: ${stderr.join('\n')}`)));
+  });
+  return { child, api, stderr };
+}
+
+async function stopProcess(p: OperatorProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
+  if (!p || p.child.exitCode !== null) return;
+  const exited = new Promise((r) => p.child.once('exit', r));
+  p.child.kill(signal);
+  await exited;
+}
+
+const getJson = async (url: string) => {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+/** The webhook ids the operator must send for `history` (one account), in order. */
+function expectedHookIds(history: HistoryEntry[]): string[] {
+  const type: Partial<Record<HistoryEntry['kind'], string>> = { purchase: 'credit.topup', deposit: 'credit.topup', lock: 'job.locked', settle: 'job.settled', refund: 'job.refunded' };
+  const position = new Map<string, number>();
+  return history.flatMap((e) => {
+    const n = position.get(e.signature) ?? 0;
+    position.set(e.signature, n + 1);
+    return type[e.kind] ? [`${type[e.kind]}:${e.signature}:${n}`] : [];
+  });
+}
+
+describe('job-escrow operator against solana-test-validator', () => {
+  let operator: { keypair: Keypair; path: string };
+  let opClient: JobEscrowClient;
+  let dbDir: string;
+
+  async function user(usdc = 100_000_000n) {
+    const w = await v.wallet();
+    const ata = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, w.keypair.publicKey);
+    await mintTo(v.connection, v.admin, v.mint, ata, v.mintAuthority, usdc);
+    return { ...w, client: new JobEscrowClient(provider(w.keypair)), owner: w.keypair.publicKey };
+  }
+  const lockAt = (owner: PublicKey, jobId: bigint, maxOutputTokens = 500) => opClient.lock({ owner, jobId, tier: 1, maxOutputTokens });
+
+  beforeAll(async () => {
+    v = await startValidator({ rpcPort: RPC_PORT });
+    dbDir = v.dir;
+    operator = await v.wallet(100);
+    opClient = new JobEscrowClient(provider(operator.keypair));
+    const treasury = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, v.admin.publicKey);
+    await provider(v.admin).sendAndConfirm(
+      new Transaction().add(
+        getInitializeConfigInstruction({ admin: v.admin.publicKey, mint: v.mint, treasury }, { operator: operator.keypair.publicKey, jobTimeoutSecs: 10 }),
+      ),
+    );
+  }, 240_000);
+  afterAll(async () => v?.stop());
+
+  it('refunds every expired job within 5 s of expiry with nobody calling, and its API matches the chain at each step', async () => {
+    const op = await startOperatorProcess(['--url', v.url, '--keypair', operator.path, '--db', join(dbDir, 'a.sqlite'), '--port', '0']);
+    try {
+      const alice = await user();
+      const account = async () => (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}`)).body;
+      const matchesChain = async () => {
+        const b = await alice.client.getBalance();
+        const got = await account();
+        return got.credits_remaining === String(b.available) && got.locked === String(b.locked) && got.withdrawable === String(b.withdrawable) && got.usdc_value === b.usdcValue;
+      };
+      expect((await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}`)).status).toBe(404);
+      await alice.client.purchase({ credits: 300 });
+      expect(await matchesChain()).toBe(true);
+      const topUp = await waitFor('the index to see the top-up', async () => (await account()).last_topup_at as string | null);
+      expect(Date.parse(topUp)).toBeGreaterThan(Date.now() - 120_000);
+      for (const id of [1n, 2n, 3n]) await lockAt(alice.owner, id);
+      expect(await matchesChain()).toBe(true);
+      expect((await account()).locked).toBe('24'); // three Standard jobs of 500 tokens, 8 credits each
+
+      // Nobody calls refund: the operator must.
+      await waitFor('the operator to refund all three', async () => (await opClient.openJobs({ owner: alice.owner })).length === 0, 40_000);
+      expect(await matchesChain()).toBe(true);
+      expect(await account()).toMatchObject({ credits_remaining: '300', locked: '0', open_jobs: 0 });
+      const latencies = op.stderr.flatMap((l) => /refunded \w+ (-?[\d.]+) s after expiry/.exec(l)?.[1] ?? []).map(Number);
+      expect(latencies).toHaveLength(3);
+      expect(Math.max(...latencies)).toBeLessThanOrEqual(5);
+      const sorted = [...latencies].sort((a, b) => a - b);
+      console.log(`refund latency after expiry: median ${sorted[1].toFixed(2)} s, max ${sorted[2].toFixed(2)} s`);
+
+      // The transaction list, JSON and CSV, and the API's 4xx answers.
+      const txs = await waitFor('the index to see the refunds', async () => {
+        const r = (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=50`)).body.transactions as { type: string }[];
+        return r.filter((t) => t.type === 'refund').length === 3 && r;
+      });
+      expect(txs.map((t) => t.type)).toEqual(['refund', 'refund', 'refund', 'lock', 'lock', 'lock', 'purchase', 'open']);
+      const page = (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=3`)).body;
+      const next = (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=10&before=${page.next_before}`)).body.transactions as { type: string }[];
+      expect(next.map((t) => t.type)).toEqual(['lock', 'lock', 'lock', 'purchase', 'open']);
+      const csv = await (await fetch(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?format=csv`)).text();
+      expect(csv.split('\n')[0]).toBe('time,type,job_id,credits,usdc,balance_after,signature');
+      expect(csv.trim().split('\n')).toHaveLength(9);
+      expect((await getJson(`${op.api}/v1/account/nope`)).body).toEqual({ error: 'not a wallet address: nope' });
+      expect((await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=0`)).status).toBe(400);
+      expect((await getJson(`${op.api}/v1/elsewhere`)).status).toBe(404);
+      expect((await fetch(`${op.api}/v1/account/${alice.owner.toBase58()}`, { method: 'POST', body: 'x' })).status).toBe(405);
+      const started = Date.now();
+      for (let i = 0; i < 20; i++) await account();
+      console.log(`API latency, GET /v1/account: ${((Date.now() - started) / 20).toFixed(1)} ms average over 20`);
+      const metrics = await (await fetch(`${op.api}/metrics`)).text();
+      expect(metrics).toMatch(/^job_escrow_refunds_total 3$/m);
+      expect((await getJson(`${op.api}/healthz`)).body).toMatchObject({ ok: true });
+    } finally {
+      await stopProcess(op);
+    }
+  }, 180_000);
+
+  it('a restart mid-stream and a webhook receiver that is down lose and duplicate nothing; every webhook verifies', async () => {
+    const hooks = receiver();
+    const hookUrl = await hooks.listen();
+    const db = join(dbDir, 'b.sqlite');
+    const args = ['--url', v.url, '--keypair', operator.path, '--db', db, '--port', '0', '--webhook-url', hookUrl, '--webhook-secret', SECRET, '--low-threshold', '150'];
+    const bob = await user();
+    let op = await startOperatorProcess(args);
+    try {
+      await bob.client.purchase({ credits: 200 });
+      await lockAt(bob.owner, 1n, 2_000); // 14 credits: 186 left
+      await waitFor('the index to hold the first events', async () => {
+        const r = (await getJson(`${op.api}/v1/account/${bob.owner.toBase58()}/transactions`)).body.transactions as unknown[];
+        return r.length >= 3;
+      });
+      expect(hooks.refused()).toBeGreaterThan(0); // the receiver is down: deliveries fail and stay queued
+      await stopProcess(op, 'SIGKILL'); // no chance to clean up
+
+      // While the operator is down: a settle, a lock that falls below 150 (credit.low), one that will expire.
+      const worker = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, Keypair.generate().publicKey);
+      await opClient.settle({ owner: bob.owner, jobId: 1n, outputTokens: 900, providerShareBps: 8_000, providerTokenAccount: worker });
+      await opClient.lock({ owner: bob.owner, jobId: 2n, tier: 3, maxOutputTokens: 500 }); // 40 credits
+      await opClient.lock({ owner: bob.owner, jobId: 3n, tier: 1, maxOutputTokens: 500 }); // 8 credits: now below 150
+
+      op = await startOperatorProcess(args);
+      await sleep(3_000);
+      hooks.setDown(false);
+      await waitFor('the restarted operator to refund both', async () => (await opClient.openJobs({ owner: bob.owner })).length === 0, 40_000);
+
+      const history = await bob.client.history();
+      const expected = [...expectedHookIds(history)];
+      const lowAt = history.findIndex((e) => e.availableAfter < 150n && e.kind !== 'open');
+      const lowEntry = history[lowAt];
+      const lowPosition = history.filter((e, i) => i < lowAt && e.signature === lowEntry.signature).length;
+      expected.push(`credit.low:${lowEntry.signature}:${lowPosition}`);
+      await waitFor('every webhook to arrive', async () => expected.every((id) => hooks.got.some((g) => g.id === id)), 60_000);
+      await sleep(2_000); // anything late would be a duplicate
+
+      // (The operator indexes every account: the first test's wallet has events here too.)
+      const all = hooks.got.map((g) => g.id);
+      expect(new Set(all).size).toBe(all.length); // no duplicate
+      const ids = hooks.got.filter((g) => g.wallet === bob.owner.toBase58()).map((g) => g.id);
+      expect([...ids].sort()).toEqual([...expected].sort()); // no gap, nothing extra
+      expect(hooks.got.every((g) => g.verified)).toBe(true);
+      expect(hooks.got.filter((g) => g.type === 'credit.low' && g.wallet === bob.owner.toBase58())).toHaveLength(1);
+      expect(verifyWebhook(SECRET, hooks.got[0].body.replace('"', "'"), `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`)).toBe(false);
+
+      // The index equals the chain's history: same entries, once each, in order.
+      const indexed = (await getJson(`${op.api}/v1/account/${bob.owner.toBase58()}/transactions?limit=500`)).body.transactions as { type: string; signature: string; balance_after: string }[];
+      expect(indexed.reverse().map((t) => [t.type, t.signature, t.balance_after])).toEqual(history.map((e) => [e.kind, e.signature, String(e.availableAfter)]));
+      console.log(`restart test: ${all.length} webhooks delivered once each (${ids.length} of them the test wallet's) after ${hooks.refused()} refused attempts; ${indexed.length} index rows for the wallet`);
+    } finally {
+      await stopProcess(op);
+      hooks.server.close();
+    }
+  }, 240_000);
+
+  it('an RPC that fails 30 % of requests does not stop the crank from refunding every expired job', async () => {
+    const proxy = faultyProxy(v.url, 0.3);
+    const proxyUrl = await proxy.listen();
+    const carol = await user();
+    await carol.client.purchase({ credits: 500 });
+    const op = await startOperatorProcessRetrying(['--url', proxyUrl, '--ws-url', v.wsUrl, '--keypair', operator.path, '--db', join(dbDir, 'c.sqlite'), '--port', '0']);
+    try {
+      for (const id of [1n, 2n, 3n, 4n, 5n]) await lockAt(carol.owner, id);
+      await waitFor('every job refunded through the faulty RPC', async () => (await opClient.openJobs({ owner: carol.owner })).length === 0, 90_000).catch((err: Error) => {
+        throw new Error(`${err.message}; the operator said:\n${op.stderr.slice(-30).join('\n')}`);
+      });
+      expect((await carol.client.getBalance()).available).toBe(500n);
+      const metrics = await (await fetch(`${op.api}/metrics`)).text();
+      const refunds = Number(/^job_escrow_refunds_total (\d+)$/m.exec(metrics)?.[1] ?? 0);
+      const errors = [...metrics.matchAll(/^job_escrow_rpc_errors_total\{part="\w+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      expect(refunds).toBe(5);
+      const stray = op.stderr.filter((l) => l.startsWith('unhandled:'));
+      if (stray.length) console.log(`fault test: ${stray.length} stray rejections logged, e.g. ${stray[0].slice(0, 200)}`);
+      expect(proxy.counts().failed).toBeGreaterThan(0);
+      console.log(`fault test: ${proxy.counts().failed} of ${proxy.counts().seen} RPC requests failed on purpose; ${errors} RPC errors counted; ${refunds} of 5 jobs refunded`);
+    } finally {
+      await stopProcess(op);
+      proxy.server.close();
+    }
+  }, 180_000);
+});
+
+/** Start-up itself reads the config through the faulty RPC: an operator supervisor restarts it; so does this. */
+async function startOperatorProcessRetrying(args: string[]): Promise<OperatorProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOperatorProcess(args);
+    } catch (err) {
+      if (attempt >= 10) throw err;
+    }
+  }
+}
