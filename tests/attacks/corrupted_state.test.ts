@@ -18,7 +18,9 @@ import {
   getPurchaseInstruction,
   getSetSpendingLimitInstruction,
   getSettleInstruction,
+  getUpdateConfigInstruction,
   getWithdrawInstruction,
+  DEFAULTS,
 } from '../../sdk/src/index.js';
 import {
   getConfigDecoder,
@@ -210,6 +212,9 @@ describe('attack: malformed accounts and data', () => {
         [env.operator],
       ],
       [getGrantCreditsInstruction({ operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, source: env.operatorUsdc }, { credits: 1n }), [env.operator]],
+      // update_config's optional fields are read by the program's Borsh reader, which must consume every byte.
+      [getUpdateConfigInstruction({ admin: env.admin.publicKey }, { paused: true }), [env.admin]],
+      [getUpdateConfigInstruction({ admin: env.admin.publicKey }, { jobTimeoutSecs: 300, tiers: DEFAULTS.tiers }), [env.admin]],
     ];
     for (const [ix, signers] of cases) attempt(() => env.send(withTrailingByte(ix), signers), E.InvalidInstructionData);
   });

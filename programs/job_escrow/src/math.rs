@@ -101,6 +101,16 @@ mod tests {
     }
 
     #[test]
+    fn div_rem_matches_u64_and_refuses_zero() {
+        for a in samples() {
+            assert_eq!(div_rem(a, 0), Err(JobEscrowError::ArithmeticOverflow), "{a} / 0");
+            for d in [1, 7, 1000, 10_000, u64::MAX] {
+                assert_eq!(div_rem(a, d), Ok((a / d, a % d)), "{a} / {d}");
+            }
+        }
+    }
+
+    #[test]
     fn mul_matches_u128() {
         for a in samples() {
             for b in EDGES.into_iter().chain([a, a >> 1, a.rotate_left(32)]) {

@@ -20,7 +20,8 @@ interface OpenJob {
 }
 
 export interface CrankEvents {
-  onRefunded?: (job: PublicKey, expiresAt: bigint, signature: string) => void;
+  /** `latency`: seconds from the moment the cluster clock reached expires_at to the refund's confirmation. */
+  onRefunded?: (job: PublicKey, expiresAt: bigint, signature: string, latency: number) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -84,8 +85,13 @@ export class Crank {
     return [...this.jobs.values()].filter((j) => j.expiresAt <= now).sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : 1));
   }
 
+  /** The cluster's unix time now, estimated from the last clock read (fractional seconds). */
+  private clusterNow(): number {
+    return Date.now() / 1000 + this.clockOffset;
+  }
+
   private localClusterTime(): bigint {
-    return BigInt(Math.floor(Date.now() / 1000 + this.clockOffset));
+    return BigInt(Math.floor(this.clusterNow()));
   }
 
   private async readClock(): Promise<bigint> {
@@ -124,7 +130,7 @@ export class Crank {
 
   private done(j: OpenJob, signature: string): void {
     this.jobs.delete(j.address.toBase58());
-    this.events.onRefunded?.(j.address, j.expiresAt, signature);
+    this.events.onRefunded?.(j.address, j.expiresAt, signature, this.clusterNow() - Number(j.expiresAt));
   }
 
   /** A job that no longer exists (refunded or settled by someone else) is dropped; anything else is retried on the next tick. */

@@ -44,7 +44,7 @@ export interface RunningOperator {
   db: OperatorDb;
   metrics: OperatorMetrics;
   server: Server;
-  /** Latency of each refund this process made, in seconds after expires_at. */
+  /** Latency of each refund this process made: seconds from the cluster clock reaching expires_at to confirmation. */
   refundLatencies: number[];
   stop(): Promise<void>;
 }
@@ -76,9 +76,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const metrics = new OperatorMetrics();
   const refundLatencies: number[] = [];
   const crank = new Crank(client, {
-    onRefunded: (job, expiresAt, signature) => {
+    onRefunded: (job, expiresAt, signature, latency) => {
       const now = Date.now();
-      const latency = now / 1000 - Number(expiresAt);
       refundLatencies.push(latency);
       metrics.refunds.inc();
       metrics.refundLatency.observe(Math.max(0, latency));
