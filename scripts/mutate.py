@@ -1127,9 +1127,9 @@ export default mergeConfig(base, defineConfig({{ root: {json.dumps(ROOT)}, test:
             verdict, hlog = self.host_tests(m, text)
             if verdict == 'killed':
                 with open(hlog) as fh:
-                    failed = [ln.strip() for ln in fh if ln.startswith('test ') and ln.rstrip().endswith('FAILED')]
+                    failed = [m.group(1) for m in (re.match(r'^test (\S+) \.\.\. FAILED', ln) for ln in fh) if m]
                 row = {'id': m.id, 'kind': m.kind, 'status': 'killed', 'build_seconds': 0,
-                       'killed_by': f"cargo test (host unit tests): {failed[0][5:-9].strip() if failed else m.file}"}
+                       'killed_by': f"cargo test (host unit tests): {failed[0] if failed else m.file}"}
                 row['seconds'] = round(time.time() - t0, 1)
                 self.rows.append(row)
                 self.log(f"[{i}/{n}] KILLED   {row['seconds']:5.1f}s  {m.id}  {m.description}")
