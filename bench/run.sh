@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run bench: builds what it needs, bundles bench/bench.ts with esbuild
+# npm run bench: builds what it needs, bundles bench/bench.ts (and then the
+# validator section, bench/throughput.ts) with esbuild
 # (the SDK from source) and runs it with Node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,3 +10,8 @@ npx esbuild bench/bench.ts --bundle --platform=node --format=esm --log-level=war
   --outfile=target/bench/bench.mjs --packages=external
 # bankrun logs every instruction at debug level unless told otherwise.
 RUST_LOG=${RUST_LOG:-error} node target/bench/bench.mjs
+# The validator section (bench/throughput.ts): needs solana-test-validator.
+bash scripts/setup-validator.sh >/dev/null
+npx esbuild bench/throughput.ts --bundle --platform=node --format=esm --log-level=warning \
+  --outfile=target/bench/throughput.mjs --packages=external
+node target/bench/throughput.mjs

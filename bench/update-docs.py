@@ -49,6 +49,11 @@ table = ['| client | bytes | gzipped |', '|---|---:|---:|']
 table += [f"| {label} | {b[k]['bytes']:,} | {b[k]['gzip']:,} |" for k, label in (('kit', 'Kit (`@job-escrow/sdk/kit`)'), ('anchor', 'Anchor/web3.js (`@job-escrow/sdk`, `/pay`)'))]
 a = s.index('| client | bytes | gzipped |'); e = s.index('\n\n', a)
 s = s[:a] + '\n'.join(table) + s[e:]
+if 'throughput' in r:
+    table = ['| users | path | jobs | jobs/s | tx/job | CU/job | fee lamports/job |', '|---:|---|---:|---:|---:|---:|---:|']
+    table += [f"| {x['users']} | {x['path']} | {x['jobs']} | {x['jobsPerSecond']:.1f} | {x['txPerJob']:.3f} | {round(x['cuPerJob']):,} | {round(x['feeLamportsPerJob']):,} |" for x in r['throughput']['rows']]
+    a = s.index('| users | path | jobs | jobs/s'); e = s.index('\n\n', a)
+    s = s[:a] + '\n'.join(table) + s[e:]
 open(p, 'w').write(s)
 
 p = f'{ROOT}/docs/program.md'

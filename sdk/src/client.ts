@@ -39,6 +39,7 @@ import {
 } from './instructions/index.js';
 import { findCreditAccountPda, findJobPda, findVaultAddress } from './pdas.js';
 import { quote } from './core/pricing.js';
+import { lockMany, refundMany, settleMany, type BatchOptions, type BatchResult, type LockRequest, type RefundRequest, type SettleRequest } from './batch/jobs.js';
 
 /** Whose credit account a call is about; the provider's wallet when omitted. */
 export interface OwnerParam {
@@ -262,6 +263,26 @@ export class JobEscrowClient {
       { programId: this.programId },
     );
     return { signature: await this.send([ix], COMPUTE_UNITS.settle), creditAccount, vault, job };
+  }
+
+  /**
+   * Locks many jobs: packed into as few transactions as fit, several in
+   * flight at once, one outcome per job (`done`, `already-locked` with the
+   * same parameters, or `rejected` with the program's code; a rejected job
+   * never fails the others). See sdk/src/batch.
+   */
+  lockMany(requests: LockRequest[], options?: BatchOptions): Promise<BatchResult> {
+    return lockMany(this, requests, options);
+  }
+
+  /** Settles many jobs (see lockMany). */
+  settleMany(requests: SettleRequest[], options?: BatchOptions): Promise<BatchResult> {
+    return settleMany(this, requests, options);
+  }
+
+  /** Refunds many jobs (see lockMany). */
+  refundMany(requests: RefundRequest[], options?: BatchOptions): Promise<BatchResult> {
+    return refundMany(this, requests, options);
   }
 
   /** Refunds `owner`'s job `jobId` (the operator at any time; anyone after expiry). @throws AccountNotFoundError when the job is not locked. */

@@ -9,3 +9,4 @@ export * from './core/pricing.js';
 export * from './core/balances.js';
 export * from './history.js';
 export * from './client.js';
+export * from './batch/index.js';

@@ -97,7 +97,13 @@ interface OperatorProcess {
 async function startOperatorProcess(args: string[]): Promise<OperatorProcess> {
   const child = spawn('node', [CLI, 'operator', ...args], { cwd: ROOT });
   const stderr: string[] = [];
-  child.stderr!.on('data', (d: Buffer) => stderr.push(...d.toString().split('\n').filter(Boolean)));
+  let partial = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    // Whole lines only: a chunk may end mid-line.
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    stderr.push(...lines.filter(Boolean));
+  });
   const api = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       const m = /operator running: API (\S+)/.exec(d.toString());
@@ -188,6 +194,7 @@ describe('job-escrow operator against solana-test-validator', () => {
         const m = /refunded (\w+) (-?[\d.]+) s after expiry \((\w+)\)/.exec(l);
         return m ? [{ job: m[1], reported: Number(m[2]), signature: m[3] }] : [];
       });
+      if (refunds.length !== expiries.size) console.log(op.stderr.join('\n'));
       expect(refunds.map((r) => r.job).sort()).toEqual([...expiries.keys()].sort());
       const onChain = await Promise.all(
         refunds.map(async (r) => Number((await v.connection.getTransaction(r.signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 }))!.blockTime) - Number(expiries.get(r.job))),

@@ -1,0 +1,186 @@
+// Packs instructions into as few transactions as fit (the 1,232-byte packet
+// and the 1.4 M compute-unit ceiling, measured by compiling the message, not
+// guessed), keeps up to `maxInFlight` of them in flight, confirms them
+// together with batched getSignatureStatuses polls, and gives each
+// instruction its own outcome: when one instruction fails, only it is
+// rejected (with the program's error code) and the others are packed again.
+// A transaction whose blockhash expired is sent again only after a
+// searchTransactionHistory lookup says it did not land.
+import bs58 from 'bs58';
+import {
+  ComputeBudgetProgram,
+  TransactionMessage,
+  VersionedTransaction,
+  type AddressLookupTableAccount,
+  type Connection,
+  type Signer,
+  type TransactionError,
+  type TransactionInstruction,
+} from '@solana/web3.js';
+
+export const PACKET_BYTES = 1_232;
+export const MAX_TRANSACTION_UNITS = 1_400_000;
+
+/** One instruction of a batch. Items may land in any order and in different transactions, so none may depend on another's effect. */
+export interface BatchItem {
+  ix: TransactionInstruction;
+  /** Compute units the instruction needs (COMPUTE_UNITS). */
+  units: number;
+  /** Signers besides the fee payer. */
+  signers: Signer[];
+}
+
+export type ItemOutcome = { ok: true; signature: string } | { ok: false; code?: number; error: string };
+
+export interface BatchSendOptions {
+  /** The fee payer of each transaction (a PayerPool's `next`, or one key). */
+  feePayer: () => Signer;
+  /** Tables for v0 transactions; legacy transactions without. */
+  lookupTables?: AddressLookupTableAccount[];
+  /** Transactions awaiting confirmation at once (default 8). */
+  maxInFlight?: number;
+}
+
+export interface BatchStats {
+  transactions: number;
+  /** Transactions sent again (an instruction rejected, an expired blockhash, an RPC error). */
+  resent: number;
+}
+
+interface InFlight {
+  signature: string;
+  items: number[];
+  lastValidBlockHeight: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The failing instruction (index in the transaction) and its custom code, from a simulation message or a status error. */
+export function failedInstruction(err: unknown): { index: number; code?: number; message: string } | null {
+  if (err && typeof err === 'object' && 'InstructionError' in err) {
+    const [index, detail] = (err as { InstructionError: [number, unknown] }).InstructionError;
+    const code = detail && typeof detail === 'object' && 'Custom' in detail ? Number((detail as { Custom: number }).Custom) : undefined;
+    return { index, code, message: JSON.stringify(detail) };
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  const m = /Error processing Instruction (\d+): (.*)/.exec(text);
+  if (!m) return null;
+  const custom = /custom program error: 0x([0-9a-f]+)/i.exec(m[2]);
+  return { index: Number(m[1]), code: custom ? parseInt(custom[1], 16) : undefined, message: m[2].trim() };
+}
+
+/** Sends `items` packed and pipelined; returns each item's outcome (by index) and the transaction counts. */
+export async function sendBatched(connection: Connection, items: BatchItem[], o: BatchSendOptions): Promise<{ outcomes: ItemOutcome[]; stats: BatchStats }> {
+  const outcomes: ItemOutcome[] = new Array(items.length);
+  const queue = items.map((_, i) => i);
+  const tries = new Array<number>(items.length).fill(0);
+  /** Puts items back in front of the queue; one sent 6 times without an answer of its own fails with `why`. */
+  const requeue = (ids: number[], why: string) => {
+    const again = ids.filter((i) => {
+      if (++tries[i] < 6) return true;
+      outcomes[i] = { ok: false, error: why };
+      return false;
+    });
+    queue.unshift(...again);
+  };
+  const inFlight: InFlight[] = [];
+  const stats: BatchStats = { transactions: 0, resent: 0 };
+  let blockhash = await connection.getLatestBlockhash('confirmed');
+  let blockhashAt = Date.now();
+  const maxInFlight = o.maxInFlight ?? 8;
+  let lastSendError = '';
+
+  const compile = (ids: number[], payer: Signer) => {
+    const units = ids.reduce((n, i) => n + items[i].units, 0);
+    const message = new TransactionMessage({
+      payerKey: payer.publicKey,
+      recentBlockhash: blockhash.blockhash,
+      instructions: [ComputeBudgetProgram.setComputeUnitLimit({ units: Math.min(MAX_TRANSACTION_UNITS, units) }), ...ids.map((i) => items[i].ix)],
+    });
+    return new VersionedTransaction(o.lookupTables?.length ? message.compileToV0Message(o.lookupTables) : message.compileToLegacyMessage());
+  };
+  const fits = (ids: number[], payer: Signer) => {
+    if (ids.reduce((n, i) => n + items[i].units, 0) > MAX_TRANSACTION_UNITS) return false;
+    try {
+      return compile(ids, payer).serialize().length <= PACKET_BYTES;
+    } catch {
+      return false; // too many accounts or bytes to even serialize
+    }
+  };
+  /** The longest prefix of the queue that fits one transaction. */
+  const pack = (payer: Signer) => {
+    const ids = [queue.shift()!];
+    while (queue.length && fits([...ids, queue[0]], payer)) ids.push(queue.shift()!);
+    return ids;
+  };
+  /** Rejects the item at transaction instruction `index` and puts the others back in front. */
+  const reject = (ids: number[], failure: { index: number; code?: number; message: string }) => {
+    const at = failure.index - 1; // instruction 0 is the compute budget
+    const bad = ids[at];
+    if (bad === undefined) {
+      requeue(ids, failure.message);
+      return;
+    }
+    outcomes[bad] = { ok: false, code: failure.code, error: failure.message };
+    queue.unshift(...ids.filter((i) => i !== bad));
+    stats.resent++;
+  };
+
+  while (queue.length || inFlight.length) {
+    if (Date.now() - blockhashAt > 20_000) {
+      blockhash = await connection.getLatestBlockhash('confirmed').catch(() => blockhash);
+      blockhashAt = Date.now();
+    }
+    while (queue.length && inFlight.length < maxInFlight) {
+      const payer = o.feePayer();
+      const ids = pack(payer);
+      const tx = compile(ids, payer);
+      const signers = new Map([payer, ...ids.flatMap((i) => items[i].signers)].map((s) => [s.publicKey.toBase58(), s]));
+      tx.sign([...signers.values()]);
+      stats.transactions++;
+      try {
+        const signature = await connection.sendRawTransaction(tx.serialize(), { preflightCommitment: 'confirmed' });
+        inFlight.push({ signature, items: ids, lastValidBlockHeight: blockhash.lastValidBlockHeight });
+      } catch (err) {
+        const failure = failedInstruction(err);
+        if (failure) reject(ids, failure);
+        else {
+          // Not the program's answer (an RPC error, a stale blockhash): the
+          // transaction may still have gone out. Track it as expired, so the
+          // next poll asks the cluster whether it landed before sending again.
+          inFlight.push({ signature: bs58.encode(tx.signatures[0]), items: ids, lastValidBlockHeight: 0 });
+          lastSendError = err instanceof Error ? err.message : String(err);
+          await sleep(300);
+          blockhash = await connection.getLatestBlockhash('confirmed').catch(() => blockhash);
+          blockhashAt = Date.now();
+        }
+      }
+    }
+    if (!inFlight.length) continue;
+    await sleep(300);
+    let statuses: Awaited<ReturnType<Connection['getSignatureStatuses']>>['value'];
+    try {
+      statuses = (await connection.getSignatureStatuses(inFlight.map((f) => f.signature))).value;
+    } catch {
+      continue; // the next poll asks again
+    }
+    const height = await connection.getBlockHeight('confirmed').catch(() => 0);
+    for (let k = inFlight.length - 1; k >= 0; k--) {
+      const f = inFlight[k];
+      const status = statuses[k];
+      if (status && (status.confirmationStatus === 'confirmed' || status.confirmationStatus === 'finalized')) {
+        inFlight.splice(k, 1);
+        if (!status.err) for (const i of f.items) outcomes[i] = { ok: true, signature: f.signature };
+        else reject(f.items, failedInstruction(status.err as TransactionError) ?? { index: -1, message: JSON.stringify(status.err) });
+      } else if (!status && height > f.lastValidBlockHeight) {
+        // Sent again only when the cluster says it did not land; an RPC error here asks again on the next poll.
+        const landed = await connection.getSignatureStatuses([f.signature], { searchTransactionHistory: true }).then((r) => r.value[0], () => 'unknown' as const);
+        if (landed) continue; // it did land (or we cannot tell yet): the next poll sees it
+        inFlight.splice(k, 1);
+        requeue(f.items, f.lastValidBlockHeight === 0 ? lastSendError : 'the blockhash expired before the transaction landed');
+        stats.resent++;
+      }
+    }
+  }
+  return { outcomes, stats };
+}
