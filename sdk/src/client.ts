@@ -66,7 +66,8 @@ export interface Balance extends BalanceSummary {
   vault: PublicKey;
 }
 
-const BATCH_REFUNDS = 8;
+/** Refunds per transaction when cranking expired jobs (refundExpired and the operator's crank). */
+export const BATCH_REFUNDS = 8;
 
 /**
  * The high-level client. Built from any Anchor `Provider` (AnchorProvider

@@ -6,6 +6,7 @@ import { instructionNameOf } from './codec.js';
 import { IDL } from './idl.js';
 import { findCreditAccountPda, findVaultAddress } from './pdas.js';
 import { formatUnits } from './core/pricing.js';
+import { isoTime } from './core/time.js';
 import { accountKeysOf, tokenBalanceChange } from './transactions.js';
 
 export type HistoryKind = 'open' | 'purchase' | 'deposit' | 'grant' | 'lock' | 'settle' | 'refund' | 'withdraw' | 'fees' | 'limit' | 'expire' | 'close';
@@ -169,14 +170,22 @@ export function replayTransaction(
   return entries;
 }
 
-/** The signatures of both addresses newer than their cursors, merged into one timeline by slot. */
+/**
+ * The signatures of several addresses newer than their cursors, merged into
+ * one timeline by slot; `from` holds the indexes (in `addresses`) of the
+ * addresses each signature touched.
+ */
 export async function timelineOf(connection: HistoryConnection, addresses: { address: PublicKey; until?: string }[], limit?: number) {
-  const bySignature = new Map<string, number>();
-  for (const { address, until } of addresses) {
-    for (const s of await signaturesOf(connection, address, { until, limit })) bySignature.set(s.signature, s.slot);
+  const bySignature = new Map<string, { signature: string; slot: number; from: Set<number> }>();
+  for (const [i, { address, until }] of addresses.entries()) {
+    for (const s of await signaturesOf(connection, address, { until, limit })) {
+      const seen = bySignature.get(s.signature) ?? { signature: s.signature, slot: s.slot, from: new Set<number>() };
+      seen.from.add(i);
+      bySignature.set(s.signature, seen);
+    }
   }
   // Sorted by slot (stable, so each address's own order holds within a slot).
-  return [...bySignature].sort((a, b) => a[1] - b[1]).map(([signature, slot]) => ({ signature, slot }));
+  return [...bySignature.values()].sort((a, b) => a.slot - b.slot);
 }
 
 /**
@@ -210,7 +219,7 @@ export async function fetchHistory(
 export function toCsv(entries: readonly HistoryEntry[]): string {
   const rows = entries.map((e) =>
     [
-      e.blockTime === null ? '' : new Date(e.blockTime * 1000).toISOString(),
+      isoTime(e.blockTime) ?? '',
       e.kind,
       e.jobId?.toString() ?? '',
       e.credits.toString(),

@@ -122,6 +122,7 @@ async function stopProcess(p: OperatorProcess | undefined, signal: NodeJS.Signal
 }
 
 const API_KEY = 'test-api-key';
+const AUTHORIZED = { authorization: `Bearer ${API_KEY}` };
 const getJson = async (url: string, key: string | null = API_KEY) => {
   const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -214,17 +215,17 @@ describe('job-escrow operator against solana-test-validator', () => {
       const page = (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=3`)).body;
       const next = (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=10&before=${page.next_before}`)).body.transactions as { type: string }[];
       expect(next.map((t) => t.type)).toEqual(['lock', 'lock', 'lock', 'purchase', 'open']);
-      const csv = await (await fetch(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?format=csv`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
+      const csv = await (await fetch(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?format=csv`, { headers: AUTHORIZED })).text();
       expect(csv.split('\n')[0]).toBe('time,type,job_id,credits,usdc,balance_after,signature');
       expect(csv.trim().split('\n')).toHaveLength(9);
       expect((await getJson(`${op.api}/v1/account/nope`)).body).toEqual({ error: 'not a wallet address: nope' });
       expect((await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=0`)).status).toBe(400);
       expect((await getJson(`${op.api}/v1/elsewhere`)).status).toBe(404);
-      expect((await fetch(`${op.api}/v1/account/${alice.owner.toBase58()}`, { method: 'POST', body: 'x', headers: { authorization: `Bearer ${API_KEY}` } })).status).toBe(405);
+      expect((await fetch(`${op.api}/v1/account/${alice.owner.toBase58()}`, { method: 'POST', body: 'x', headers: AUTHORIZED })).status).toBe(405);
       const started = Date.now();
       for (let i = 0; i < 20; i++) await account();
       console.log(`API latency, GET /v1/account: ${((Date.now() - started) / 20).toFixed(1)} ms average over 20`);
-      const metrics = await (await fetch(`${op.api}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
+      const metrics = await (await fetch(`${op.api}/metrics`, { headers: AUTHORIZED })).text();
       expect(metrics).toMatch(/^job_escrow_refunds_total 3$/m);
       expect((await getJson(`${op.api}/healthz`, null)).body).toMatchObject({ ok: true });
       expect(await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}`, null)).toEqual({ status: 401, body: { error: 'missing or wrong API key (Authorization: Bearer <key>)' } });

@@ -20,6 +20,7 @@ import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
 import { toCsv } from '../history.js';
 import { WITHDRAW_ALL, getInitializeConfigInstruction, type UpdateConfigArgs } from '../instructions/index.js';
 import { formatUnits } from '../core/pricing.js';
+import { isoTime as when } from '../core/time.js';
 import { createTopUpUrl } from '../pay/index.js';
 import { createTopUpServer, writeTopUpQr } from '../server/index.js';
 
@@ -205,7 +206,8 @@ interface Command {
   run(ctx: Ctx): Promise<void>;
 }
 
-const when = (unix: bigint | number) => new Date(Number(unix) * 1000).toISOString();
+/** JSON for --json output: bigints as decimal strings, keys as base58. */
+const jsonText = (value: unknown) => JSON.stringify(value, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof PublicKey ? x.toBase58() : x));
 
 /** Every command: its help and what it does. */
 const COMMANDS: Record<string, Command> = {
@@ -351,7 +353,7 @@ const COMMANDS: Record<string, Command> = {
       const [jobs, now] = await Promise.all([client.openJobs({ owner: v.owner ? key(v, 'owner') : undefined }), client.clusterTime()]);
       jobs.sort((a, b) => (a.job.expiresAt < b.job.expiresAt ? -1 : a.job.expiresAt > b.job.expiresAt ? 1 : 0));
       if (v.json) {
-        out(JSON.stringify(jobs.map(({ address, job }) => ({ address, ...job, expired: job.expiresAt <= now })), (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof PublicKey ? x.toBase58() : x)));
+        out(jsonText(jobs.map(({ address, job }) => ({ address, ...job, expired: job.expiresAt <= now }))));
         return;
       }
       const expired = jobs.filter(({ job }) => job.expiresAt <= now).length;
@@ -368,7 +370,7 @@ const COMMANDS: Record<string, Command> = {
     async run({ v, client, wallet, out }) {
       const b = await client.getBalance({ owner: key(v, 'owner', wallet) });
       if (v.json) {
-        out(JSON.stringify(b, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof PublicKey ? x.toBase58() : x)));
+        out(jsonText(b));
         return;
       }
       const promo = b.promo === 0n ? '' : `; ${b.promo} promotional${b.promoExpiresAt === null ? '' : ` (expire ${when(b.promoExpiresAt)})`}`;

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { PublicKey } from '@solana/web3.js';
 import type { JobEscrowClient } from '../client.js';
 import { formatUnits } from '../core/pricing.js';
+import { isoTime } from '../core/time.js';
 import { AccountNotFoundError } from '../errors.js';
 import type { OperatorDb, StoredEntry } from './db.js';
 import type { OperatorMetrics } from './metrics.js';
@@ -41,7 +42,7 @@ function entryJson(e: StoredEntry) {
     credits: e.credits.toString(),
     usdc: formatUnits(e.usdc),
     balance_after: e.availableAfter.toString(),
-    time: e.blockTime === null ? null : new Date(e.blockTime * 1000).toISOString(),
+    time: isoTime(e.blockTime),
     job_id: e.jobId,
     signature: e.signature,
   };
@@ -85,10 +86,10 @@ export function createOperatorApi(o: ApiOptions): Server {
       locked: b.locked.toString(),
       withdrawable: b.withdrawable.toString(),
       promo_credits: b.promo.toString(),
-      promo_expires_at: b.promoExpiresAt === null ? null : new Date(b.promoExpiresAt * 1000).toISOString(),
+      promo_expires_at: isoTime(b.promoExpiresAt),
       usdc_value: b.usdcValue,
       open_jobs: b.openJobs,
-      last_topup_at: ((t) => (t === null ? null : new Date(t * 1000).toISOString()))(o.db.lastTopUpAt(owner.toBase58())),
+      last_topup_at: isoTime(o.db.lastTopUpAt(owner.toBase58())),
       lifetime: { purchased: b.purchased.toString(), granted: b.granted.toString(), charged: b.charged.toString(), expired: b.expired.toString(), withdrawn: b.withdrawn.toString() },
     };
   }

@@ -6,7 +6,7 @@
 import bs58 from 'bs58';
 import type { PublicKey } from '@solana/web3.js';
 import { decodeJob } from '../accounts/index.js';
-import type { JobEscrowClient } from '../client.js';
+import { BATCH_REFUNDS, type JobEscrowClient } from '../client.js';
 import { accountDiscriminator } from '../codec.js';
 import { COMPUTE_UNITS } from '../constants.js';
 import { JobEscrowErrorCode, isJobEscrowError } from '../errors.js';
@@ -24,8 +24,6 @@ export interface CrankEvents {
   onRefunded?: (job: PublicKey, expiresAt: bigint, signature: string, latency: number) => void;
   onError?: (err: unknown) => void;
 }
-
-const BATCH = 8;
 
 export class Crank {
   private readonly jobs = new Map<string, OpenJob>();
@@ -73,7 +71,7 @@ export class Crank {
     const now = await this.readClock();
     const due = this.due(now);
     let refunded = 0;
-    for (let i = 0; i < due.length; i += BATCH) refunded += await this.refund(due.slice(i, i + BATCH));
+    for (let i = 0; i < due.length; i += BATCH_REFUNDS) refunded += await this.refund(due.slice(i, i + BATCH_REFUNDS));
     return refunded;
   }
 

@@ -6,8 +6,9 @@ import bs58 from 'bs58';
 import { PublicKey, type Connection } from '@solana/web3.js';
 import { decodeCreditAccount } from '../accounts/index.js';
 import { accountDiscriminator } from '../codec.js';
-import { formatUnits } from '../core/pricing.js';
-import { newReplayState, replayTransaction, signaturesOf, type HistoryEntry, type ReplayState } from '../history.js';
+import { creditsToUsdc, formatUnits } from '../core/pricing.js';
+import { isoTime } from '../core/time.js';
+import { newReplayState, replayTransaction, timelineOf, type HistoryEntry, type ReplayState } from '../history.js';
 import { findVaultAddress } from '../pdas.js';
 import type { IndexedAccount, OperatorDb } from './db.js';
 import type { WebhookType } from './webhooks.js';
@@ -33,7 +34,7 @@ function webhookBody(id: string, type: WebhookType, account: IndexedAccount, sig
   return JSON.stringify({
     id,
     type,
-    created_at: e.blockTime === null ? null : new Date(e.blockTime * 1000).toISOString(),
+    created_at: isoTime(e.blockTime),
     data: {
       wallet: account.owner,
       credit_account: account.creditAccount,
@@ -43,7 +44,7 @@ function webhookBody(id: string, type: WebhookType, account: IndexedAccount, sig
       credits: e.credits.toString(),
       usdc: formatUnits(e.usdc < 0n ? -e.usdc : e.usdc),
       credits_remaining: e.availableAfter.toString(),
-      usdc_value: formatUnits(e.availableAfter * pricePerCredit),
+      usdc_value: creditsToUsdc(e.availableAfter, pricePerCredit),
     },
   });
 }
@@ -83,18 +84,14 @@ export class Indexer {
   async sync(account: IndexedAccount): Promise<number> {
     const credit = new PublicKey(account.creditAccount);
     const vault = new PublicKey(account.vault);
-    const [creditSigs, vaultSigs] = [
-      await signaturesOf(this.connection, credit, { until: account.creditCursor ?? undefined }),
-      await signaturesOf(this.connection, vault, { until: account.vaultCursor ?? undefined }),
-    ];
-    const fromCredit = new Set(creditSigs.map((s) => s.signature));
-    const fromVault = new Set(vaultSigs.map((s) => s.signature));
-    const slots = new Map([...creditSigs, ...vaultSigs].map((s) => [s.signature, s.slot]));
-    const timeline = [...slots].sort((a, b) => a[1] - b[1]);
+    const timeline = await timelineOf(this.connection, [
+      { address: credit, until: account.creditCursor ?? undefined },
+      { address: vault, until: account.vaultCursor ?? undefined },
+    ]);
     let { creditCursor, vaultCursor } = account;
     let state: ReplayState = account.state;
     let low = account.low;
-    for (const [signature, slot] of timeline) {
+    for (const { signature, slot, from } of timeline) {
       const tx = await this.connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
       if (!tx) throw new Error(`transaction ${signature} not available yet`);
       const entries = replayTransaction(tx, signature, { credit, vault, programId: this.o.programId, pricePerCredit: this.o.pricePerCredit }, state);
@@ -112,8 +109,8 @@ export class Indexer {
         }
         low = isLow;
       });
-      if (fromCredit.has(signature)) creditCursor = signature;
-      if (fromVault.has(signature)) vaultCursor = signature;
+      if (from.has(0)) creditCursor = signature;
+      if (from.has(1)) vaultCursor = signature;
       this.db.recordTransaction(account, { signature, slot, entries }, { creditCursor, vaultCursor, state, low }, hooks);
     }
     return timeline.length;
