@@ -151,16 +151,36 @@ export async function settleMany(client: JobEscrowClient, requests: SettleReques
   return run(client, o, jobs, prepared, shared);
 }
 
+/** A job to refund, as read from its account (the crank keeps these in memory). */
+export interface OpenJobRef {
+  job: PublicKey;
+  creditAccount: PublicKey;
+  rentPayer: PublicKey;
+}
+
 export async function refundMany(client: JobEscrowClient, requests: RefundRequest[], o: BatchOptions = {}): Promise<BatchResult> {
-  const authority = authorityOf(client, o);
   const credit = requests.map((r) => findCreditAccountPda(r.owner, { programId: client.programId })[0]);
   const jobs = requests.map((r, i) => findJobPda(credit[i], toU64(r.jobId, 'jobId'), { programId: client.programId })[0]);
   const existing = await readJobs(client, jobs);
-  const prepared = requests.map((_r, i): BatchItem | JobOutcome => {
-    const found = existing[i];
-    if (!found) return { status: 'rejected', job: jobs[i], error: 'job not found (never locked, or already settled or refunded)' };
-    const ix = getRefundInstruction({ authority: authority.publicKey, creditAccount: credit[i], job: jobs[i], rentPayer: found.rentPayer }, { programId: client.programId });
+  return refundJobs(
+    client,
+    jobs.map((job, i) => (existing[i] ? { job, creditAccount: credit[i], rentPayer: existing[i]!.rentPayer } : { status: 'rejected', job, error: 'job not found (never locked, or already settled or refunded)' })),
+    o,
+  );
+}
+
+/**
+ * Refunds jobs whose accounts the caller has already read (no second read):
+ * the crank's path. A job closed meanwhile comes back rejected with the
+ * program's InvalidAccountOwner.
+ */
+export async function refundJobs(client: JobEscrowClient, jobs: (OpenJobRef | JobOutcome)[], o: BatchOptions = {}): Promise<BatchResult> {
+  const authority = authorityOf(client, o);
+  const prepared = jobs.map((j): BatchItem | JobOutcome => {
+    if ('status' in j) return j;
+    const ix = getRefundInstruction({ authority: authority.publicKey, creditAccount: j.creditAccount, job: j.job, rentPayer: j.rentPayer }, { programId: client.programId });
     return { ix, units: COMPUTE_UNITS.refund, signers: [authority] };
   });
-  return run(client, o, jobs, prepared, [...sharedAccounts(client, o), ...credit]);
+  const credit = jobs.filter((j): j is OpenJobRef => !('status' in j)).map((j) => j.creditAccount);
+  return run(client, o, jobs.map((j) => j.job), prepared, [...sharedAccounts(client, o), ...credit]);
 }

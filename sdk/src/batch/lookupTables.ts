@@ -2,12 +2,15 @@
 // (program ids, Config, the users' credit accounts and vaults, workers' token
 // accounts, the payer pool's rent payers) go into tables the operator owns,
 // so a v0 transaction names each with one byte instead of 32. Tables are
-// created and extended on demand, reused across batches, and deactivated and
-// closed (rent back) when the operator is done with them.
+// created and extended on demand, reused across batches and across restarts
+// (LookupTables.load finds the authority's tables on the cluster), and
+// deactivated when idle and closed after the cooldown (rent back) by
+// maintain(), which a long-running operator calls on a timer.
+import bs58 from 'bs58';
 import {
+  AddressLookupTableAccount,
   AddressLookupTableProgram,
   Transaction,
-  type AddressLookupTableAccount,
   type Connection,
   type PublicKey,
   type Signer,
@@ -18,6 +21,25 @@ import {
 const TABLE_CAPACITY = 256;
 /** Addresses one extend instruction carries (keeps the transaction under 1,232 bytes). */
 const EXTEND_CHUNK = 20;
+/**
+ * Slots after its deactivation before a table may be closed: the program
+ * refuses while the deactivation slot is still in the SlotHashes sysvar,
+ * which holds the last 512 slots.
+ */
+export const LOOKUP_TABLE_COOLDOWN_SLOTS = 513;
+/** maintain()'s default: a table unused this many slots (about an hour) is deactivated. */
+export const LOOKUP_TABLE_IDLE_SLOTS = 9_000;
+/** Where a table account holds its authority: an Option<Pubkey> after type (u32), deactivation slot, last extended slot (u64 each) and start index (u8). */
+const AUTHORITY_OPTION_OFFSET = 21;
+
+export interface MaintainResult {
+  /** Tables deactivated this call (idle too long). */
+  deactivated: PublicKey[];
+  /** Tables closed this call (cooldown over); their rent went back to the authority. */
+  closed: PublicKey[];
+  /** Lamports those closes returned. */
+  reclaimed: number;
+}
 
 export class LookupTables {
   private tables: PublicKey[] = [];
@@ -25,12 +47,43 @@ export class LookupTables {
   /** Addresses each table holds, counted here (a fetch right after an extend may not show it yet). */
   private sizes = new Map<string, number>();
   private lastSlot = Number.MAX_SAFE_INTEGER;
+  /** Slot at which each active table was last handed out by ensure(). */
+  private lastUsed = new Map<string, number>();
+  /** Deactivated tables awaiting close, with their deactivation slot. */
+  private retiring = new Map<string, { address: PublicKey; since: number }>();
 
   constructor(
     private readonly connection: Connection,
     /** Owns the tables and pays for them. */
     private readonly authority: Signer,
   ) {}
+
+  /**
+   * The authority's tables as the cluster has them (after a restart):
+   * active ones are reused by ensure(), deactivated ones are closed by
+   * maintain() once their cooldown is over.
+   */
+  static async load(connection: Connection, authority: Signer): Promise<LookupTables> {
+    const tables = new LookupTables(connection, authority);
+    const found = await connection.getProgramAccounts(AddressLookupTableProgram.programId, {
+      commitment: 'confirmed',
+      filters: [{ memcmp: { offset: AUTHORITY_OPTION_OFFSET, bytes: bs58.encode(Buffer.concat([Buffer.from([1]), authority.publicKey.toBuffer()])) } }],
+    });
+    const slot = await connection.getSlot('confirmed');
+    for (const { pubkey, account } of found) {
+      const state = AddressLookupTableAccount.deserialize(account.data);
+      const key = pubkey.toBase58();
+      if (state.deactivationSlot === BigInt('0xffffffffffffffff')) {
+        tables.tables.push(pubkey);
+        tables.sizes.set(key, state.addresses.length);
+        tables.cached.set(key, new AddressLookupTableAccount({ key: pubkey, state }));
+        tables.lastUsed.set(key, slot);
+      } else {
+        tables.retiring.set(key, { address: pubkey, since: Number(state.deactivationSlot) });
+      }
+    }
+    return tables;
+  }
 
   /** The tables, current, holding every address in `addresses` (created or extended as needed; waits until usable). */
   async ensure(addresses: PublicKey[]): Promise<AddressLookupTableAccount[]> {
@@ -51,9 +104,8 @@ export class LookupTables {
         room = TABLE_CAPACITY;
       }
       const chunk = missing.splice(0, Math.min(EXTEND_CHUNK, room));
-      await this.send([AddressLookupTableProgram.extendLookupTable({ lookupTable: table, authority: this.authority.publicKey, payer: this.authority.publicKey, addresses: chunk })]);
+      extendedAt = await this.send([AddressLookupTableProgram.extendLookupTable({ lookupTable: table, authority: this.authority.publicKey, payer: this.authority.publicKey, addresses: chunk })]);
       this.sizes.set(table.toBase58(), (this.sizes.get(table.toBase58()) ?? 0) + chunk.length);
-      extendedAt = await this.connection.getSlot('confirmed');
     }
     // Fetch each table until it shows every address counted.
     for (const table of this.tables) {
@@ -64,7 +116,12 @@ export class LookupTables {
       }
     }
     // Addresses added in slot S are usable from slot S + 1.
-    while (extendedAt && (await this.connection.getSlot('confirmed')) <= extendedAt) await new Promise((r) => setTimeout(r, 200));
+    let slot = await this.connection.getSlot('confirmed');
+    while (extendedAt && slot <= extendedAt) {
+      await new Promise((r) => setTimeout(r, 200));
+      slot = await this.connection.getSlot('confirmed');
+    }
+    for (const table of this.tables) this.lastUsed.set(table.toBase58(), slot);
     return [...this.cached.values()];
   }
 
@@ -73,19 +130,49 @@ export class LookupTables {
     return [...this.cached.values()];
   }
 
-  /** Deactivates every table; `close()` reclaims the rent once the cluster allows it (about 513 slots later). */
-  async deactivate(): Promise<void> {
-    for (const lookupTable of this.tables) await this.send([AddressLookupTableProgram.deactivateLookupTable({ lookupTable, authority: this.authority.publicKey })]);
+  /** Tables deactivated and not yet closed. */
+  get retired(): PublicKey[] {
+    return [...this.retiring.values()].map((r) => r.address);
   }
 
-  /** Closes deactivated tables, returning their rent to the authority. @throws while a table is still cooling down. */
-  async close(): Promise<void> {
-    for (const lookupTable of this.tables) {
-      await this.send([AddressLookupTableProgram.closeLookupTable({ lookupTable, authority: this.authority.publicKey, recipient: this.authority.publicKey })]);
+  /** Deactivates every active table (they can no longer be extended; ensure() creates new ones); maintain() closes them later. */
+  async deactivate(tables: PublicKey[] = [...this.tables]): Promise<void> {
+    for (const lookupTable of tables) {
+      const since = await this.send([AddressLookupTableProgram.deactivateLookupTable({ lookupTable, authority: this.authority.publicKey })]);
+      const key = lookupTable.toBase58();
+      this.retiring.set(key, { address: lookupTable, since });
+      this.tables = this.tables.filter((t) => !t.equals(lookupTable));
+      this.cached.delete(key);
+      this.sizes.delete(key);
+      this.lastUsed.delete(key);
     }
-    this.tables = [];
-    this.cached.clear();
-    this.sizes.clear();
+  }
+
+  /**
+   * The idle-table housekeeping a long-running operator runs on a timer:
+   * deactivates tables ensure() has not handed out for `idleSlots`, and
+   * closes deactivated tables whose cooldown is over, reclaiming their rent.
+   * A close the cluster still refuses is tried again on the next call.
+   */
+  async maintain({ idleSlots = LOOKUP_TABLE_IDLE_SLOTS }: { idleSlots?: number } = {}): Promise<MaintainResult> {
+    const slot = await this.connection.getSlot('confirmed');
+    const idle = this.tables.filter((t) => slot - (this.lastUsed.get(t.toBase58()) ?? slot) >= idleSlots);
+    await this.deactivate(idle);
+    const closed: PublicKey[] = [];
+    let reclaimed = 0;
+    for (const [key, { address, since }] of this.retiring) {
+      if (slot < since + LOOKUP_TABLE_COOLDOWN_SLOTS) continue;
+      const lamports = (await this.connection.getAccountInfo(address, 'confirmed'))?.lamports ?? 0;
+      try {
+        if (lamports > 0) await this.send([AddressLookupTableProgram.closeLookupTable({ lookupTable: address, authority: this.authority.publicKey, recipient: this.authority.publicKey })]);
+      } catch {
+        continue; // still cooling down on this cluster's clock: the next call tries again
+      }
+      this.retiring.delete(key);
+      closed.push(address);
+      reclaimed += lamports;
+    }
+    return { deactivated: idle, closed, reclaimed };
   }
 
   private async refresh(table: PublicKey): Promise<void> {
@@ -94,12 +181,15 @@ export class LookupTables {
     this.cached.set(table.toBase58(), value);
   }
 
-  private async send(ixs: TransactionInstruction[]): Promise<void> {
+  /** Sends and confirms; returns the slot the transaction landed in. */
+  private async send(ixs: TransactionInstruction[]): Promise<number> {
     const { blockhash, lastValidBlockHeight } = await this.connection.getLatestBlockhash('confirmed');
     const tx = new Transaction({ feePayer: this.authority.publicKey, blockhash, lastValidBlockHeight }).add(...ixs);
     tx.sign(this.authority);
     const signature = await this.connection.sendRawTransaction(tx.serialize());
     const { value } = await this.connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, 'confirmed');
     if (value.err) throw new Error(`lookup table transaction failed: ${JSON.stringify(value.err)}`);
+    const landed = (await this.connection.getSignatureStatus(signature)).value?.slot;
+    return landed ?? (await this.connection.getSlot('confirmed'));
   }
 }

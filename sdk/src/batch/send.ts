@@ -4,8 +4,11 @@
 // together with batched getSignatureStatuses polls, and gives each
 // instruction its own outcome: when one instruction fails, only it is
 // rejected (with the program's error code) and the others are packed again.
-// A transaction whose blockhash expired is sent again only after a
-// searchTransactionHistory lookup says it did not land.
+// A send whose fate is unknown (an RPC or network error after the request
+// left) is rebroadcast as the same signed bytes, which the cluster
+// deduplicates, never repacked; its jobs go into a new transaction only after
+// its blockhash expired and a searchTransactionHistory lookup says it did not
+// land. A preflight rejection was never forwarded, so it is repacked at once.
 import bs58 from 'bs58';
 import {
   ComputeBudgetProgram,
@@ -51,6 +54,15 @@ interface InFlight {
   signature: string;
   items: number[];
   lastValidBlockHeight: number;
+  /** The signed bytes, rebroadcast while the send's fate is unknown. */
+  bytes: Uint8Array;
+  /** The last send failed without the cluster's answer. */
+  unsure: boolean;
+}
+
+/** The RPC ran the preflight simulation and refused: the transaction was not forwarded. */
+function refusedByPreflight(err: unknown): boolean {
+  return /Transaction simulation failed|-32002/.test(err instanceof Error ? err.message : String(err));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -138,21 +150,27 @@ export async function sendBatched(connection: Connection, items: BatchItem[], o:
       const signers = new Map([payer, ...ids.flatMap((i) => items[i].signers)].map((s) => [s.publicKey.toBase58(), s]));
       tx.sign([...signers.values()]);
       stats.transactions++;
+      const bytes = tx.serialize();
+      const entry: InFlight = { signature: bs58.encode(tx.signatures[0]), items: ids, lastValidBlockHeight: blockhash.lastValidBlockHeight, bytes, unsure: false };
       try {
-        const signature = await connection.sendRawTransaction(tx.serialize(), { preflightCommitment: 'confirmed' });
-        inFlight.push({ signature, items: ids, lastValidBlockHeight: blockhash.lastValidBlockHeight });
+        await connection.sendRawTransaction(bytes, { preflightCommitment: 'confirmed' });
+        inFlight.push(entry);
       } catch (err) {
         const failure = failedInstruction(err);
+        lastSendError = err instanceof Error ? err.message : String(err);
         if (failure) reject(ids, failure);
-        else {
-          // Not the program's answer (an RPC error, a stale blockhash): the
-          // transaction may still have gone out. Track it as expired, so the
-          // next poll asks the cluster whether it landed before sending again.
-          inFlight.push({ signature: bs58.encode(tx.signatures[0]), items: ids, lastValidBlockHeight: 0 });
-          lastSendError = err instanceof Error ? err.message : String(err);
+        else if (refusedByPreflight(err)) {
+          // Refused before forwarding (a blockhash this node does not know yet, …): pack again with a fresh one.
+          requeue(ids, lastSendError);
+          stats.resent++;
           await sleep(300);
           blockhash = await connection.getLatestBlockhash('confirmed').catch(() => blockhash);
           blockhashAt = Date.now();
+        } else {
+          // An RPC or network error: the transaction may have gone out. Keep
+          // it in flight and rebroadcast the same bytes until it lands or
+          // its blockhash expires.
+          inFlight.push({ ...entry, unsure: true });
         }
       }
     }
@@ -172,13 +190,19 @@ export async function sendBatched(connection: Connection, items: BatchItem[], o:
         inFlight.splice(k, 1);
         if (!status.err) for (const i of f.items) outcomes[i] = { ok: true, signature: f.signature };
         else reject(f.items, failedInstruction(status.err as TransactionError) ?? { index: -1, message: JSON.stringify(status.err) });
-      } else if (!status && height > f.lastValidBlockHeight) {
-        // Sent again only when the cluster says it did not land; an RPC error here asks again on the next poll.
+      } else if (!status && height > f.lastValidBlockHeight && height > 0) {
+        // Packed again only when the cluster says it did not land; an RPC error here asks again on the next poll.
         const landed = await connection.getSignatureStatuses([f.signature], { searchTransactionHistory: true }).then((r) => r.value[0], () => 'unknown' as const);
         if (landed) continue; // it did land (or we cannot tell yet): the next poll sees it
         inFlight.splice(k, 1);
-        requeue(f.items, f.lastValidBlockHeight === 0 ? lastSendError : 'the blockhash expired before the transaction landed');
+        requeue(f.items, f.unsure ? lastSendError : 'the blockhash expired before the transaction landed');
         stats.resent++;
+      } else if (!status && f.unsure) {
+        // The same bytes again: the cluster runs a signature once.
+        f.unsure = await connection.sendRawTransaction(f.bytes, { skipPreflight: true }).then(
+          () => false,
+          () => true,
+        );
       }
     }
   }

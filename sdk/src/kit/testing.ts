@@ -34,6 +34,7 @@ import {
   type KeyPairSigner,
 } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
+import { instructionFailure } from '../litesvm/failure.js';
 import { BPF_LOADER_UPGRADEABLE_ADDRESS, DEFAULTS, PROGRAM_ADDRESS, USDC_DECIMALS } from '../core/constants.js';
 import { programToDeploy, shippedProgram, warpClock, withUpgradeAuthority } from '../testing/program.js';
 import { getInitializeConfigInstructionAsync, type InitializeConfigAsyncInput } from './generated/index.js';
@@ -227,11 +228,9 @@ function processed(result: TransactionMetadata): KitProcessed {
 }
 
 function failure(result: FailedTransactionMetadata): KitTransactionFailed {
-  // An instruction error carries its index and, for a program's own error, a numeric code.
-  const err = result.err() as unknown as { index?: number; err?: () => unknown };
-  const inner = typeof err === 'object' && typeof err.err === 'function' ? (err.err() as { code?: unknown }) : undefined;
-  const code = inner && typeof inner === 'object' && typeof inner.code === 'number' ? inner.code : undefined;
-  const cause = code !== undefined ? new SolanaError(SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM, { code, index: err.index ?? 0 }) : undefined;
+  const failed = instructionFailure(result);
+  const code = failed?.code;
+  const cause = code !== undefined ? new SolanaError(SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM, { code, index: failed!.index }) : undefined;
   return new KitTransactionFailed(`transaction failed: ${result.toString()}`, result.meta().logs(), code, cause);
 }
 

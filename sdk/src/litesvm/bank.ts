@@ -9,6 +9,7 @@
 // and getTransaction see every transaction, whoever sent it.
 import { AccountLayout, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import {
+  AddressLookupTableAccount,
   PublicKey,
   SendTransactionError,
   Transaction,
@@ -20,6 +21,7 @@ import {
 } from '@solana/web3.js';
 import bs58 from 'bs58';
 import { FailedTransactionMetadata, type LiteSVM } from 'litesvm';
+import { instructionFailure } from './failure.js';
 
 type KitAddress = Parameters<LiteSVM['getAccount']>[0];
 type KitTransaction = Parameters<LiteSVM['sendTransaction']>[0];
@@ -63,6 +65,12 @@ interface Recorded extends Processed {
 }
 
 type AccountListener = { key: PublicKey; callback: (info: AccountInfo<Buffer>, ctx: { slot: number }) => void; last: string };
+
+/** A failure worded as the RPC's preflight check words it ("Error processing Instruction 1: custom program error: 0x1770"). */
+function preflightMessage(result: FailedTransactionMetadata): string {
+  const failure = instructionFailure(result);
+  return `Transaction simulation failed: ${failure ? `Error processing Instruction ${failure.index}: ${failure.detail}` : result.toString()}`;
+}
 
 const banks = new WeakMap<LiteSVM, LiteSVMBank>();
 
@@ -185,6 +193,34 @@ export class LiteSVMBank {
     return { context: { slot: Number(this.svm.getClock().slot) }, value: r ? { slot: r.slot, confirmations: null, err: null, confirmationStatus: 'finalized' as const } : null };
   }
 
+  /** Like getSignatureStatus, for many (the batch sender's poll). */
+  async getSignatureStatuses(signatures: string[], _config?: object) {
+    const value = await Promise.all(signatures.map(async (s) => (await this.getSignatureStatus(s)).value));
+    return { context: { slot: Number(this.svm.getClock().slot) }, value };
+  }
+
+  /** One block per slot here. */
+  async getBlockHeight(): Promise<number> {
+    return Number(this.svm.getClock().slot);
+  }
+
+  /** Executes wire bytes at once (no preflight distinction: a failure throws the RPC's preflight message). */
+  async sendRawTransaction(bytes: Uint8Array | Buffer | number[], _options?: object): Promise<string> {
+    return this.process(VersionedTransaction.deserialize(Uint8Array.from(bytes))).signature;
+  }
+
+  /** Transactions are final when sendRawTransaction returns. */
+  async confirmTransaction(strategy: string | { signature: string }, _commitment?: Commitment) {
+    const signature = typeof strategy === 'string' ? strategy : strategy.signature;
+    return { context: { slot: Number(this.svm.getClock().slot) }, value: { err: (await this.getSignatureStatus(signature)).value ? null : 'not found' } };
+  }
+
+  async getAddressLookupTable(address: PublicKey, _config?: object) {
+    const account = this.account(address);
+    const value = account ? new AddressLookupTableAccount({ key: address, state: AddressLookupTableAccount.deserialize(account.data) }) : null;
+    return { context: { slot: Number(this.svm.getClock().slot) }, value };
+  }
+
   onAccountChange(address: PublicKey, callback: AccountListener['callback']): number {
     const id = this.nextListener++;
     this.listeners.set(id, { key: address, callback, last: this.fingerprint(address) });
@@ -227,7 +263,7 @@ export class LiteSVMBank {
     this.svm.warpToSlot(BigInt(slot + 1));
     if (result instanceof FailedTransactionMetadata) {
       const logs = result.meta().logs();
-      throw new SendTransactionError({ action: 'send', signature: '', transactionMessage: result.toString(), logs });
+      throw new SendTransactionError({ action: 'send', signature: '', transactionMessage: preflightMessage(result), logs });
     }
     const processed: Processed = { signature: bs58.encode(result.signature()), slot, logs: result.logs(), computeUnits: Number(result.computeUnitsConsumed()) };
     this.recorded.push({

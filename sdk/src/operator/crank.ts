@@ -1,16 +1,17 @@
 // The crank: keeps every open Job in memory (a program-account subscription
 // for changes, a getProgramAccounts reconcile for whatever a dropped
 // websocket missed) and refunds each as soon as the cluster clock passes its
-// expires_at, in transactions of up to 8. Failures are retried on the next
-// tick; a job that is already gone is dropped.
+// expires_at, through the SDK's batch path (refundJobs: packed transactions,
+// several in flight, fee payers from the operator's PayerPool). A job that
+// fails is retried on the next tick; a job that is already gone is dropped.
 import bs58 from 'bs58';
 import type { PublicKey } from '@solana/web3.js';
 import { decodeJob } from '../accounts/index.js';
-import { BATCH_REFUNDS, type JobEscrowClient } from '../client.js';
+import { refundJobs, type JobOutcome } from '../batch/jobs.js';
+import type { PayerPool } from '../batch/payerPool.js';
+import type { JobEscrowClient } from '../client.js';
 import { accountDiscriminator } from '../codec.js';
-import { COMPUTE_UNITS } from '../constants.js';
-import { JobEscrowErrorCode, isJobEscrowError } from '../errors.js';
-import { getRefundInstruction } from '../instructions/index.js';
+import { JobEscrowErrorCode } from '../errors.js';
 
 interface OpenJob {
   address: PublicKey;
@@ -23,6 +24,8 @@ export interface CrankEvents {
   /** `latency`: seconds from the moment the cluster clock reached expires_at to the refund's confirmation. */
   onRefunded?: (job: PublicKey, expiresAt: bigint, signature: string, latency: number) => void;
   onError?: (err: unknown) => void;
+  /** A due job found closed already (settled or refunded by someone else). */
+  onGone?: (job: PublicKey, why: string) => void;
 }
 
 export class Crank {
@@ -34,6 +37,8 @@ export class Crank {
   constructor(
     private readonly client: JobEscrowClient,
     private readonly events: CrankEvents = {},
+    /** Fee payers of the refund transactions (default the client's wallet). */
+    private readonly payers?: PayerPool,
   ) {}
 
   get openJobs(): number {
@@ -68,10 +73,20 @@ export class Crank {
   /** Refunds every job the cluster clock has passed; returns how many were refunded. */
   async tick(): Promise<number> {
     if (!this.due(this.localClusterTime()).length) return 0;
-    const now = await this.readClock();
-    const due = this.due(now);
+    const due = this.due(await this.readClock());
+    if (!due.length) return 0;
+    const { outcomes } = await refundJobs(
+      this.client,
+      due.map((j) => ({ job: j.address, creditAccount: j.creditAccount, rentPayer: j.rentPayer })),
+      { payers: this.payers },
+    );
     let refunded = 0;
-    for (let i = 0; i < due.length; i += BATCH_REFUNDS) refunded += await this.refund(due.slice(i, i + BATCH_REFUNDS));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'done') {
+        this.done(due[i], outcome.signature);
+        refunded++;
+      } else if (outcome.status === 'rejected') this.failed(due[i], outcome);
+    });
     return refunded;
   }
 
@@ -98,46 +113,18 @@ export class Crank {
     return now;
   }
 
-  /** One transaction for the batch; when it fails, each job alone, so one bad job does not hold the others. */
-  private async refund(batch: OpenJob[]): Promise<number> {
-    try {
-      const signature = await this.send(batch);
-      for (const j of batch) this.done(j, signature);
-      return batch.length;
-    } catch (err) {
-      if (batch.length === 1) return this.failed(batch[0], err);
-      let refunded = 0;
-      for (const j of batch) {
-        try {
-          this.done(j, await this.send([j]));
-          refunded++;
-        } catch (e) {
-          this.failed(j, e);
-        }
-      }
-      return refunded;
-    }
-  }
-
-  private send(batch: OpenJob[]): Promise<string> {
-    const ixs = batch.map((j) =>
-      getRefundInstruction({ authority: this.client.wallet, creditAccount: j.creditAccount, job: j.address, rentPayer: j.rentPayer }, { programId: this.client.programId }),
-    );
-    return this.client.send(ixs, COMPUTE_UNITS.refund * batch.length);
-  }
-
   private done(j: OpenJob, signature: string): void {
     this.jobs.delete(j.address.toBase58());
     this.events.onRefunded?.(j.address, j.expiresAt, signature, this.clusterNow() - Number(j.expiresAt));
   }
 
-  /** A job that no longer exists (refunded or settled by someone else) is dropped; anything else is retried on the next tick. */
-  private failed(j: OpenJob, err: unknown): number {
-    if (isJobEscrowError(err, JobEscrowErrorCode.InvalidAccountOwner) || isJobEscrowError(err, JobEscrowErrorCode.InvalidAccountData) || /AccountNotFound|account.*not.*found/i.test(String(err))) {
+  /** A job that no longer exists (refunded or settled by someone else: its account is closed) is dropped; anything else is retried on the next tick. */
+  private failed(j: OpenJob, outcome: JobOutcome & { status: 'rejected' }): void {
+    if (outcome.code === JobEscrowErrorCode.InvalidAccountOwner || outcome.code === JobEscrowErrorCode.InvalidAccountData || /AccountNotFound|account.*not.*found/i.test(outcome.error)) {
       this.jobs.delete(j.address.toBase58());
+      this.events.onGone?.(j.address, outcome.error);
     } else {
-      this.events.onError?.(err);
+      this.events.onError?.(new Error(`refund of ${j.address.toBase58()}: ${outcome.error}`));
     }
-    return 0;
   }
 }

@@ -8,6 +8,8 @@
 // counted and retried on the next round, so a fault stops nothing for long.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Keypair } from '@solana/web3.js';
+import type { PayerPool } from '../batch/payerPool.js';
 import type { JobEscrowClient } from '../client.js';
 import { createOperatorApi } from './api.js';
 import { Crank } from './crank.js';
@@ -29,6 +31,13 @@ export interface OperatorOptions {
   host?: string;
   apiKey?: string;
   webhook?: { url: string; secret: string };
+  /**
+   * Fee payers of the crank's refund transactions (default: the client's
+   * wallet pays). Each reconcile tops up every key below `payerSol / 4` SOL
+   * back to `payerSol` (default 0.2) from the client's wallet.
+   */
+  payers?: PayerPool;
+  payerSol?: number;
   /** credit.low threshold in credits (default 100). */
   lowThreshold?: bigint;
   /** Loop periods in ms. */
@@ -84,11 +93,21 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       db.recordRefund(job.toBase58(), signature, expiresAt, now);
       log(`refunded ${job.toBase58()} ${latency.toFixed(1)} s after expiry (${signature})`);
     },
+    onGone: (job, why) => log(`not refunded ${job.toBase58()}: already closed (${why})`),
     onError: (err) => {
       metrics.rpcErrors.inc({ part: 'crank' });
       log(`crank: ${(err as Error)?.message ?? err}`);
     },
-  });
+  }, o.payers);
+  const funder = (client.provider.wallet as { payer?: Keypair } | undefined)?.payer;
+  if (o.payers && !funder) throw new Error('a payer pool is topped up by the operator keypair: the client needs a keypair wallet');
+  const payerSol = o.payerSol ?? 0.2;
+  const topUpPayers = async () => {
+    if (!o.payers || !funder) return;
+    const sent = await o.payers.topUp(client.connection, funder, { below: payerSol / 4, to: payerSol });
+    if (sent) log(`payer pool: topped up with ${sent} lamports`);
+  };
+  await topUpPayers();
   const indexer = new Indexer(db, client.connection, { programId: client.programId, mint: config.mint, pricePerCredit: config.pricePerCredit, lowThreshold: o.lowThreshold ?? 100n });
   let lastSyncedSlot = 0;
   const failed = (part: string) => (err: unknown) => {
@@ -98,7 +117,14 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
 
   crank.subscribe();
   const loops = [
-    loop(o.reconcileMs ?? 10_000, () => crank.reconcile(), failed('reconcile')),
+    loop(
+      o.reconcileMs ?? 10_000,
+      async () => {
+        await crank.reconcile();
+        await topUpPayers();
+      },
+      failed('reconcile'),
+    ),
     loop(
       o.crankMs ?? 500,
       async () => {
@@ -144,7 +170,9 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   await new Promise<void>((resolve) => server.listen(o.port ?? 8090, o.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${o.host ?? '127.0.0.1'}:${port}`;
-  log(`operator: API on ${url}; program ${client.programId.toBase58()}; index ${o.dbPath ?? 'job-escrow-operator.sqlite'}${o.webhook ? `; webhooks to ${o.webhook.url}` : ''}`);
+  log(
+    `operator: API on ${url}; program ${client.programId.toBase58()}; index ${o.dbPath ?? 'job-escrow-operator.sqlite'}${o.webhook ? `; webhooks to ${o.webhook.url}` : ''}${o.payers ? `; ${o.payers.keys.length} fee payers` : ''}`,
+  );
 
   return {
     url,
