@@ -47,5 +47,27 @@ for kind in mjs cjs; do
     fi
   done
 done
+# The top-up server from the tarball serves its page and the page's browser
+# bundle (shipped in dist/, found next to the server's own module), ESM and CJS.
+cat > page.mjs <<'JS'
+import { createTestWorld } from '@job-escrow/sdk/testing';
+import { createTopUpServer } from '@job-escrow/sdk/server';
+const world = createTestWorld();
+const server = createTopUpServer({ client: world.client(world.operator) });
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+const page = await fetch(`${base}/topup`);
+const script = await fetch(`${base}/topup.js`);
+const body = await script.text();
+server.close();
+if (page.status !== 200 || !(await page.text()).includes('src="/topup.js"')) throw new Error(`page: ${page.status}`);
+if (script.status !== 200 || body.length < 2000) throw new Error(`/topup.js: ${script.status}, ${body.length} bytes`);
+console.log(`page ok: /topup.js ${body.length} bytes`);
+JS
+node page.mjs
+sed -e "s#^import { createTestWorld } from '@job-escrow/sdk/testing';#const { createTestWorld } = require('@job-escrow/sdk/testing');#" \
+    -e "s#^import { createTopUpServer } from '@job-escrow/sdk/server';#const { createTopUpServer } = require('@job-escrow/sdk/server');#" page.mjs \
+  | { echo '(async () => {'; cat; echo '})().catch((e) => { console.error(e); process.exit(1); });'; } > page.cjs
+node page.cjs
 printf '{"runs":%d,"passed":%d,"crashes":%d,"tarball":"%s","bytes":%d}\n' $((2 * RUNS)) "$passed" "$crashes" "$(basename "$TARBALL")" "$(stat -c %s "$TARBALL")"
 [ "$crashes" -eq 0 ] && echo "sdk package: ok"

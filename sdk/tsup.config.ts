@@ -1,3 +1,4 @@
+import { build } from 'esbuild';
 import { defineConfig } from 'tsup';
 
 // Dual ESM/CJS with declarations. Shared modules are split into chunks in
@@ -24,4 +25,19 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // The top-up page's browser code: one minified script the server serves
+  // as /topup.js (no module loader, no Node built-ins).
+  async onSuccess() {
+    await build({
+      entryPoints: ['src/server/page/app.ts'],
+      outfile: 'dist/topup-page.js',
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2020',
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+  },
 });

@@ -141,9 +141,9 @@ describe('Solana Pay transaction-request server', () => {
     // Given a wallet with USDC and no credit account
     const wallet = env.wallet();
     env.createTokenAccount(wallet.publicKey, 10_000_000n);
-    const topup = (await (await fetch(`${base}/api/topup?owner=${wallet.publicKey.toBase58()}&credits=150`)).json()) as { transactionUrl: string };
+    const topup = (await (await fetch(`${base}/api/topup?owner=${wallet.publicKey.toBase58()}&credits=150`)).json()) as { transactionUrl: string; reference: string };
     const { link } = parseURL(topup.transactionUrl) as TransactionRequestURL;
-    expect(link.toString()).toBe('https://pay.acme.example/api/pay?credits=150');
+    expect(link.toString()).toBe(`https://pay.acme.example/api/pay?credits=150&reference=${topup.reference}`);
     // When the wallet fetches it with @solana/pay (over loopback HTTP here) and signs it
     const tx: Transaction = await fetchTransaction(bank as never, wallet.publicKey, new URL(link.pathname + link.search, base));
     const signature = await new LiteSVMProvider(bank, wallet).sendAndConfirm(tx);

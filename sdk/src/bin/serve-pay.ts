@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../server/serve.js';
+// `job-escrow-serve-pay [options]` is `job-escrow serve-pay [options]`: one home for its options.
+import { runCli } from '../cli/index.js';
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCli(['serve-pay', ...process.argv.slice(2)]).then((code) => process.exit(code));

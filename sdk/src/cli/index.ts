@@ -14,6 +14,7 @@ import { AnchorProvider, Wallet, type Provider } from '@coral-xyz/anchor';
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { Connection, Keypair, PublicKey } from '@solana/web3.js';
 import type { Server } from 'node:http';
+import { PayerPool } from '../batch/payerPool.js';
 import { JobEscrowClient } from '../client.js';
 import { COMPUTE_UNITS, Tier } from '../constants.js';
 import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
@@ -22,7 +23,8 @@ import { WITHDRAW_ALL, getInitializeConfigInstruction, type UpdateConfigArgs } f
 import { formatUnits } from '../core/pricing.js';
 import { isoTime as when } from '../core/time.js';
 import { createTopUpUrl } from '../pay/index.js';
-import { createTopUpServer, writeTopUpQr } from '../server/index.js';
+import { createTopUpServer } from '../server/topUpServer.js';
+import { writeTopUpQr } from '../server/writeTopUpQr.js';
 
 export interface CliIo {
   /** Use this provider instead of resolving --url and --keypair (tests). */
@@ -88,6 +90,10 @@ const OPTIONS = {
   'api-key': { type: 'string' },
   'low-threshold': { type: 'string' },
   daily: { type: 'string' },
+  payers: { type: 'string' },
+  'max-credits': { type: 'string' },
+  chain: { type: 'string' },
+  'payer-sol': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
@@ -461,9 +467,10 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   operator: {
-    usage: '[--db job-escrow-operator.sqlite] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--low-threshold 100]',
+    usage:
+      '[--db job-escrow-operator.sqlite] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--low-threshold 100] [--payers 4 [--payer-sol 0.2]]',
     summary:
-      'run the operator service until stopped: refunds expired jobs, indexes accounts into SQLite, serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY)',
+      'run the operator service until stopped: refunds expired jobs, indexes accounts into SQLite, serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY); --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL',
     async run({ v, client, out, err, io }) {
       const env = io.env ?? process.env;
       const secret = v['webhook-secret'] ?? env.JOB_ESCROW_WEBHOOK_SECRET;
@@ -474,8 +481,14 @@ const COMMANDS: Record<string, Command> = {
       } catch (e) {
         throw new Error(`the operator needs better-sqlite3 and prom-client installed (npm install better-sqlite3 prom-client): ${(e as Error).message}`);
       }
+      const payerSol = v['payer-sol'] === undefined ? undefined : Number(v['payer-sol']);
+      if (payerSol !== undefined && !(payerSol > 0 && payerSol <= 100)) throw new UsageError(`--payer-sol must be a number of SOL above 0 and at most 100, got ${v['payer-sol']}`);
+      const payerCount = v.payers === undefined ? 0 : Number(whole(v, 'payers'));
+      if (payerCount > 64) throw new UsageError(`--payers must be at most 64, got ${v.payers}`);
       const running = await operator.startOperator({
         client,
+        payers: payerCount ? await PayerPool.derive((client.provider.wallet as Wallet).payer, payerCount) : undefined,
+        payerSol,
         dbPath: v.db,
         port: v.port === undefined ? undefined : Number(whole(v, 'port')),
         host: v.host,
@@ -503,17 +516,26 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'serve-pay': {
-    usage: '[--port 8080] [--host 127.0.0.1] [--public-url https://…] [--label s]',
-    summary: 'the Solana Pay transaction-request server and top-up page',
+    usage: '[--port 8080] [--host 127.0.0.1] [--public-url https://…] [--label s] [--max-credits 1000000] [--chain solana:mainnet]',
+    summary: 'the Solana Pay transaction-request server and top-up page (links use --public-url, else the address it listens on)',
     readOnly: true,
     async run({ v, client, out, io }) {
       await client.config();
-      const server = createTopUpServer({ client, label: v.label, publicUrl: v['public-url'] });
+      if (v['public-url'] && !/^https?:\/\/[^/]+\/?$/.test(v['public-url'])) throw new UsageError(`--public-url must be an origin like https://pay.example.com, got ${v['public-url']}`);
+      if (v.chain && !/^solana:(mainnet|devnet|testnet|localnet)$/.test(v.chain)) throw new UsageError(`--chain must be solana:mainnet, solana:devnet, solana:testnet or solana:localnet, got ${v.chain}`);
+      const server = createTopUpServer({
+        client,
+        label: v.label,
+        publicUrl: v['public-url']?.replace(/\/$/, ''),
+        maxCredits: v['max-credits'] === undefined ? undefined : whole(v, 'max-credits'),
+        chain: v.chain,
+      });
       const port = Number(v.port ?? 8080);
       const host = v.host ?? '127.0.0.1';
       await new Promise<void>((resolve) => server.listen(port, host, resolve));
       const address = server.address();
       out(`top-up server on http://${host}:${typeof address === 'object' && address ? address.port : port}; page: /topup?owner=<wallet>`);
+      if (!v['public-url']) out('note: without --public-url the Solana Pay links use this http address; wallets follow only https links (put it behind TLS and pass --public-url)');
       io.onServer?.(server);
       await new Promise<void>((resolve) => server.on('close', resolve));
     },

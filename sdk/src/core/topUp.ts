@@ -11,7 +11,7 @@
 // checks this encoder against @solana/pay's for the same fields.
 import { formatUnits } from './pricing.js';
 import { USDC_DECIMALS } from './constants.js';
-import { toUnsignedBigint } from './uint.js';
+import { U64_MAX, toUnsignedBigint } from './uint.js';
 
 /** The Config fields a top-up amount depends on. */
 export interface TopUpTerms {
@@ -29,6 +29,28 @@ export function topUpAmount(credits: number | bigint, terms: TopUpTerms): { cred
     throw new RangeError(`a top-up is at least ${terms.minPurchaseCredits} credits, got ${whole}`);
   }
   return { credits: whole, amount: toUnsignedBigint(whole * terms.pricePerCredit, 'credits x price', 64) };
+}
+
+/** What a top-up form may ask for: the program's minimum, a seller's maximum, and the price (the USDC amount must fit a u64). */
+export interface TopUpLimits extends TopUpTerms {
+  /** The largest top-up the seller takes (default: only the u64 bound). */
+  maxPurchaseCredits?: bigint;
+}
+
+/**
+ * Reads a top-up size as a person typed it (page and server use this one
+ * rule, so both give the same answer) and prices it.
+ * @throws RangeError with a sentence to show the person.
+ */
+export function parseTopUpCredits(text: string, limits: TopUpLimits): { credits: bigint; amount: bigint } {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) throw new RangeError('Enter a whole number of credits.');
+  const credits = BigInt(trimmed);
+  if (credits < limits.minPurchaseCredits) throw new RangeError(`A top-up is at least ${limits.minPurchaseCredits} credits.`);
+  const priceCap = U64_MAX / limits.pricePerCredit;
+  const max = limits.maxPurchaseCredits !== undefined && limits.maxPurchaseCredits < priceCap ? limits.maxPurchaseCredits : priceCap;
+  if (credits > max) throw new RangeError(`A top-up is at most ${max} credits.`);
+  return topUpAmount(credits, limits);
 }
 
 /** The fields of a Solana Pay SPL transfer request, addresses in base58. */

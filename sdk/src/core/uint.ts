@@ -1,4 +1,4 @@
-const U64_MAX = (1n << 64n) - 1n;
+export const U64_MAX = (1n << 64n) - 1n;
 
 /**
  * An unsigned integer checked against its width: a safe-integer number or a

@@ -2,4 +2,3 @@
 // top-up page, and QR codes written to files.
 export * from './topUpServer.js';
 export * from './writeTopUpQr.js';
-export { main as serveTopUps } from './serve.js';

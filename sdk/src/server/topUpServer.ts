@@ -1,52 +1,79 @@
-// A Solana Pay transaction-request server, and the top-up page, on Node's
+// The Solana Pay transaction-request server and the top-up page, on Node's
 // http module.
 //
-//   GET  /api/pay?credits=N          {label, icon}
-//   POST /api/pay?credits=N {account} {transaction, message}: opens the
-//        account's credit account if needed and purchases N credits from its
-//        USDC ATA, with a fresh reference key on the purchase instruction
-//   GET  /api/topup?owner=W&credits=N  both URLs, their QR codes, the amount
-//   GET  /api/balance?owner=W          the owner's balance
-//   GET  /topup?owner=W                the top-up page
+//   GET  /api/pay?credits=N[&reference=R]          {label, icon}
+//   POST /api/pay?credits=N[&reference=R] {account} {transaction, message}:
+//        opens the account's credit account if needed and purchases N
+//        credits from its USDC ATA; R (or a fresh key) rides on the purchase
+//   GET  /api/topup?owner=W&credits=N   the offer: price, one reference, the
+//        transaction-request link and QR, and the transfer link and QR only
+//        when W's credit account is open (a transfer to a missing vault fails)
+//   GET  /api/status?owner=W&reference=R&credits=N   pending | received
+//   GET  /api/balance?owner=W           available, locked, USDC value
+//   GET  /topup[?owner=W]               the page (./page/), /topup.js, /topup.css
+//   GET  /icon.svg, /favicon.ico        the icon wallets and browsers show
 //
-// Bad input gets a 4xx with {message} and no transaction.
+// Every /api route answers CORS preflights (browser-based wallets call
+// /api/pay cross-origin); a wrong method gets 405 with `Allow`. Links are
+// built only from `publicUrl` (or, without it, the address the request
+// arrived on), never from the Host header. The config is re-read after
+// `configTtlMs`, so a raised minimum is followed. Bad input gets a 4xx with
+// {message} and no transaction.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { encodeURL } from '@solana/pay';
+import { encodeURL, FindReferenceError } from '@solana/pay';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import QRCode from 'qrcode';
 import type { JobEscrowClient } from '../client.js';
+import type { Config } from '../accounts/index.js';
 import { creditsToUsdc } from '../core/pricing.js';
-import { topUpPage } from './page.js';
-import { createTopUpUrl } from '../pay/index.js';
+import { parseTopUpCredits } from '../core/topUp.js';
+import { createTopUpUrl, findTopUp, validateTopUp, ValidateTopUpError } from '../pay/index.js';
+import { ICON_SVG, PAGE_CSS, topUpPage, type PageConfig } from './page/html.js';
 
 export interface TopUpServerOptions {
   /** Reads chain state (config, accounts, blockhash); its wallet signs nothing. */
   client: JobEscrowClient;
   label?: string;
-  /** An absolute URL of a square icon (SVG, PNG or WebP), per the Solana Pay spec. */
+  /** An absolute URL of a square icon (SVG, PNG or WebP), per the Solana Pay spec. Default: this server's /icon.svg. */
   icon?: string;
   /**
-   * Public https origin used in the links it advertises, e.g.
+   * Public origin used in every link it advertises, e.g.
    * "https://pay.example.com" (wallets follow only https links). Default:
-   * https:// plus the request's Host header (the server behind a TLS proxy).
+   * the address the request arrived on (local use), never the Host header.
    */
   publicUrl?: string;
+  /** The largest top-up offered, in credits (default 1,000,000: $10,000 at the default price). */
+  maxCredits?: bigint;
+  /** How long the program's config is trusted before it is read again (default 30 s). */
+  configTtlMs?: number;
+  /** The chain browser wallets sign for (default "solana:mainnet"; "solana:devnet", "solana:localnet"). */
+  chain?: string;
 }
 
 const MAX_BODY = 4 * 1024;
+const API_METHODS: Record<string, string> = { '/api/pay': 'GET, POST, OPTIONS', '/api/topup': 'GET, OPTIONS', '/api/status': 'GET, OPTIONS', '/api/balance': 'GET, OPTIONS' };
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'content-type, accept',
+  'access-control-max-age': '86400',
+};
+/** The page loads its own script, style and icon, shows data: QR images and calls only this server. */
+const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json', extra: Record<string, string> = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': type, 'access-control-allow-origin': '*', 'cache-control': 'no-store' };
+  const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extra };
   if (status === 413) headers.connection = 'close';
   res.writeHead(status, headers);
   res.end(text);
@@ -80,44 +107,86 @@ function publicKeyParam(value: unknown, name: string): PublicKey {
   }
 }
 
+/** The browser bundle of the page (built by tsup into dist/; from the sources, sdk/dist is read). */
+function pageScript(): string {
+  for (const candidate of ['./topup-page.js', '../topup-page.js', '../../dist/topup-page.js']) {
+    try {
+      return readFileSync(new URL(candidate, import.meta.url), 'utf8');
+    } catch {
+      /* next */
+    }
+  }
+  throw new Error('the top-up page bundle (dist/topup-page.js) is missing: build the SDK (npm run build in sdk/)');
+}
+
 /** Creates (does not start) the server; `listen` it yourself. */
 export function createTopUpServer(options: TopUpServerOptions): Server {
   const { client } = options;
   const label = options.label ?? 'Compute credits';
+  const maxCredits = options.maxCredits ?? 1_000_000n;
+  const ttl = options.configTtlMs ?? 30_000;
+  const chain = options.chain ?? 'solana:mainnet';
+  let configAt = 0;
+  let script: string | undefined;
 
-  async function creditsParam(value: string | null): Promise<bigint> {
-    const { minPurchaseCredits } = await client.config();
-    if (!value || !/^\d{1,18}$/.test(value)) throw new HttpError(400, 'credits must be a whole number');
-    const credits = BigInt(value);
-    if (credits < minPurchaseCredits) throw new HttpError(400, `credits must be at least ${minPurchaseCredits}`);
-    return credits;
+  /** The program's config, re-read once it is older than the TTL. */
+  async function config(): Promise<Config> {
+    const stale = Date.now() - configAt >= ttl;
+    const c = await client.config({ refresh: stale });
+    if (stale) configAt = Date.now();
+    return c;
   }
 
-  function transactionRequestUrl(base: string, credits: bigint): URL {
-    const link = new URL(`/api/pay?credits=${credits}`, base);
+  async function creditsParam(value: string | null): Promise<{ credits: bigint; amount: bigint; config: Config }> {
+    const c = await config();
+    try {
+      return { ...parseTopUpCredits(value ?? '', { ...c, maxPurchaseCredits: maxCredits }), config: c };
+    } catch (err) {
+      throw new HttpError(400, (err as Error).message);
+    }
+  }
+
+  function baseOf(req: IncomingMessage): string {
+    if (options.publicUrl) return options.publicUrl;
+    const { localAddress = '127.0.0.1', localPort } = req.socket;
+    const host = localAddress.includes(':') ? `[${localAddress.replace(/^::ffff:/, '')}]`.replace(/^\[(\d+\.\d+\.\d+\.\d+)\]$/, '$1') : localAddress;
+    return `http://${host}:${localPort}`;
+  }
+
+  function transactionRequestUrl(base: string, credits: bigint, reference: PublicKey): URL {
+    const link = new URL(`/api/pay?credits=${credits}&reference=${reference.toBase58()}`, base);
     return encodeURL({ link, label, message: `Buy ${credits} credits` });
   }
 
-  async function buildPurchase(account: PublicKey, credits: bigint) {
-    const { pricePerCredit } = await client.config();
+  async function buildPurchase(account: PublicKey, credits: bigint, pricePerCredit: bigint, reference: PublicKey) {
     const { ixs, units } = await client.purchaseInstructions({ owner: account, credits });
     // Solana Pay references ride as extra read-only keys of the purchase; the program ignores them.
-    const reference = Keypair.generate().publicKey;
     ixs[ixs.length - 1].keys.push({ pubkey: reference, isSigner: false, isWritable: false });
     const tx = client.transaction(ixs, units);
     tx.feePayer = account;
     tx.recentBlockhash = (await client.connection.getLatestBlockhash('confirmed')).blockhash;
     const transaction = tx.serialize({ requireAllSignatures: false, verifySignatures: false }).toString('base64');
-    return { transaction, message: `Buy ${credits} credits for ${creditsToUsdc(credits, pricePerCredit)} USDC`, reference };
+    return { transaction, message: `Buy ${credits} credits for ${creditsToUsdc(credits, pricePerCredit)} USDC` };
   }
 
+  const qr = (u: URL) => QRCode.toDataURL(String(u), { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+
   async function route(req: IncomingMessage, res: ServerResponse) {
-    const base = options.publicUrl ?? `https://${req.headers.host ?? 'localhost'}`;
     const url = new URL(req.url ?? '/', 'http://local');
+    const methods = API_METHODS[url.pathname];
+    if (methods) {
+      if (req.method === 'OPTIONS') return send(res, 204, '', 'text/plain', { ...CORS, 'access-control-allow-methods': methods, allow: methods });
+      if (!methods.split(', ').includes(req.method ?? '')) throw new HttpError(405, `use ${methods.replace(', OPTIONS', '').replace(', ', ' or ')}`, { allow: methods });
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
+      throw new HttpError(405, 'use GET', { allow: 'GET, HEAD' });
+    }
+    const base = baseOf(req);
+
     if (url.pathname === '/api/pay') {
-      const credits = await creditsParam(url.searchParams.get('credits'));
-      if (req.method === 'GET') return send(res, 200, { label, icon: options.icon ?? new URL('/icon.svg', base).toString() });
-      if (req.method !== 'POST') throw new HttpError(405, 'use GET or POST');
+      const { credits, config: c } = await creditsParam(url.searchParams.get('credits'));
+      const ref = url.searchParams.get('reference');
+      const reference = ref ? publicKeyParam(ref, 'reference') : Keypair.generate().publicKey;
+      if (req.method === 'GET') return send(res, 200, { label, icon: options.icon ?? new URL('/icon.svg', base).toString() }, 'application/json', CORS);
       let body: { account?: unknown };
       try {
         body = JSON.parse(await readBody(req));
@@ -126,48 +195,87 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
         throw new HttpError(400, 'the body must be JSON: {"account": "<public key>"}');
       }
       const account = publicKeyParam(body?.account, 'account');
-      const { transaction, message } = await buildPurchase(account, credits);
-      return send(res, 200, { transaction, message });
+      return send(res, 200, await buildPurchase(account, credits, c.pricePerCredit, reference), 'application/json', CORS);
     }
-    if (req.method !== 'GET') throw new HttpError(405, 'use GET');
     if (url.pathname === '/api/topup') {
       const owner = publicKeyParam(url.searchParams.get('owner'), 'owner');
-      const credits = await creditsParam(url.searchParams.get('credits'));
-      const config = await client.config();
-      const transfer = createTopUpUrl({ owner, credits, label, message: `Top up ${credits} credits` }, { config, programId: client.programId });
-      const request = transactionRequestUrl(base, credits);
-      const qr = (u: URL) => QRCode.toDataURL(String(u), { errorCorrectionLevel: 'M', margin: 2, width: 320 });
-      return send(res, 200, {
-        credits: credits.toString(),
-        usdc: creditsToUsdc(credits, config.pricePerCredit),
-        transferUrl: String(transfer.url),
-        transferQr: await qr(transfer.url),
-        transactionUrl: String(request),
-        transactionQr: await qr(request),
-        reference: transfer.reference.toBase58(),
-      });
+      const { credits, config: c } = await creditsParam(url.searchParams.get('credits'));
+      const open = (await client.creditAccount({ owner })) !== null;
+      const transfer = createTopUpUrl({ owner, credits, label, message: `Top up ${credits} credits` }, { config: c, programId: client.programId });
+      const request = transactionRequestUrl(base, credits, transfer.reference);
+      return send(
+        res,
+        200,
+        {
+          credits: credits.toString(),
+          usdc: creditsToUsdc(credits, c.pricePerCredit),
+          reference: transfer.reference.toBase58(),
+          open,
+          transactionUrl: String(request),
+          transactionQr: await qr(request),
+          ...(open ? { transferUrl: String(transfer.url), transferQr: await qr(transfer.url) } : {}),
+        },
+        'application/json',
+        CORS,
+      );
+    }
+    if (url.pathname === '/api/status') {
+      const owner = publicKeyParam(url.searchParams.get('owner'), 'owner');
+      const reference = publicKeyParam(url.searchParams.get('reference'), 'reference');
+      const { amount, config: c } = await creditsParam(url.searchParams.get('credits'));
+      let signature: string;
+      try {
+        signature = (await findTopUp(client.connection, reference)).signature;
+      } catch (err) {
+        if (err instanceof FindReferenceError) return send(res, 200, { status: 'pending' }, 'application/json', CORS);
+        throw err;
+      }
+      try {
+        const paid = await validateTopUp(client.connection, signature, { owner, amount, reference, config: c, programId: client.programId });
+        const b = await client.getBalance({ owner });
+        return send(
+          res,
+          200,
+          { status: 'received', signature, credits: paid.credits.toString(), available: b.available.toString(), locked: b.locked.toString(), usdc: b.usdcValue },
+          'application/json',
+          CORS,
+        );
+      } catch (err) {
+        if (err instanceof ValidateTopUpError) return send(res, 200, { status: 'invalid', signature, message: err.message }, 'application/json', CORS);
+        throw err;
+      }
     }
     if (url.pathname === '/api/balance') {
       const owner = publicKeyParam(url.searchParams.get('owner'), 'owner');
-      if (!(await client.creditAccount({ owner }))) return send(res, 200, { open: false, available: '0', usdc: '0' });
+      if (!(await client.creditAccount({ owner }))) return send(res, 200, { open: false, available: '0', locked: '0', usdc: '0' }, 'application/json', CORS);
       const b = await client.getBalance({ owner });
-      return send(res, 200, { open: true, available: b.available.toString(), locked: b.locked.toString(), usdc: b.usdcValue });
+      return send(res, 200, { open: true, available: b.available.toString(), locked: b.locked.toString(), usdc: b.usdcValue }, 'application/json', CORS);
     }
     if (url.pathname === '/topup') {
-      publicKeyParam(url.searchParams.get('owner'), 'owner');
-      const { minPurchaseCredits, pricePerCredit } = await client.config();
-      return send(res, 200, topUpPage({ label, minCredits: minPurchaseCredits, pricePerCredit }), 'text/html; charset=utf-8');
+      const owner = url.searchParams.get('owner');
+      if (owner) publicKeyParam(owner, 'owner');
+      const c = await config();
+      const priceCap = ((1n << 64n) - 1n) / c.pricePerCredit;
+      const page: PageConfig = {
+        label,
+        chain,
+        minCredits: c.minPurchaseCredits.toString(),
+        maxCredits: (maxCredits < priceCap ? maxCredits : priceCap).toString(),
+        pricePerCredit: c.pricePerCredit.toString(),
+      };
+      return send(res, 200, topUpPage(page), 'text/html; charset=utf-8', { 'content-security-policy': PAGE_CSP, 'referrer-policy': 'no-referrer' });
     }
-    if (url.pathname === '/icon.svg') {
-      return send(res, 200, '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#4f46e5"/><text x="32" y="42" font-size="28" text-anchor="middle" fill="#fff" font-family="sans-serif">CR</text></svg>', 'image/svg+xml');
-    }
+    if (url.pathname === '/topup.js') return send(res, 200, (script ??= pageScript()), 'text/javascript; charset=utf-8', { 'cache-control': 'public, max-age=300' });
+    if (url.pathname === '/topup.css') return send(res, 200, PAGE_CSS, 'text/css; charset=utf-8', { 'cache-control': 'public, max-age=300' });
+    if (url.pathname === '/icon.svg' || url.pathname === '/favicon.ico') return send(res, 200, ICON_SVG, 'image/svg+xml', { 'cache-control': 'public, max-age=86400' });
     throw new HttpError(404, `no route for ${url.pathname}`);
   }
 
   return createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) send(res, err.status, { message: err.message });
-      else send(res, 500, { message: 'internal error' });
+      const cors = API_METHODS[new URL(req.url ?? '/', 'http://local').pathname] ? CORS : {};
+      if (err instanceof HttpError) send(res, err.status, { message: err.message }, 'application/json', { ...cors, ...err.headers });
+      else send(res, 500, { message: 'internal error' }, 'application/json', cors);
     });
   });
 }
