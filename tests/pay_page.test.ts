@@ -96,6 +96,7 @@ describe('top-up page (headless Chromium)', () => {
       await expect.poll(() => text(page, '#status'), { timeout: 15_000 }).toBe('Received 500 credits. Your balance is now 500 credits.');
       expect(await text(page, '#available')).toBe('500');
       expect(await text(page, '#usdc')).toBe('5');
+      expect(await text(page, '#limit')).toBe('No spending limit set.');
       expect(await page.evaluate(() => window.testWallet.calls)).toBe(1);
       expect(await w.client.getBalance({ owner: w.user.publicKey })).toMatchObject({ available: 500n, usdcValue: '5' });
       expect(w.env.tokenBalance(w.usdc)).toBe(95_000_000n);
@@ -148,6 +149,8 @@ describe('top-up page (headless Chromium)', () => {
       await expect.poll(() => text(page, '#status'), { timeout: 15_000 }).toBe('Received 1000 credits. Your balance is now 1000 credits.');
       expect(await text(page, '#available')).toBe('1000');
 
+      // The owner sets a spending limit (security issue); the page shows it with the next balance
+      await new JobEscrowClient(new LiteSVMProvider(w.env.bank, w.user)).setSpendingLimit({ maxCreditsPerJob: 50n, dailyLimitCredits: 300n });
       // Now the account is open: a custom amount offers the transfer too; a wallet pays the transfer QR
       await page.fill('#credits', '250');
       await page.getByRole('button', { name: 'Continue' }).click();
@@ -161,6 +164,7 @@ describe('top-up page (headless Chromium)', () => {
       await payTransferRequest(new LiteSVMProvider(w.env.bank, w.user), w.user, transferUrl);
       await expect.poll(() => text(page, '#status'), { timeout: 15_000 }).toBe('Received 250 credits. Your balance is now 1250 credits.');
       expect((await w.client.getBalance({ owner: w.user.publicKey })).available).toBe(1250n);
+      expect(await text(page, '#limit')).toBe('Spending limit: 50 credits per job, 300 credits per day.');
       expect(problems).toEqual([]);
     } finally {
       await w.close();

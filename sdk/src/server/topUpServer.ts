@@ -9,7 +9,7 @@
 //        transaction-request link and QR, and the transfer link and QR only
 //        when W's credit account is open (a transfer to a missing vault fails)
 //   GET  /api/status?owner=W&reference=R&credits=N   pending | received
-//   GET  /api/balance?owner=W           available, locked, USDC value
+//   GET  /api/balance?owner=W           available, locked, USDC value, spending limit
 //   GET  /topup[?owner=W]               the page (./page/), /topup.js, /topup.css
 //   GET  /icon.svg, /favicon.ico        the icon wallets and browsers show
 //
@@ -169,6 +169,21 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
     return { transaction, message: `Buy ${credits} credits for ${creditsToUsdc(credits, pricePerCredit)} USDC` };
   }
 
+  /** What the page shows of an owner: the balance and the spending limit the owner set (0: none). */
+  async function balanceOf(owner: PublicKey) {
+    const account = await client.creditAccount({ owner });
+    if (!account) return { open: false, available: '0', locked: '0', usdc: '0', maxCreditsPerJob: '0', dailyLimitCredits: '0' };
+    const b = await client.getBalance({ owner });
+    return {
+      open: true,
+      available: b.available.toString(),
+      locked: b.locked.toString(),
+      usdc: b.usdcValue,
+      maxCreditsPerJob: account.maxCreditsPerJob.toString(),
+      dailyLimitCredits: account.dailyLimitCredits.toString(),
+    };
+  }
+
   const qr = (u: URL) => QRCode.toDataURL(String(u), { errorCorrectionLevel: 'M', margin: 2, width: 320 });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
@@ -232,14 +247,7 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
       }
       try {
         const paid = await validateTopUp(client.connection, signature, { owner, amount, reference, config: c, programId: client.programId });
-        const b = await client.getBalance({ owner });
-        return send(
-          res,
-          200,
-          { status: 'received', signature, credits: paid.credits.toString(), available: b.available.toString(), locked: b.locked.toString(), usdc: b.usdcValue },
-          'application/json',
-          CORS,
-        );
+        return send(res, 200, { status: 'received', signature, credits: paid.credits.toString(), ...(await balanceOf(owner)) }, 'application/json', CORS);
       } catch (err) {
         if (err instanceof ValidateTopUpError) return send(res, 200, { status: 'invalid', signature, message: err.message }, 'application/json', CORS);
         throw err;
@@ -247,9 +255,7 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
     }
     if (url.pathname === '/api/balance') {
       const owner = publicKeyParam(url.searchParams.get('owner'), 'owner');
-      if (!(await client.creditAccount({ owner }))) return send(res, 200, { open: false, available: '0', locked: '0', usdc: '0' }, 'application/json', CORS);
-      const b = await client.getBalance({ owner });
-      return send(res, 200, { open: true, available: b.available.toString(), locked: b.locked.toString(), usdc: b.usdcValue }, 'application/json', CORS);
+      return send(res, 200, await balanceOf(owner), 'application/json', CORS);
     }
     if (url.pathname === '/topup') {
       const owner = url.searchParams.get('owner');

@@ -27,6 +27,9 @@ interface Balance {
   available: string;
   locked: string;
   usdc: string;
+  /** The owner's spending limit ("0": none). */
+  maxCreditsPerJob: string;
+  dailyLimitCredits: string;
 }
 type Status = ({ status: 'pending' } | { status: 'invalid'; message: string; signature: string } | ({ status: 'received'; credits: string; signature: string } & Balance));
 
@@ -61,6 +64,9 @@ function showBalance(b: Balance) {
   $('locked').textContent = b.locked;
   $('usdc').textContent = b.usdc;
   $('balance').hidden = false;
+  const limits = [b.maxCreditsPerJob !== '0' ? `${b.maxCreditsPerJob} credits per job` : '', b.dailyLimitCredits !== '0' ? `${b.dailyLimitCredits} credits per day` : ''].filter(Boolean);
+  $('limit').textContent = limits.length ? `Spending limit: ${limits.join(', ')}.` : 'No spending limit set.';
+  $('limit').hidden = false;
 }
 
 async function refreshBalance() {

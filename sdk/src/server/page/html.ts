@@ -50,6 +50,7 @@ export function topUpPage(config: PageConfig): string {
       <div><dt>Locked in running jobs</dt><dd><span id="locked">…</span> credits</dd></div>
       <div><dt>Worth</dt><dd><span id="usdc">…</span> USDC</dd></div>
     </dl>
+    <p id="limit" class="hint" hidden></p>
   </section>
 
   <section class="card" aria-labelledby="amount-title">
