@@ -7,6 +7,7 @@
 // config refresh, icon and CSP. Screenshots: target/topup-desktop.png,
 // target/topup-phone.png.
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { Server } from 'node:http';
 import { parseURL, type TransactionRequestURL } from '@solana/pay';
 import { Keypair, Transaction } from '@solana/web3.js';
@@ -299,6 +300,11 @@ describe('top-up page (headless Chromium)', () => {
       expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(html.headers.get('content-security-policy')).toContain("connect-src 'self'");
       expect((await fetch(`${w.base}/topup?owner=nope`)).status).toBe(400);
+      // The page's browser code, as served: within 60 KB gzipped
+      const script = Buffer.from(await (await fetch(`${w.base}/topup.js`)).arrayBuffer());
+      const gzipped = gzipSync(script).length;
+      console.log(`top-up page script: ${script.length} bytes, ${gzipped} gzipped`);
+      expect(gzipped).toBeLessThanOrEqual(60_000);
     } finally {
       await w.close();
     }
