@@ -15,6 +15,7 @@ export default defineConfig({
     kit: 'src/kit/index.ts',
     'kit-testing': 'src/kit/testing.ts',
     operator: 'src/operator/index.ts',
+    x402: 'src/x402/index.ts',
     'serve-pay': 'src/bin/serve-pay.ts',
     'job-escrow': 'src/bin/job-escrow.ts',
   },

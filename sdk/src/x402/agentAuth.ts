@@ -1,0 +1,99 @@
+// Who is asking: an agent proves it holds its wallet's key on every request
+// by signing the method, path, time and a random nonce (ed25519, the
+// wallet's own key; the nonce makes two requests in one second differ).
+// Without it anyone could spend another agent's credits by naming its
+// wallet. Signed by the agent (signAgentRequest, any Kit signer that signs
+// messages), checked by the paywall (verifyAgentRequest, node:crypto).
+import { createPublicKey, verify } from 'node:crypto';
+import bs58 from 'bs58';
+
+export const AGENT_WALLET_HEADER = 'x-agent-wallet';
+export const AGENT_TIMESTAMP_HEADER = 'x-agent-timestamp';
+export const AGENT_SIGNATURE_HEADER = 'x-agent-signature';
+export const AGENT_NONCE_HEADER = 'x-agent-nonce';
+
+/** The bytes an agent signs for one request. */
+export function agentRequestMessage(method: string, pathAndQuery: string, timestamp: number, nonce: string): Uint8Array {
+  return new TextEncoder().encode(`job_escrow agent request v1\n${method.toUpperCase()} ${pathAndQuery}\n${timestamp}\n${nonce}`);
+}
+
+/** A refusal the paywall answers with 401. */
+export class AgentAuthError extends Error {
+  name = 'AgentAuthError';
+}
+
+/**
+ * The wallet that signed this request.
+ * @throws AgentAuthError when a header is missing, the signature is wrong, the time is more than `maxAgeSecs` away, or the signature was already used.
+ */
+export function verifyAgentRequest(
+  headers: Record<string, string | string[] | undefined>,
+  method: string,
+  pathAndQuery: string,
+  { maxAgeSecs = 60, now = Date.now(), seen }: { maxAgeSecs?: number; now?: number; seen?: Map<string, number> } = {},
+): string {
+  const one = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const wallet = one(AGENT_WALLET_HEADER);
+  const timestamp = Number(one(AGENT_TIMESTAMP_HEADER));
+  const signature = one(AGENT_SIGNATURE_HEADER);
+  const nonce = one(AGENT_NONCE_HEADER) ?? '';
+  if (!wallet || !signature || !Number.isSafeInteger(timestamp) || !/^[1-9A-HJ-NP-Za-km-z]{8,64}$/.test(nonce)) {
+    throw new AgentAuthError(
+      `sign the request with your wallet: ${AGENT_WALLET_HEADER}, ${AGENT_TIMESTAMP_HEADER} (unix seconds), ${AGENT_NONCE_HEADER} (random base58) and ${AGENT_SIGNATURE_HEADER} (base58 ed25519 signature)`,
+    );
+  }
+  if (Math.abs(now / 1000 - timestamp) > maxAgeSecs) throw new AgentAuthError(`the request's timestamp is more than ${maxAgeSecs} s away from the server's clock`);
+  let key: Uint8Array;
+  let sig: Uint8Array;
+  try {
+    key = bs58.decode(wallet);
+    sig = bs58.decode(signature);
+  } catch {
+    throw new AgentAuthError('the wallet or signature is not base58');
+  }
+  if (key.length !== 32 || sig.length !== 64) throw new AgentAuthError('the wallet or signature has the wrong length');
+  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key).toString('base64url') }, format: 'jwk' });
+  if (!verify(null, agentRequestMessage(method, pathAndQuery, timestamp, nonce), publicKey, sig)) throw new AgentAuthError('the signature does not match the wallet');
+  if (seen) {
+    for (const [s, at] of seen) if (at < now - 2 * maxAgeSecs * 1000) seen.delete(s);
+    if (seen.has(signature)) throw new AgentAuthError('this signed request was already used: sign each request afresh');
+    seen.set(signature, now);
+  }
+  return wallet;
+}
+
+/** A Kit message signer (a KeyPairSigner is one). */
+export interface AgentSigner {
+  address: string;
+  signMessages(messages: readonly { content: Uint8Array; signatures: Record<string, Uint8Array> }[]): Promise<readonly Record<string, Uint8Array>[]>;
+}
+
+/** The headers that sign one request as `signer`. */
+export async function signAgentRequest(signer: AgentSigner, method: string, pathAndQuery: string, now = Date.now()): Promise<Record<string, string>> {
+  const timestamp = Math.floor(now / 1000);
+  const nonce = bs58.encode(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+  const [signatures] = await signer.signMessages([{ content: agentRequestMessage(method, pathAndQuery, timestamp, nonce), signatures: {} }]);
+  return {
+    [AGENT_WALLET_HEADER]: signer.address,
+    [AGENT_TIMESTAMP_HEADER]: String(timestamp),
+    [AGENT_NONCE_HEADER]: nonce,
+    [AGENT_SIGNATURE_HEADER]: bs58.encode(signatures[signer.address]),
+  };
+}
+
+/**
+ * `fetch` that signs every request as `signer` (wrap it with x402's
+ * wrapFetchWithPayment, so the paid retry is signed afresh too).
+ */
+export function withAgentAuth(signer: AgentSigner, base: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const headers = new Headers(request.headers);
+    for (const [k, v] of Object.entries(await signAgentRequest(signer, request.method, url.pathname + url.search))) headers.set(k, v);
+    return base(new Request(request, { headers }));
+  };
+}
