@@ -4,7 +4,9 @@
 # its declared dependencies and peers, then tests/sdk-consumer/lifecycle.ts
 # compiled with `tsc --strict` (no skipLibCheck) as ESM and as CommonJS and
 # run RUNS times each (default 20) in fresh Node processes through the test
-# kit. Prints one JSON line of counts and "sdk package: ok" on success.
+# kit; then the top-up server's page and its browser bundle, and the x402
+# entry with its optional peers, ESM and CJS. Prints one JSON line of counts
+# and "sdk package: ok" on success.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -69,5 +71,19 @@ sed -e "s#^import { createTestWorld } from '@job-escrow/sdk/testing';#const { cr
     -e "s#^import { createTopUpServer } from '@job-escrow/sdk/server';#const { createTopUpServer } = require('@job-escrow/sdk/server');#" page.mjs \
   | { echo '(async () => {'; cat; echo '})().catch((e) => { console.error(e); process.exit(1); });'; } > page.cjs
 node page.cjs
+# The x402 entry with its optional peers as an agent platform installs them
+# (--legacy-peer-deps: @x402/svm's @solana-program/token 0.9 declares kit ^5).
+npm install --no-audit --no-fund --prefer-offline --loglevel=error --legacy-peer-deps @x402/core@2.27.0 @x402/svm@2.27.0 @solana/kit@8.4.0 >/dev/null
+cat > x402.mjs <<'JS'
+import { generateKeyPairSigner } from '@solana/kit';
+import { createCreditPaywall, signAgentRequest, verifyAgentRequest } from '@job-escrow/sdk/x402';
+const signer = await generateKeyPairSigner();
+const headers = await signAgentRequest(signer, 'GET', '/v1/infer');
+if (verifyAgentRequest(headers, 'GET', '/v1/infer') !== signer.address) throw new Error('agent signature did not verify');
+if (typeof createCreditPaywall !== 'function') throw new Error('no createCreditPaywall');
+console.log('x402 entry ok');
+JS
+node x402.mjs
+node -e "const x = require('@job-escrow/sdk/x402'); if (typeof x.createCreditPaywall !== 'function') throw new Error('CJS x402 entry'); console.log('x402 entry ok (CJS)')"
 printf '{"runs":%d,"passed":%d,"crashes":%d,"tarball":"%s","bytes":%d}\n' $((2 * RUNS)) "$passed" "$crashes" "$(basename "$TARBALL")" "$(stat -c %s "$TARBALL")"
 [ "$crashes" -eq 0 ] && echo "sdk package: ok"

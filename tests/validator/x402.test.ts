@@ -22,7 +22,7 @@ import { SOLANA_DEVNET_CAIP2, toFacilitatorSvmSigner } from '@x402/svm';
 import { ExactSvmScheme as ExactSvmClientScheme } from '@x402/svm/exact/client';
 import { ExactSvmScheme as ExactSvmFacilitatorScheme } from '@x402/svm/exact/facilitator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobEscrowClient, getInitializeConfigInstruction, quote } from '../../sdk/src/index.js';
+import { JobEscrowClient, JobEscrowErrorCode, getInitializeConfigInstruction, getSetSpendingLimitInstruction, quote } from '../../sdk/src/index.js';
 import { validateTopUp } from '../../sdk/src/pay/index.js';
 import { createCreditPaywall, signAgentRequest, topUpMemo, withAgentAuth, type CreditPaywall } from '../../sdk/src/x402/index.js';
 import { startValidator, type LocalValidator } from './harness.js';
@@ -41,6 +41,7 @@ const kitSigner = (kp: Keypair) => createKeyPairSignerFromBytes(kp.secretKey);
 
 describe('x402 top-ups of an agent’s own credit account (solana-test-validator)', () => {
   let operator: JobEscrowClient;
+  let operatorKey: Keypair;
   let paywall: CreditPaywall;
   let api: string;
   let facilitatorKey: KeyPairSigner;
@@ -51,6 +52,7 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
   beforeAll(async () => {
     v = await startValidator({ rpcPort: RPC_PORT });
     const op = await v.wallet(100);
+    operatorKey = op.keypair;
     operator = new JobEscrowClient(provider(op.keypair));
     const treasury = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, v.admin.publicKey);
     await provider(v.admin).sendAndConfirm(new Transaction().add(getInitializeConfigInstruction({ admin: v.admin.publicKey, mint: v.mint, treasury }, { operator: op.keypair.publicKey })));
@@ -214,6 +216,9 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
     expect(await send(await payFor({ payTo: otherCredit.toBase58() }))).toEqual({ status: 402, reason: 'invalid_exact_svm_payload_recipient_mismatch' });
     expect(await send(await payFor({ asset: fake.toBase58() }))).toEqual({ status: 402, reason: 'invalid_exact_svm_payload_mint_mismatch' });
     expect(await send(await payFor({ amount: String(BigInt(good.amount) - 1n) }))).toEqual({ status: 402, reason: 'invalid_exact_svm_payload_amount_mismatch' });
+    // Requirements other than those asked (an honest client paying something else) do not even reach the facilitator.
+    const other402 = encodePaymentSignatureHeader(await new x402Client().register(NETWORK, new ExactSvmClientScheme(a.signer, { rpcUrl: v.url })).setSpendControls(false).createPaymentPayload({ ...required, accepts: [{ ...good, amount: '1' }] }));
+    expect(await send(other402)).toEqual({ status: 402, reason: 'No matching payment requirements' });
     expect({ vault: await vaultOf(a.owner), usdc: await usdcOf(a.ata), settle: calls.settle }).toEqual(before);
 
     // A good payment once: credited; the same payment again: refused, nothing moves twice.
@@ -226,6 +231,15 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
     expect(replay.reason).toMatch(/^invalid_exact_svm_|^duplicate_settlement$/);
     expect({ vault: await vaultOf(a.owner), usdc: await usdcOf(a.ata) }).toEqual(after);
     console.log(`x402 refusals: recipient_mismatch, mint_mismatch, amount_mismatch; replay refused as ${replay.reason}`);
+
+    // An agent whose own spending limit is below the job's price: paid, not served (403 with the program's code), the credits kept.
+    const capped = await agent();
+    expect((await capped.signed(`${api}/v1/infer`)).status).toBe(402);
+    await provider(operatorKey).sendAndConfirm(new Transaction().add(getSetSpendingLimitInstruction({ owner: capped.owner }, { maxCreditsPerJob: 5n })), [capped.keypair]);
+    const refused = await capped.paying(`${api}/v1/infer`);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: 'lock_refused', code: JobEscrowErrorCode.SpendingLimitExceeded });
+    expect((await operator.getBalance({ owner: capped.owner })).available).toBe(TOP_UP);
 
     // A replayed request signature is refused before anything else.
     const headers = await signAgentRequest(a.signer, 'GET', '/v1/infer');

@@ -20,6 +20,7 @@ import type { Network } from '@x402/core/types';
 import { ExactSvmScheme } from '@x402/svm/exact/server';
 import type { JobEscrowClient } from '../client.js';
 import { quote } from '../core/pricing.js';
+import { JobEscrowError } from '../errors.js';
 import { AgentAuthError, verifyAgentRequest } from './agentAuth.js';
 
 /** The job a paid (or credit-served) request runs as: its price is locked before the handler runs. */
@@ -211,7 +212,14 @@ export function createCreditPaywall(o: CreditPaywallOptions): CreditPaywall {
         for (const [k, v] of Object.entries(s.headers)) res.setHeader(k, v);
         log(`x402: ${owner.toBase58()} topped up in ${s.transaction}`);
       }
-      const job = await lockFor(req, owner, topUp);
+      let job: PaidJob;
+      try {
+        job = await lockFor(req, owner, topUp);
+      } catch (err) {
+        // The program refused the lock (the agent's own spending limit, a paused program…): say which.
+        if (!(err instanceof JobEscrowError)) throw err;
+        return write(res, { status: 403, headers: {}, body: { error: 'lock_refused', code: err.code, message: err.message } });
+      }
       (req as IncomingMessage & { paidJob?: PaidJob }).paidJob = job;
       await next(job);
     },
