@@ -149,8 +149,8 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
   function baseOf(req: IncomingMessage): string {
     if (options.publicUrl) return options.publicUrl;
     const { localAddress = '127.0.0.1', localPort } = req.socket;
-    const host = localAddress.includes(':') ? `[${localAddress.replace(/^::ffff:/, '')}]`.replace(/^\[(\d+\.\d+\.\d+\.\d+)\]$/, '$1') : localAddress;
-    return `http://${host}:${localPort}`;
+    const address = localAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, ''); // an IPv4 client on a dual-stack socket
+    return `http://${address.includes(':') ? `[${address}]` : address}:${localPort}`;
   }
 
   function transactionRequestUrl(base: string, credits: bigint, reference: PublicKey): URL {
