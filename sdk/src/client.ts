@@ -77,7 +77,7 @@ export const BATCH_REFUNDS = 8;
  */
 export class JobEscrowClient {
   readonly programId: PublicKey;
-  private configCache?: Config;
+  private configCache?: { config: Config; at: number };
 
   constructor(
     readonly provider: Provider,
@@ -97,10 +97,16 @@ export class JobEscrowClient {
     return key;
   }
 
-  /** The Config (cached; `refresh` re-reads it). @throws AccountNotFoundError when not initialized. */
-  async config({ refresh = false } = {}): Promise<Config> {
-    if (!this.configCache || refresh) this.configCache = await fetchConfig(this.connection, { programId: this.programId });
-    return this.configCache;
+  /**
+   * The Config, cached: `refresh` re-reads it, `maxAgeMs` re-reads it once
+   * the cached copy is older (a long-running server follows update_config).
+   * @throws AccountNotFoundError when not initialized.
+   */
+  async config({ refresh = false, maxAgeMs = Infinity }: { refresh?: boolean; maxAgeMs?: number } = {}): Promise<Config> {
+    if (!this.configCache || refresh || Date.now() - this.configCache.at >= maxAgeMs) {
+      this.configCache = { config: await fetchConfig(this.connection, { programId: this.programId }), at: Date.now() };
+    }
+    return this.configCache.config;
   }
 
   /** CreditAccount PDA and vault of `owner` (default: the wallet). */

@@ -126,16 +126,9 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
   const maxCredits = options.maxCredits ?? 1_000_000n;
   const ttl = options.configTtlMs ?? 30_000;
   const chain = options.chain ?? 'solana:mainnet';
-  let configAt = 0;
   let script: string | undefined;
-
   /** The program's config, re-read once it is older than the TTL. */
-  async function config(): Promise<Config> {
-    const stale = Date.now() - configAt >= ttl;
-    const c = await client.config({ refresh: stale });
-    if (stale) configAt = Date.now();
-    return c;
-  }
+  const config = () => client.config({ maxAgeMs: ttl });
 
   async function creditsParam(value: string | null): Promise<{ credits: bigint; amount: bigint; config: Config }> {
     const c = await config();

@@ -58,6 +58,8 @@ export interface CreditPaywallOptions {
   providerShareBps?: number;
   /** Seconds an agent's signed request stays valid (default 60). */
   authMaxAgeSecs?: number;
+  /** How long the program's config (prices, mint) is trusted before it is read again (default 30 s). */
+  configTtlMs?: number;
   log?: (line: string) => void;
 }
 
@@ -74,8 +76,8 @@ export interface CreditPaywall {
    * the job and calls `next(job)` (also on `req.paidJob`).
    */
   handle(req: IncomingMessage, res: ServerResponse, next: (job: PaidJob) => void | Promise<void>): Promise<void>;
-  /** Settled top-up transactions seen by this paywall (each credited once). */
-  readonly settled: ReadonlySet<string>;
+  /** Settled top-up transactions seen by this paywall in the last 10 minutes (each credited once), with when. */
+  readonly settled: ReadonlyMap<string, number>;
 }
 
 function write(res: ServerResponse, r: HTTPResponseInstructions) {
@@ -94,7 +96,9 @@ export function createCreditPaywall(o: CreditPaywallOptions): CreditPaywall {
   const wallets = new WeakMap<HTTPAdapter, PublicKey>();
   const requests = new WeakMap<HTTPAdapter, IncomingMessage>();
   const seenSignatures = new Map<string, number>();
-  const settled = new Set<string>();
+  /** Settled top-ups (signature → when): kept 10 minutes, well past a blockhash's life, after which the chain refuses a replay itself. */
+  const settled = new Map<string, number>();
+  const config = () => client.config({ maxAgeMs: o.configTtlMs ?? 30_000 });
   let nextJob = BigInt(Date.now()) * 1_000n;
 
   const walletOf = (ctx: HTTPRequestContext) => {
@@ -105,7 +109,7 @@ export function createCreditPaywall(o: CreditPaywallOptions): CreditPaywall {
   /** Credits the request locks. */
   const priceOf = async (req: IncomingMessage) => {
     const { tier, maxOutputTokens } = o.jobOf(req);
-    const { tiers } = await client.config();
+    const { tiers } = await config();
     return { tier, maxOutputTokens, credits: quote(tier, maxOutputTokens, { tiers }) };
   };
   /** What the agent is asked to pay: the top-up, or the shortfall when one request needs more. */
@@ -122,7 +126,7 @@ export function createCreditPaywall(o: CreditPaywallOptions): CreditPaywall {
       maxTimeoutSeconds: 60,
       payTo: async (ctx) => (await client.addresses({ owner: walletOf(ctx) })).creditAccount.toBase58(),
       price: async (ctx) => {
-        const { mint, pricePerCredit } = await client.config();
+        const { mint, pricePerCredit } = await config();
         const { creditAccount } = await client.addresses({ owner: walletOf(ctx) });
         return { asset: mint.toBase58(), amount: String((await askedCredits(ctx)) * pricePerCredit), extra: { memo: topUpMemo(creditAccount) } };
       },
@@ -203,11 +207,12 @@ export function createCreditPaywall(o: CreditPaywallOptions): CreditPaywall {
           log(`x402: settlement refused for ${owner.toBase58()}: ${s.errorReason}`);
           return write(res, s.response);
         }
+        for (const [signature, at] of settled) if (at < Date.now() - 10 * 60_000) settled.delete(signature);
         if (settled.has(s.transaction)) {
           // Another replica's facilitator reported the same transfer as new: credit it once.
           return write(res, { status: 402, headers: {}, body: { error: 'duplicate_settlement', message: `transaction ${s.transaction} was already credited` } });
         }
-        settled.add(s.transaction);
+        settled.set(s.transaction, Date.now());
         topUp = s.transaction;
         for (const [k, v] of Object.entries(s.headers)) res.setHeader(k, v);
         log(`x402: ${owner.toBase58()} topped up in ${s.transaction}`);
