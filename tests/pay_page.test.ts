@@ -139,6 +139,10 @@ describe('top-up page (headless Chromium)', () => {
       expect(await page.locator('#transfer-closed').isVisible()).toBe(true);
       expect(await page.locator('#transfer-open').isHidden()).toBe(true);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      // The button to tap is on screen once the amount is chosen
+      const button = (await page.getByRole('link', { name: 'Open in wallet' }).boundingBox())!;
+      expect(button.y).toBeGreaterThanOrEqual(0);
+      expect(button.y + button.height).toBeLessThanOrEqual(PHONE.height);
 
       // A spec-following wallet: GET the link (label, icon), POST the account, sign, send
       const meta = (await (await fetch(viaProxy(request.link))).json()) as { label: string; icon: string };

@@ -153,6 +153,8 @@ function showOffer(o: Offer) {
     $<HTMLImageElement>('transfer-qr').src = o.transferQr!;
   }
   $('pay').hidden = false;
+  // On a phone the offer is below the amounts: bring its first button into view.
+  ($('wallet-pay').hidden ? $('request-link') : $('buy')).scrollIntoView({ block: 'nearest' });
   watch(o, generation);
 }
 
@@ -175,6 +177,7 @@ function watch(o: Offer, mine: number) {
       clearOffer();
       showBalance(answer);
       setStatus(`Received ${answer.credits} credits. Your balance is now ${answer.available} credits.`, 'ok');
+      $('status').scrollIntoView({ block: 'nearest' });
       return;
     }
     if (answer?.status === 'invalid') {
