@@ -3,7 +3,8 @@
 // Token program), the program's own share, .so size and deploy rent,
 // transaction bytes and batch limits, and the SDK's browser bundle size.
 // Prints tables and writes bench/results.json. No network.
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { AddressLookupTableAccount, Keypair, MessageV0, PublicKey, Transaction, type TransactionInstruction } from '@solana/web3.js';
@@ -252,7 +253,13 @@ function transactionSizes() {
 async function clientBundles() {
   const { stdout } = await promisify(execFile)('bash', ['scripts/check-kit-package.sh'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, REPACK: '1' }, maxBuffer: 1 << 24 });
   const report = JSON.parse(stdout.split('\n').find((l) => l.startsWith('{'))!);
-  return { kit: { bytes: report.kitBundle.bytes, gzip: report.kitBundle.gzip }, anchor: report.anchorBundle as { bytes: number; gzip: number } };
+  // The top-up page's script, as the packed SDK ships it and the server serves it (/topup.js).
+  const page = readFileSync(`${ROOT}/sdk/dist/topup-page.js`);
+  return {
+    kit: { bytes: report.kitBundle.bytes, gzip: report.kitBundle.gzip },
+    anchor: report.anchorBundle as { bytes: number; gzip: number },
+    page: { bytes: page.length, gzip: gzipSync(page).length },
+  };
 }
 
 async function main() {
