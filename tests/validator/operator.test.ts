@@ -326,7 +326,7 @@ describe('job-escrow operator against solana-test-validator', () => {
     const proxyUrl = await proxy.listen();
     const carol = await user();
     await carol.client.purchase({ credits: 500 });
-    const op = await startOperatorProcessRetrying(['--url', proxyUrl, '--ws-url', v.wsUrl, '--keypair', operator.path, '--db', join(dbDir, 'c.sqlite'), '--port', '0', '--payers', '2', '--payer-sol', '0.1']);
+    const op = await startOperatorProcess(['--url', proxyUrl, '--ws-url', v.wsUrl, '--keypair', operator.path, '--db', join(dbDir, 'c.sqlite'), '--port', '0', '--payers', '2', '--payer-sol', '0.1']);
     try {
       for (const id of [1n, 2n, 3n, 4n, 5n]) await lockAt(carol.owner, id);
       await waitFor('every job refunded through the faulty RPC', async () => (await opClient.openJobs({ owner: carol.owner })).length === 0, 90_000).catch((err: Error) => {
@@ -351,14 +351,3 @@ describe('job-escrow operator against solana-test-validator', () => {
     }
   }, 180_000);
 });
-
-/** Start-up itself reads the config through the faulty RPC: an operator supervisor restarts it; so does this. */
-async function startOperatorProcessRetrying(args: string[]): Promise<OperatorProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOperatorProcess(args);
-    } catch (err) {
-      if (attempt >= 10) throw err;
-    }
-  }
-}

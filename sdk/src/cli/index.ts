@@ -485,6 +485,11 @@ const COMMANDS: Record<string, Command> = {
       if (payerSol !== undefined && !(payerSol > 0 && payerSol <= 100)) throw new UsageError(`--payer-sol must be a number of SOL above 0 and at most 100, got ${v['payer-sol']}`);
       const payerCount = v.payers === undefined ? 0 : Number(whole(v, 'payers'));
       if (payerCount > 64) throw new UsageError(`--payers must be at most 64, got ${v.payers}`);
+      // A library promise that rejects with nobody listening (web3.js's
+      // confirmation polling does, when the RPC fails) must not end a
+      // service that retries everything anyway, from its first moment: log it and go on.
+      const stray = (e: unknown) => err(`unhandled: ${(e as Error)?.stack ?? String(e)}`);
+      process.on('unhandledRejection', stray);
       const running = await operator.startOperator({
         client,
         payers: payerCount ? await PayerPool.derive((client.provider.wallet as Wallet).payer, payerCount) : undefined,
@@ -497,11 +502,6 @@ const COMMANDS: Record<string, Command> = {
         lowThreshold: v['low-threshold'] ? whole(v, 'low-threshold') : undefined,
         log: err,
       });
-      // A library promise that rejects with nobody listening (web3.js's
-      // confirmation polling does, when the RPC fails) must not end a
-      // service that retries everything anyway: log it and go on.
-      const stray = (e: unknown) => err(`unhandled: ${(e as Error)?.stack ?? String(e)}`);
-      process.on('unhandledRejection', stray);
       out(`operator running: API ${running.url}`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();

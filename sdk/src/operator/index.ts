@@ -58,6 +58,22 @@ export interface RunningOperator {
   stop(): Promise<void>;
 }
 
+/** How long stop() lets a running round finish. */
+const STOP_DEADLINE_MS = 5_000;
+
+/** `fn`, tried up to `attempts` times `delayMs` apart; the last error is thrown. */
+async function retrying<T>(fn: () => Promise<T>, attempts: number, delayMs: number, onError: (err: unknown, attempt: number) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      onError(err, attempt);
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
 /** A loop that runs `fn` every `ms`, never twice at once; errors go to `onError`. */
 function loop(ms: number, fn: () => Promise<unknown>, onError: (err: unknown) => void) {
   let running = false;
@@ -74,13 +90,21 @@ function loop(ms: number, fn: () => Promise<unknown>, onError: (err: unknown) =>
   };
   const timer = setInterval(run, ms);
   void run();
-  return { stop: () => clearInterval(timer), idle: async () => { while (running) await new Promise((r) => setTimeout(r, 20)); } };
+  return {
+    stop: () => clearInterval(timer),
+    /** Resolves when the current round ends, or after `deadlineMs` (a round stuck on a dead RPC must not hold a shutdown). */
+    idle: async (deadlineMs: number) => {
+      const until = Date.now() + deadlineMs;
+      while (running && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    },
+  };
 }
 
 export async function startOperator(o: OperatorOptions): Promise<RunningOperator> {
   const { client } = o;
   const log = o.log ?? (() => {});
-  const config = await client.config();
+  // Start-up rides out a flaky RPC too: the config is read with retries (1 s apart, about half a minute).
+  const config = await retrying(() => client.config(), 30, 1_000, (err, n) => log(`start-up: reading the config failed (${n}): ${(err as Error)?.message ?? err}`));
   const db = new OperatorDb(o.dbPath ?? 'job-escrow-operator.sqlite');
   const metrics = new OperatorMetrics();
   const refundLatencies: number[] = [];
@@ -107,7 +131,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     const sent = await o.payers.topUp(client.connection, funder, { below: payerSol / 4, to: payerSol });
     if (sent) log(`payer pool: topped up with ${sent} lamports`);
   };
-  await topUpPayers();
+  // A failed first top-up is not fatal: each reconcile tries again.
+  await topUpPayers().catch((err) => log(`payer pool: top-up failed, retried on the next reconcile: ${(err as Error)?.message ?? err}`));
   const indexer = new Indexer(db, client.connection, { programId: client.programId, mint: config.mint, pricePerCredit: config.pricePerCredit, lowThreshold: o.lowThreshold ?? 100n });
   let lastSyncedSlot = 0;
   const failed = (part: string) => (err: unknown) => {
@@ -121,7 +146,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       o.reconcileMs ?? 10_000,
       async () => {
         await crank.reconcile();
-        await topUpPayers();
+        // A failed first top-up is not fatal: each reconcile tries again.
+  await topUpPayers().catch((err) => log(`payer pool: top-up failed, retried on the next reconcile: ${(err as Error)?.message ?? err}`));
       },
       failed('reconcile'),
     ),
@@ -182,7 +208,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     refundLatencies,
     async stop() {
       for (const l of loops) l.stop();
-      await Promise.all(loops.map((l) => l.idle()));
+      // Whatever a round left in flight is on chain or not: the next start finds it either way.
+      await Promise.all(loops.map((l) => l.idle(STOP_DEADLINE_MS)));
       await crank.unsubscribe();
       await new Promise<void>((r) => server.close(() => r()));
       db.close();
