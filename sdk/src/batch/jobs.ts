@@ -56,11 +56,22 @@ export interface BatchResult {
   stats: BatchStats;
 }
 
+/** The keypair behind the client's wallet, when the wallet exposes one (Anchor's Wallet, the test kit's); a browser wallet does not. */
+export function walletKeypair(client: JobEscrowClient): Keypair | undefined {
+  return (client.provider.wallet as { payer?: Keypair } | undefined)?.payer;
+}
+
 function authorityOf(client: JobEscrowClient, o: BatchOptions): Signer {
-  const payer = (client.provider.wallet as { payer?: Keypair } | undefined)?.payer;
-  const authority = o.authority ?? payer;
+  const authority = o.authority ?? walletKeypair(client);
   if (!authority) throw new Error('batches sign with a keypair: pass { authority }');
   return authority;
+}
+
+/** Each request's CreditAccount PDA and Job PDA. */
+function jobAddresses(client: JobEscrowClient, requests: { owner: PublicKey; jobId: Amount }[]) {
+  const credit = requests.map((r) => findCreditAccountPda(r.owner, { programId: client.programId })[0]);
+  const jobs = requests.map((r, i) => findJobPda(credit[i], toU64(r.jobId, 'jobId'), { programId: client.programId })[0]);
+  return { credit, jobs };
 }
 
 /** Job PDAs with their accounts (null when absent), read 100 at a time. */
@@ -108,8 +119,7 @@ function sharedAccounts(client: JobEscrowClient, o: BatchOptions): PublicKey[] {
 export async function lockMany(client: JobEscrowClient, requests: LockRequest[], o: BatchOptions = {}): Promise<BatchResult> {
   const authority = authorityOf(client, o);
   const { mint } = await client.config();
-  const credit = requests.map((r) => findCreditAccountPda(r.owner, { programId: client.programId })[0]);
-  const jobs = requests.map((r, i) => findJobPda(credit[i], toU64(r.jobId, 'jobId'), { programId: client.programId })[0]);
+  const { credit, jobs } = jobAddresses(client, requests);
   const existing = await readJobs(client, jobs);
   const prepared = requests.map((r, i): BatchItem | JobOutcome => {
     const found = existing[i];
@@ -134,8 +144,7 @@ export async function lockMany(client: JobEscrowClient, requests: LockRequest[],
 export async function settleMany(client: JobEscrowClient, requests: SettleRequest[], o: BatchOptions = {}): Promise<BatchResult> {
   const authority = authorityOf(client, o);
   const config = await client.config();
-  const credit = requests.map((r) => findCreditAccountPda(r.owner, { programId: client.programId })[0]);
-  const jobs = requests.map((r, i) => findJobPda(credit[i], toU64(r.jobId, 'jobId'), { programId: client.programId })[0]);
+  const { credit, jobs } = jobAddresses(client, requests);
   const existing = await readJobs(client, jobs);
   const prepared = requests.map((r, i): BatchItem | JobOutcome => {
     const found = existing[i];
@@ -159,8 +168,7 @@ export interface OpenJobRef {
 }
 
 export async function refundMany(client: JobEscrowClient, requests: RefundRequest[], o: BatchOptions = {}): Promise<BatchResult> {
-  const credit = requests.map((r) => findCreditAccountPda(r.owner, { programId: client.programId })[0]);
-  const jobs = requests.map((r, i) => findJobPda(credit[i], toU64(r.jobId, 'jobId'), { programId: client.programId })[0]);
+  const { credit, jobs } = jobAddresses(client, requests);
   const existing = await readJobs(client, jobs);
   return refundJobs(
     client,

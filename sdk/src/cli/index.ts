@@ -14,6 +14,7 @@ import { AnchorProvider, Wallet, type Provider } from '@coral-xyz/anchor';
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { Connection, Keypair, PublicKey } from '@solana/web3.js';
 import type { Server } from 'node:http';
+import { walletKeypair } from '../batch/jobs.js';
 import { PayerPool } from '../batch/payerPool.js';
 import { JobEscrowClient } from '../client.js';
 import { COMPUTE_UNITS, Tier } from '../constants.js';
@@ -492,7 +493,7 @@ const COMMANDS: Record<string, Command> = {
       process.on('unhandledRejection', stray);
       const running = await operator.startOperator({
         client,
-        payers: payerCount ? await PayerPool.derive((client.provider.wallet as Wallet).payer, payerCount) : undefined,
+        payers: payerCount ? await PayerPool.derive(walletKeypair(client)!, payerCount) : undefined,
         payerSol,
         dbPath: v.db,
         port: v.port === undefined ? undefined : Number(whole(v, 'port')),

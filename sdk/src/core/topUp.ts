@@ -37,6 +37,12 @@ export interface TopUpLimits extends TopUpTerms {
   maxPurchaseCredits?: bigint;
 }
 
+/** The largest top-up `limits` allow: the seller's maximum, capped so `credits × price` fits a u64. */
+export function maxTopUpCredits(limits: TopUpLimits): bigint {
+  const priceCap = U64_MAX / limits.pricePerCredit;
+  return limits.maxPurchaseCredits !== undefined && limits.maxPurchaseCredits < priceCap ? limits.maxPurchaseCredits : priceCap;
+}
+
 /**
  * Reads a top-up size as a person typed it (page and server use this one
  * rule, so both give the same answer) and prices it.
@@ -47,8 +53,7 @@ export function parseTopUpCredits(text: string, limits: TopUpLimits): { credits:
   if (!/^\d+$/.test(trimmed)) throw new RangeError('Enter a whole number of credits.');
   const credits = BigInt(trimmed);
   if (credits < limits.minPurchaseCredits) throw new RangeError(`A top-up is at least ${limits.minPurchaseCredits} credits.`);
-  const priceCap = U64_MAX / limits.pricePerCredit;
-  const max = limits.maxPurchaseCredits !== undefined && limits.maxPurchaseCredits < priceCap ? limits.maxPurchaseCredits : priceCap;
+  const max = maxTopUpCredits(limits);
   if (credits > max) throw new RangeError(`A top-up is at most ${max} credits.`);
   return topUpAmount(credits, limits);
 }

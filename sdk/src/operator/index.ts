@@ -8,7 +8,7 @@
 // counted and retried on the next round, so a fault stops nothing for long.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { Keypair } from '@solana/web3.js';
+import { walletKeypair } from '../batch/jobs.js';
 import type { PayerPool } from '../batch/payerPool.js';
 import type { JobEscrowClient } from '../client.js';
 import { createOperatorApi } from './api.js';
@@ -123,7 +123,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       log(`crank: ${(err as Error)?.message ?? err}`);
     },
   }, o.payers);
-  const funder = (client.provider.wallet as { payer?: Keypair } | undefined)?.payer;
+  const funder = walletKeypair(client);
   if (o.payers && !funder) throw new Error('a payer pool is topped up by the operator keypair: the client needs a keypair wallet');
   const payerSol = o.payerSol ?? 0.2;
   const topUpPayers = async () => {
@@ -146,8 +146,7 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       o.reconcileMs ?? 10_000,
       async () => {
         await crank.reconcile();
-        // A failed first top-up is not fatal: each reconcile tries again.
-  await topUpPayers().catch((err) => log(`payer pool: top-up failed, retried on the next reconcile: ${(err as Error)?.message ?? err}`));
+        await topUpPayers();
       },
       failed('reconcile'),
     ),

@@ -27,7 +27,7 @@ import QRCode from 'qrcode';
 import type { JobEscrowClient } from '../client.js';
 import type { Config } from '../accounts/index.js';
 import { creditsToUsdc } from '../core/pricing.js';
-import { parseTopUpCredits } from '../core/topUp.js';
+import { maxTopUpCredits, parseTopUpCredits } from '../core/topUp.js';
 import { createTopUpUrl, findTopUp, validateTopUp, ValidateTopUpError } from '../pay/index.js';
 import { ICON_SVG, PAGE_CSS, topUpPage, type PageConfig } from './page/html.js';
 
@@ -254,12 +254,11 @@ export function createTopUpServer(options: TopUpServerOptions): Server {
       const owner = url.searchParams.get('owner');
       if (owner) publicKeyParam(owner, 'owner');
       const c = await config();
-      const priceCap = ((1n << 64n) - 1n) / c.pricePerCredit;
       const page: PageConfig = {
         label,
         chain,
         minCredits: c.minPurchaseCredits.toString(),
-        maxCredits: (maxCredits < priceCap ? maxCredits : priceCap).toString(),
+        maxCredits: maxTopUpCredits({ ...c, maxPurchaseCredits: maxCredits }).toString(),
         pricePerCredit: c.pricePerCredit.toString(),
       };
       return send(res, 200, topUpPage(page), 'text/html; charset=utf-8', { 'content-security-policy': PAGE_CSP, 'referrer-policy': 'no-referrer' });
