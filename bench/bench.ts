@@ -107,7 +107,7 @@ async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; ope
   await run('grant_credits', 'ok', [getGrantCreditsInstruction({ operator: operator.publicKey, creditAccount: credit, mint, source: operatorUsdc }, { credits: 50n })], [operator]);
   await run('withdraw', 'everything (u64::MAX), promo left', [withdraw(WITHDRAW_ALL)], [user]);
   await run('expire_promo', 'ok (owner gives up)', [getExpirePromoInstruction({ authority: owner, creditAccount: credit, mint, treasury })], [user]);
-  await run('close_credit_account', 'ok', [getCloseCreditAccountInstruction({ owner, mint })], [user]);
+  await run('close_credit_account', 'ok', [getCloseCreditAccountInstruction({ owner, mint, rentPayer: owner })], [user]);
 }
 
 /** LiteSVM 1.5 running the SBPF v3 build (`runtime` litesvm) or the v0 build of the same sources (litesvmV0). */
@@ -220,7 +220,7 @@ function transactionSizes() {
     refund: txBytes([getRefundInstruction({ authority: operator, creditAccount: credit, job, rentPayer: operator })], operator),
     withdraw: txBytes([getWithdrawInstruction({ owner: user, mint, destination: usdc }, { credits: 100n })], user),
     collect_fees: txBytes([getCollectFeesInstruction({ creditAccount: credit, mint, treasury })], user),
-    close_credit_account: txBytes([getCloseCreditAccountInstruction({ owner: user, mint })], user),
+    close_credit_account: txBytes([getCloseCreditAccountInstruction({ owner: user, rentPayer: user, mint })], user),
   };
   // Batches: jobs of many users (each lock/settle/refund names its own credit account and Job).
   const users = Array.from({ length: 64 }, () => findCreditAccountPda(Keypair.generate().publicKey)[0]);

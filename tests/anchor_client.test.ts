@@ -109,8 +109,8 @@ describe('Anchor client from the IDL', () => {
       getCollectFeesInstruction({ creditAccount: credit, mint, treasury }),
     );
     same(
-      await m.closeCreditAccount().accounts({ owner, vault }).instruction(),
-      getCloseCreditAccountInstruction({ owner, mint }),
+      await m.closeCreditAccount().accounts({ owner, vault, rentPayer: owner }).instruction(),
+      getCloseCreditAccountInstruction({ owner, mint, rentPayer: owner }),
     );
     same(
       await m.grantCredits(new BN(50), new BN(1_800_000_000)).accounts({ operator, creditAccount: credit, vault, source: dest }).instruction(),
@@ -130,7 +130,7 @@ describe('Anchor client from the IDL', () => {
       promoCredits: new BN(40), promoExpiresAt: new BN(1_800_000_000), granted: new BN(50), expired: new BN(10), bump: 254,
     };
     const bytes = await program.coder.accounts.encode('creditAccount', fields);
-    expect(bytes.length).toBe(189);
+    expect(bytes.length).toBe(229);
     expect(decodeCreditAccount(bytes)).toMatchObject({ promoCredits: 40n, promoExpiresAt: 1_800_000_000n, granted: 50n, expired: 10n, dailyLimitCredits: 500n, bump: 254, owner, vault });
   });
 });

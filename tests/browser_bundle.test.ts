@@ -138,7 +138,7 @@ describe('browser entries (esbuild --platform=browser, Chromium)', () => {
     const creditBytes = getCreditAccountEncoder().encode({
       owner: owner.toBase58() as never, vault: findVaultAddress(creditAccount, mint).toBase58() as never, locked: 0n, openJobs: 0, feesAccrued: 0n, maxCreditsPerJob: 0n,
       purchased: 1_234n, charged: 0n, withdrawn: 0n, createdAt: 0n, dailyLimitCredits: 0n, windowStart: 0n, spentInWindow: 0n, promoCredits: 0n, promoExpiresAt: 0n,
-      granted: 0n, expired: 0n, bump: 255,
+      granted: 0n, expired: 0n, rentPayer: owner.toBase58() as never, rentPaid: 0n, bump: 255,
     });
     rpcAccounts.set(creditAccount.toBase58(), { data: Uint8Array.from(creditBytes), owner: 'JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp' });
     const got = await run('kit', `owner=${owner.toBase58()}&mint=${mint.toBase58()}&reference=${reference.toBase58()}&source=${source.toBase58()}&rpc=${encodeURIComponent(`${base}/rpc`)}`);

@@ -42,7 +42,7 @@ describe('expire_promo', () => {
     const withdrawAll = getWithdrawInstruction({ owner: u.wallet.publicKey, mint: env.mint, destination: u.usdc }, { credits: WITHDRAW_ALL });
     env.send(withdrawAll, [u.wallet]);
     expect(env.tokenBalance(u.vault)).toBe(600_000n);
-    const close = getCloseCreditAccountInstruction({ owner: u.wallet.publicKey, mint: env.mint });
+    const close = getCloseCreditAccountInstruction({ owner: u.wallet.publicKey, rentPayer: u.wallet.publicKey, mint: env.mint });
     expectProgramError(() => env.send(close, [u.wallet]), E.CreditAccountNotEmpty);
     // When the owner gives them up (before they expire), they go to the treasury
     const sent = env.expirePromo(u);

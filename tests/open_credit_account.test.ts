@@ -47,9 +47,11 @@ describe('open_credit_account', () => {
       promoExpiresAt: 0n,
       granted: 0n,
       expired: 0n,
+      rentPayer: payer.publicKey,
+      rentPaid: BigInt(env.account(credit)!.lamports) + BigInt(env.account(vault)!.lamports),
       bump,
     });
-    expect(env.data(credit)!.length).toBe(189);
+    expect(env.data(credit)!.length).toBe(229);
     expect(env.account(credit)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
     // And the vault is an empty classic-Token account of the mint owned by the PDA
     const v = AccountLayout.decode(env.data(vault)!);
@@ -80,7 +82,11 @@ describe('open_credit_account', () => {
     // When it is opened, Then it is a CreditAccount of the owner
     env.send(getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint }), [payer]);
     expect(decodeCreditAccount(env.data(credit)!).owner).toEqual(owner);
-    expect(env.account(credit)!.lamports).toBe(Number(env.bank.rentExemptMinimum(189n)));
+    expect(env.account(credit)!.lamports).toBe(Number(env.bank.rentExemptMinimum(229n)));
+    // And the payer is owed back only what it paid: the rents less the donation
+    const donation = env.bank.rentExemptMinimum(0n);
+    const vaultRent = BigInt(env.account(findVaultAddress(credit, env.mint))!.lamports);
+    expect(decodeCreditAccount(env.data(credit)!).rentPaid).toBe(env.bank.rentExemptMinimum(229n) + vaultRent - donation);
   });
 
   it('rejects a mint other than the configured one', () => {

@@ -11,7 +11,7 @@ import {
 } from '@solana/web3.js';
 import { summarizeBalance, tokenAccountAmount, type BalanceSummary } from './core/balances.js';
 import { readI64 } from './bytes.js';
-import { decodeCreditAccount, decodeJob, fetchConfig, fetchJob, readAccountInfo, readAccountInfos, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
+import { decodeCreditAccount, decodeJob, fetchConfig, fetchJob, readAccountInfo, readAccountInfos, fetchCreditAccount, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
 import { AccountNotFoundError, InsufficientFundsError, JobEscrowError, JobEscrowErrorCode, errorCodeFromLogs, isJobEscrowError, logsOf, translateError } from './errors.js';
 import { toUnsigned, type Amount } from './idl.js';
@@ -411,20 +411,23 @@ export class JobEscrowClient {
   }
 
   /**
-   * Closes the wallet's empty credit account and vault; rent returns to the
-   * wallet. Unspent promotional credits are given up (to the treasury) first,
-   * in the same transaction.
+   * Closes the wallet's empty credit account and vault; the rent returns to
+   * the wallet that paid it (`rentPayer`), the rest to this wallet. Unspent
+   * promotional credits are given up (to the treasury) first, in the same
+   * transaction.
+   * @throws AccountNotFoundError when the wallet has no credit account.
    */
   async closeCreditAccount(): Promise<Sent> {
     const { mint, treasury } = await this.config();
     const { creditAccount } = await this.addresses();
+    const account = await fetchCreditAccount(this.connection, this.wallet, { programId: this.programId });
     const ixs: TransactionInstruction[] = [];
     let units = COMPUTE_UNITS.close_credit_account;
-    if (((await this.creditAccount())?.promoCredits ?? 0n) > 0n) {
+    if (account.promoCredits > 0n) {
       ixs.push(getExpirePromoInstruction({ authority: this.wallet, creditAccount, mint, treasury }, { programId: this.programId }));
       units += COMPUTE_UNITS.expire_promo;
     }
-    ixs.push(getCloseCreditAccountInstruction({ owner: this.wallet, mint }, { programId: this.programId }));
+    ixs.push(getCloseCreditAccountInstruction({ owner: this.wallet, mint, rentPayer: account.rentPayer }, { programId: this.programId }));
     return { signature: await this.send(ixs, units), ...(await this.addresses()) };
   }
 

@@ -66,7 +66,7 @@ export const BUILDS: Partial<Record<InstructionName, (s: Scenario) => Built>> = 
     // An empty account: its owner's signature is all that guards the rent
     const owner = env.wallet();
     env.send(getOpenCreditAccountInstruction({ payer: owner.publicKey, owner: owner.publicKey, mint: env.mint }), [owner]);
-    return { ix: getCloseCreditAccountInstruction({ owner: owner.publicKey, mint: env.mint }), signers: [owner] };
+    return { ix: getCloseCreditAccountInstruction({ owner: owner.publicKey, rentPayer: owner.publicKey, mint: env.mint }), signers: [owner] };
   },
   grant_credits: ({ env, victim }) => ({
     ix: getGrantCreditsInstruction({ operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, source: env.operatorUsdc }, { credits: 10n }),

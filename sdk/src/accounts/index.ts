@@ -51,6 +51,10 @@ export interface CreditAccount {
   granted: bigint;
   /** Lifetime promotional credits expired or given up. */
   expired: bigint;
+  /** The wallet that paid the rent when the account opened: close_credit_account pays it back. */
+  rentPayer: PublicKey;
+  /** Lamports `rentPayer` paid (the account's rent, and the vault's when the open created it). */
+  rentPaid: bigint;
   bump: number;
 }
 

@@ -3,7 +3,7 @@ export const IDL = {
   "address": "JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp",
   "metadata": {
     "name": "job_escrow",
-    "version": "0.1.0",
+    "version": "1.0.0",
     "spec": "0.1.0",
     "description": "Escrow for prepaid compute credits"
   },
@@ -1089,7 +1089,7 @@ export const IDL = {
     {
       "name": "close_credit_account",
       "docs": [
-        "Closes an empty credit account and its vault; rent to the owner."
+        "Closes an empty credit account and its vault; the rent goes back to the wallet that paid it (rent_payer), the rest to the owner."
       ],
       "discriminator": [
         114,
@@ -1151,6 +1151,10 @@ export const IDL = {
         },
         {
           "name": "vault",
+          "writable": true
+        },
+        {
+          "name": "rent_payer",
           "writable": true
         },
         {
@@ -1529,7 +1533,7 @@ export const IDL = {
     {
       "code": 6033,
       "name": "InvalidRentPayer",
-      "msg": "The rent payer is not the account that funded the job"
+      "msg": "The rent payer is not the wallet that paid this rent"
     },
     {
       "code": 6034,
@@ -1731,6 +1735,14 @@ export const IDL = {
           },
           {
             "name": "expired",
+            "type": "u64"
+          },
+          {
+            "name": "rent_payer",
+            "type": "pubkey"
+          },
+          {
+            "name": "rent_paid",
             "type": "u64"
           },
           {

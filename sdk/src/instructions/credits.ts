@@ -100,7 +100,11 @@ export function getCollectFeesInstruction(
   );
 }
 
-/** Builds `close_credit_account` (empty account, no open jobs; rent to the owner). */
-export function getCloseCreditAccountInstruction(accounts: OwnerAccounts, { programId }: Opts = {}): TransactionInstruction {
-  return buildInstruction('close_credit_account', ownerAccounts(accounts, programId), {}, programId);
+/**
+ * Builds `close_credit_account` (empty account, no open jobs): `rentPayer`
+ * (the credit account's recorded `rentPayer`) gets back the rent it paid,
+ * the owner the rest.
+ */
+export function getCloseCreditAccountInstruction(accounts: OwnerAccounts & { rentPayer: PublicKey }, { programId }: Opts = {}): TransactionInstruction {
+  return buildInstruction('close_credit_account', { ...ownerAccounts(accounts, programId), rent_payer: accounts.rentPayer }, {}, programId);
 }

@@ -1,17 +1,19 @@
 use {
-    super::shared::{close_account, cpi::token_close, cpi::with_credit_signer, OwnerAccounts},
+    super::shared::{close_account, cpi::token_close, cpi::with_credit_signer, require_key, OwnerAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditAccountClosed, Event},
+        math,
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
 
 /// Closes an empty credit account: no open jobs, no fees owed, an empty
-/// vault. The vault's and the account's rent go to the owner.
+/// vault. The rent goes back to whoever paid it: `rent_paid` lamports (the
+/// account's and the vault's rent) to `rent_payer`, the rest to the owner.
 pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [owner, config_view, credit_view, vault, token_program, ..] = accounts else {
+    let [owner, config_view, credit_view, vault, rent_payer, token_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
 
@@ -21,12 +23,17 @@ pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) 
     if vault_amount != 0 || credit.locked() != 0 || credit.open_jobs() != 0 || credit.fees_accrued() != 0 || credit.promo_credits() != 0 {
         return Err(JobEscrowError::CreditAccountNotEmpty.into());
     }
-    let (owner_key, bump) = (credit.owner, credit.bump);
+    require_key(rent_payer, &credit.rent_payer, JobEscrowError::InvalidRentPayer)?;
+    let (owner_key, bump, rent_paid) = (credit.owner, credit.bump, credit.rent_paid());
 
-    // CPI: close the vault, signed by the CreditAccount PDA.
-    with_credit_signer(&owner_key, bump, |signer| token_close(vault, owner, credit_view, signer))?;
+    // CPI: close the vault into the credit account, signed by its PDA.
+    with_credit_signer(&owner_key, bump, |signer| token_close(vault, credit_view, credit_view, signer))?;
 
-    // State.
+    // State: the rent paid back to its payer (at most what the account
+    // holds), the rest to the owner, and the account closed.
+    let refund = rent_paid.min(credit_view.lamports());
+    rent_payer.set_lamports(math::add(rent_payer.lamports(), refund)?);
+    credit_view.set_lamports(math::sub(credit_view.lamports(), refund)?);
     close_account(credit_view, owner)?;
 
     // Event.

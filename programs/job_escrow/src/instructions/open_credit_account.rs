@@ -17,7 +17,10 @@ use {
 
 /// Creates the CreditAccount PDA `["credits", owner]` and its vault, the
 /// classic-Token ATA of (CreditAccount, mint). Any payer; the owner need not
-/// sign (so a platform can open accounts for its users).
+/// sign (so a platform can open accounts for its users). The payer is
+/// recorded as `rent_payer` with the lamports it paid (the account's rent
+/// and the vault's when this call creates it), which close_credit_account
+/// pays back to it.
 pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
     // Accounts.
     let [payer, owner, config_view, credit_view, vault, mint, token_program, ata_program, system_program, ..] =
@@ -43,11 +46,13 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -
     // CPIs: the account, then its vault (idempotent: a vault someone created
     // earlier is accepted once it passes the vault checks below).
     let rent = rent_exempt_minimum(CreditAccount::LEN as u64)?;
+    let payer_before = payer.lamports();
     with_credit_signer(owner.address(), bump, |signer| {
         NewAccount { payer, account: credit_view, space: CreditAccount::LEN as u64, lamports: rent }.create(signer)
     })?;
     CreateAta { payer, ata: vault, wallet: credit_view, mint, system_program, token_program }.invoke()?;
     load_vault(vault, vault.address(), credit_view.address(), mint.address())?;
+    let rent_paid = crate::math::sub(payer_before, payer.lamports())?;
 
     // State.
     let created_at = unix_timestamp()?;
@@ -55,6 +60,8 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -
     credit.owner = *owner.address();
     credit.vault = *vault.address();
     credit.set_created_at(created_at);
+    credit.rent_payer = *payer.address();
+    credit.set_rent_paid(rent_paid);
     credit.bump = bump;
 
     // Event.

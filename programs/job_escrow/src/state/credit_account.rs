@@ -9,7 +9,7 @@ pub const CREDIT_SEED: &[u8] = b"credits";
 /// The daily spending window.
 pub const DAY_SECS: i64 = 86_400;
 
-/// One wallet's credit balance, PDA `["credits", owner]` (133 bytes). The
+/// One wallet's credit balance, PDA `["credits", owner]` (229 bytes). The
 /// USDC itself sits in `vault`, the classic-Token ATA of (this PDA, mint).
 ///
 /// | offset | size | field |
@@ -25,7 +25,16 @@ pub const DAY_SECS: i64 = 86_400;
 /// | 108 | 8 | charged: u64 (lifetime credits charged by settle) |
 /// | 116 | 8 | withdrawn: u64 (lifetime credits withdrawn) |
 /// | 124 | 8 | created_at: i64 (unix seconds) |
-/// | 132 | 1 | bump: u8 |
+/// | 132 | 8 | daily_limit_credits: u64 (0 = no daily limit) |
+/// | 140 | 8 | window_start: i64 (unix seconds the current day window opened) |
+/// | 148 | 8 | spent_in_window: u64 (credits locked in the current window) |
+/// | 156 | 8 | promo_credits: u64 (unspent granted credits) |
+/// | 164 | 8 | promo_expires_at: i64 (0 = never) |
+/// | 172 | 8 | granted: u64 (lifetime promo credits granted) |
+/// | 180 | 8 | expired: u64 (lifetime promo credits expired or given up) |
+/// | 188 | 32 | rent_payer (the wallet that paid the rent at open) |
+/// | 220 | 8 | rent_paid: u64 (lamports it paid: account and vault rent) |
+/// | 228 | 1 | bump: u8 |
 #[repr(C)]
 pub struct CreditAccount {
     discriminator: [u8; 8],
@@ -46,10 +55,12 @@ pub struct CreditAccount {
     promo_expires_at: [u8; 8],
     granted: [u8; 8],
     expired: [u8; 8],
+    pub rent_payer: Address,
+    rent_paid: [u8; 8],
     pub bump: u8,
 }
 
-const _: () = assert!(CreditAccount::LEN == 189);
+const _: () = assert!(CreditAccount::LEN == 229);
 const _: () = assert!(core::mem::align_of::<CreditAccount>() == 1);
 
 // SAFETY: repr(C), byte arrays only (alignment 1, no padding), any bytes valid.
@@ -74,6 +85,7 @@ impl CreditAccount {
         promo_expires_at, set_promo_expires_at: i64;
         granted, set_granted: u64;
         expired, set_expired: u64;
+        rent_paid, set_rent_paid: u64;
     }
 
     /// True once the promo balance has an expiry and it has passed.

@@ -72,6 +72,8 @@ export type CreditAccount = {
   promoExpiresAt: bigint;
   granted: bigint;
   expired: bigint;
+  rentPayer: Address;
+  rentPaid: bigint;
   bump: number;
 };
 
@@ -93,6 +95,8 @@ export type CreditAccountArgs = {
   promoExpiresAt: number | bigint;
   granted: number | bigint;
   expired: number | bigint;
+  rentPayer: Address;
+  rentPaid: number | bigint;
   bump: number;
 };
 
@@ -118,6 +122,8 @@ export function getCreditAccountEncoder(): FixedSizeEncoder<CreditAccountArgs> {
       ["promoExpiresAt", getI64Encoder()],
       ["granted", getU64Encoder()],
       ["expired", getU64Encoder()],
+      ["rentPayer", getAddressEncoder()],
+      ["rentPaid", getU64Encoder()],
       ["bump", getU8Encoder()],
     ]),
     (value) => ({ ...value, discriminator: CREDIT_ACCOUNT_DISCRIMINATOR }),
@@ -145,6 +151,8 @@ export function getCreditAccountDecoder(): FixedSizeDecoder<CreditAccount> {
     ["promoExpiresAt", getI64Decoder()],
     ["granted", getU64Decoder()],
     ["expired", getU64Decoder()],
+    ["rentPayer", getAddressDecoder()],
+    ["rentPaid", getU64Decoder()],
     ["bump", getU8Decoder()],
   ]);
 }
@@ -215,5 +223,5 @@ export async function fetchAllMaybeCreditAccount(
 }
 
 export function getCreditAccountSize(): number {
-  return 189;
+  return 229;
 }

@@ -80,7 +80,7 @@ export const JOB_ESCROW_ERROR__NOTHING_TO_COLLECT = 0x178e; // 6030
 export const JOB_ESCROW_ERROR__DUPLICATE_ACCOUNT = 0x178f; // 6031
 /** InvalidProgramData: The account is not this program's ProgramData */
 export const JOB_ESCROW_ERROR__INVALID_PROGRAM_DATA = 0x1790; // 6032
-/** InvalidRentPayer: The rent payer is not the account that funded the job */
+/** InvalidRentPayer: The rent payer is not the wallet that paid this rent */
 export const JOB_ESCROW_ERROR__INVALID_RENT_PAYER = 0x1791; // 6033
 /** ZeroAmount: The amount must be greater than zero */
 export const JOB_ESCROW_ERROR__ZERO_AMOUNT = 0x1792; // 6034
@@ -157,7 +157,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [JOB_ESCROW_ERROR__INVALID_PROGRAM_ACCOUNT]: `A program account is not the expected program`,
     [JOB_ESCROW_ERROR__INVALID_PROGRAM_DATA]: `The account is not this program's ProgramData`,
     [JOB_ESCROW_ERROR__INVALID_PROMO_EXPIRY]: `A promotional expiry must be 0 (never) or in the future`,
-    [JOB_ESCROW_ERROR__INVALID_RENT_PAYER]: `The rent payer is not the account that funded the job`,
+    [JOB_ESCROW_ERROR__INVALID_RENT_PAYER]: `The rent payer is not the wallet that paid this rent`,
     [JOB_ESCROW_ERROR__INVALID_TIER]: `Unknown tier`,
     [JOB_ESCROW_ERROR__INVALID_TOKEN_ACCOUNT]: `The token account is not an initialized account of the configured mint owned by the expected wallet`,
     [JOB_ESCROW_ERROR__INVALID_TOKEN_PROGRAM]: `Only the classic SPL Token program is accepted`,

@@ -55,6 +55,7 @@ export type CloseCreditAccountInstruction<
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
+  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -75,6 +76,9 @@ export type CloseCreditAccountInstruction<
       TAccountVault extends string
         ? WritableAccount<TAccountVault>
         : TAccountVault,
+      TAccountRentPayer extends string
+        ? WritableAccount<TAccountRentPayer>
+        : TAccountRentPayer,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -119,12 +123,14 @@ export type CloseCreditAccountAsyncInput<
   TAccountConfig extends string = string,
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
   creditAccount?: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
+  rentPayer: Address<TAccountRentPayer>;
   tokenProgram?: Address<TAccountTokenProgram>;
 };
 
@@ -133,6 +139,7 @@ export async function getCloseCreditAccountInstructionAsync<
   TAccountConfig extends string,
   TAccountCreditAccount extends string,
   TAccountVault extends string,
+  TAccountRentPayer extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -141,6 +148,7 @@ export async function getCloseCreditAccountInstructionAsync<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
+    TAccountRentPayer,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -151,6 +159,7 @@ export async function getCloseCreditAccountInstructionAsync<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
+    TAccountRentPayer,
     TAccountTokenProgram
   >
 > {
@@ -163,6 +172,7 @@ export async function getCloseCreditAccountInstructionAsync<
     config: { value: input.config ?? null, isWritable: false },
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -194,6 +204,7 @@ export async function getCloseCreditAccountInstructionAsync<
       getAccountMeta("config", accounts.config),
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
+      getAccountMeta("rentPayer", accounts.rentPayer),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getCloseCreditAccountInstructionDataEncoder().encode({}),
@@ -204,6 +215,7 @@ export async function getCloseCreditAccountInstructionAsync<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
+    TAccountRentPayer,
     TAccountTokenProgram
   >);
 }
@@ -213,12 +225,14 @@ export type CloseCreditAccountInput<
   TAccountConfig extends string = string,
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
+  rentPayer: Address<TAccountRentPayer>;
   tokenProgram?: Address<TAccountTokenProgram>;
 };
 
@@ -227,6 +241,7 @@ export function getCloseCreditAccountInstruction<
   TAccountConfig extends string,
   TAccountCreditAccount extends string,
   TAccountVault extends string,
+  TAccountRentPayer extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -235,6 +250,7 @@ export function getCloseCreditAccountInstruction<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
+    TAccountRentPayer,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -244,6 +260,7 @@ export function getCloseCreditAccountInstruction<
   TAccountConfig,
   TAccountCreditAccount,
   TAccountVault,
+  TAccountRentPayer,
   TAccountTokenProgram
 > {
   // Program address.
@@ -255,6 +272,7 @@ export function getCloseCreditAccountInstruction<
     config: { value: input.config ?? null, isWritable: false },
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -275,6 +293,7 @@ export function getCloseCreditAccountInstruction<
       getAccountMeta("config", accounts.config),
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
+      getAccountMeta("rentPayer", accounts.rentPayer),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getCloseCreditAccountInstructionDataEncoder().encode({}),
@@ -285,6 +304,7 @@ export function getCloseCreditAccountInstruction<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
+    TAccountRentPayer,
     TAccountTokenProgram
   >);
 }
@@ -299,7 +319,8 @@ export type ParsedCloseCreditAccountInstruction<
     config: TAccountMetas[1];
     creditAccount: TAccountMetas[2];
     vault: TAccountMetas[3];
-    tokenProgram: TAccountMetas[4];
+    rentPayer: TAccountMetas[4];
+    tokenProgram: TAccountMetas[5];
   };
   data: CloseCreditAccountInstructionData;
 };
@@ -312,12 +333,12 @@ export function parseCloseCreditAccountInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCloseCreditAccountInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 6) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 5,
+        expectedAccountMetas: 6,
       },
     );
   }
@@ -334,6 +355,7 @@ export function parseCloseCreditAccountInstruction<
       config: getNextAccount(),
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
+      rentPayer: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getCloseCreditAccountInstructionDataDecoder().decode(
