@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# npm run bench: builds what it needs, bundles bench/bench.ts (and then the
-# validator section, bench/throughput.ts) with esbuild
+# npm run bench: builds what it needs, bundles bench/http.ts, bench/bench.ts
+# (and then the validator section, bench/throughput.ts) with esbuild
 # (the SDK from source) and runs it with Node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-node-modules.sh
 bash scripts/build-program.sh
+# The HTTP section (bench/http.ts): requests per second of every public route, on LiteSVM.
+npx esbuild bench/http.ts --bundle --platform=node --format=esm --log-level=warning \
+  --outfile=target/bench/http.mjs --packages=external
+node target/bench/http.mjs
+# `npm run bench:http`: that section alone.
+[ "${1:-}" = http ] && exit 0
 npx esbuild bench/bench.ts --bundle --platform=node --format=esm --log-level=warning \
   --outfile=target/bench/bench.mjs --packages=external
 # bankrun logs every instruction at debug level unless told otherwise.

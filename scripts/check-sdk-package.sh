@@ -76,10 +76,10 @@ node page.cjs
 npm install --no-audit --no-fund --prefer-offline --loglevel=error --legacy-peer-deps @x402/core@2.27.0 @x402/svm@2.27.0 @solana/kit@8.4.0 >/dev/null
 cat > x402.mjs <<'JS'
 import { generateKeyPairSigner } from '@solana/kit';
-import { createCreditPaywall, signAgentRequest, verifyAgentRequest } from '@job-escrow/sdk/x402';
+import { createCreditPaywall, createMemoryReplayStore, signAgentRequest, verifyAgentRequest } from '@job-escrow/sdk/x402';
 const signer = await generateKeyPairSigner();
 const headers = await signAgentRequest(signer, 'GET', '/v1/infer');
-if (verifyAgentRequest(headers, 'GET', '/v1/infer') !== signer.address) throw new Error('agent signature did not verify');
+if ((await verifyAgentRequest(headers, 'GET', '/v1/infer', { replayStore: createMemoryReplayStore() })) !== signer.address) throw new Error('agent signature did not verify');
 if (typeof createCreditPaywall !== 'function') throw new Error('no createCreditPaywall');
 console.log('x402 entry ok');
 JS

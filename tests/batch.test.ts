@@ -13,16 +13,10 @@ import { Escrow } from './setup.js';
 function world() {
   const env = new Escrow();
   const operator = new JobEscrowClient(new LiteSVMProvider(env.bank, env.operator));
-  /**
-   * Moves the clock `slots` ahead and gives the SlotHashes sysvar the last
-   * 512 slots, as a cluster's would be (LiteSVM leaves it as it is): the
-   * lookup-table program reads it to create tables and to time their close.
-   */
+  /** Moves the clock `slots` ahead, with SlotHashes to match (the lookup-table program reads it). */
   const advance = (slots = 0) => {
-    const now = env.svm.getClock().slot + BigInt(slots);
-    env.svm.warpToSlot(now);
-    const hash = env.svm.latestBlockhash();
-    env.svm.setSlotHashes(Array.from({ length: 512 }, (_, i) => ({ slot: now - BigInt(i), hash })).filter((h) => h.slot >= 0n) as never);
+    env.svm.warpToSlot(env.svm.getClock().slot + BigInt(slots));
+    env.bank.refreshSlotHashes();
   };
   advance(1_000);
   return { env, operator, advance };

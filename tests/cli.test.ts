@@ -83,7 +83,7 @@ describe('job-escrow CLI', () => {
     const lines = r.out.split('\n');
     expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[1])).toEqual(['open', 'purchase', 'lock', 'lock', 'lock', 'settle', 'refund', 'refund', 'grant', 'expire']);
     expect(lines.at(-1)).toBe(`CSV written to ${csv}`);
-    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('time,kind,job_id,credits,usdc,available_after,locked_after,signature');
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('time,kind,id,job_id,credits,usdc,available_after,locked_after,signature');
 
     // A program error is one sentence and exit code 1
     r = await cli(user, 'withdraw', '--credits', '491');

@@ -10,6 +10,7 @@ import {
   isJobEscrowError,
   toCsv,
 } from '../sdk/src/index.js';
+import { isoTime } from '../sdk/src/core/time.js';
 import { LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
 import { Escrow } from './setup.js';
 
@@ -148,9 +149,13 @@ describe('JobEscrowClient', () => {
     ]);
     expect((await user.getBalance()).available).toBe(313n);
     const csv = toCsv(history).trim().split('\n');
-    expect(csv[0]).toBe('time,kind,job_id,credits,usdc,available_after,locked_after,signature');
-    expect(csv[3]).toMatch(/^[0-9T:.-]+Z,deposit,,123,1\.234567,423,0,\w+$/);
-    expect(csv[6]).toMatch(/,settle,1,10,-0\.08,411,2,/);
+    expect(csv[0]).toBe('time,kind,id,job_id,credits,usdc,available_after,locked_after,signature');
+    expect(csv[3]).toBe(`${isoTime(history[2].blockTime)},deposit,${history[2].id},,123,1.234567,423,0,${history[2].signature}`);
+    expect(csv[6]).toMatch(/,settle,\w+:\d+,1,10,-0\.08,411,2,/);
+    // Each entry's id is its signature and transaction-wide position; a plain deposit's comes after every program event of its transaction.
+    for (const e of history) expect(e.id).toBe(`${e.signature}:${e.position}`);
+    expect(history[2].position).toBeGreaterThan(0);
+    expect(new Set(history.map((e) => e.id)).size).toBe(history.length);
   });
 
   it('alerts once when the balance falls below a threshold', async () => {

@@ -153,25 +153,26 @@ describe('Solana Pay transaction-request server', () => {
     expect(signature).toBeTruthy();
   });
 
-  it('answers bad input with a 4xx and a message, never a transaction', async () => {
+  it('answers bad input with a 4xx and the error body (docs/http.md), never a transaction', async () => {
     const post = (path: string, body: string) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const account = JSON.stringify({ account: Keypair.generate().publicKey.toBase58() });
-    const cases: [Promise<Response>, number, RegExp][] = [
-      [post('/api/pay?credits=150', JSON.stringify({ account: 'not-a-key' })), 400, /account is not a valid public key/],
-      [post('/api/pay?credits=150', '{oops'), 400, /must be JSON/],
-      [post('/api/pay?credits=99', account), 400, /at least 100/],
-      [post('/api/pay?credits=abc', account), 400, /whole number/],
-      [post('/api/pay?credits=1.5', account), 400, /whole number/],
-      [post('/api/pay?credits=150', JSON.stringify({ account: 'x'.repeat(5_000) })), 413, /larger than/],
-      [fetch(`${base}/nope`), 404, /no route/],
-      [fetch(`${base}/api/pay?credits=150`, { method: 'PUT', body: account }), 405, /GET or POST/],
-      [fetch(`${base}/api/topup?owner=bad&credits=150`), 400, /owner/],
+    const cases: [Promise<Response>, number, string, RegExp][] = [
+      [post('/api/pay?credits=150', JSON.stringify({ account: 'not-a-key' })), 400, 'bad_request', /account is not a valid public key/],
+      [post('/api/pay?credits=150', JSON.stringify({ account: findCreditAccountPda(Keypair.generate().publicKey)[0].toBase58() })), 400, 'bad_request', /not a wallet address/],
+      [post('/api/pay?credits=150', '{oops'), 400, 'bad_request', /must be JSON/],
+      [post('/api/pay?credits=99', account), 400, 'bad_request', /at least 100/],
+      [post('/api/pay?credits=abc', account), 400, 'bad_request', /whole number/],
+      [post('/api/pay?credits=1.5', account), 400, 'bad_request', /whole number/],
+      [post('/api/pay?credits=150', JSON.stringify({ account: 'x'.repeat(5_000) })), 413, 'payload_too_large', /larger than/],
+      [fetch(`${base}/nope`), 404, 'not_found', /no route/i],
+      [fetch(`${base}/api/pay?credits=150`, { method: 'PUT', body: account }), 405, 'method_not_allowed', /GET or POST/],
+      [fetch(`${base}/api/topup?owner=bad&credits=150`), 400, 'bad_request', /owner/],
     ];
-    for (const [response, status, message] of cases) {
+    for (const [response, status, error, message] of cases) {
       const r = await response;
-      const body = (await r.json()) as { message: string; transaction?: string };
+      const body = (await r.json()) as { error: string; message: string; transaction?: string };
       expect(r.status, message.source).toBe(status);
-      expect(body.message).toMatch(message);
+      expect(body).toMatchObject({ error, message: expect.stringMatching(message) });
       expect(body.transaction).toBeUndefined();
     }
     void config;

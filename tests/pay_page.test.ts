@@ -20,7 +20,7 @@ import { createTopUpServer, type TopUpServerOptions } from '../sdk/src/server/in
 import { Escrow, ROOT } from './setup.js';
 import { bundleForBrowser } from './support/bundle.js';
 import { launchChromium } from './support/chromium.js';
-import { decodeQrPng } from './support/qr.js';
+import { decodeQrDataUrl } from './support/qr.js';
 import { payTransferRequest } from './support/wallet.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -133,7 +133,7 @@ describe('top-up page (headless Chromium)', () => {
       expect(request.link.pathname).toBe('/api/pay');
       expect(request.link.searchParams.get('credits')).toBe('1000');
       const qr = (await page.getAttribute('#request-qr', 'src'))!;
-      expect(decodeQrPng(Buffer.from(qr.split(',')[1], 'base64'))).toBe(link);
+      expect(decodeQrDataUrl(qr)).toBe(link);
       // No transfer for an account that is not open: an explanation instead
       await page.getByText('My wallet only does plain transfers').click();
       expect(await page.locator('#transfer-closed').isVisible()).toBe(true);
@@ -162,7 +162,7 @@ describe('top-up page (headless Chromium)', () => {
       await expect.poll(() => text(page, '#price')).toBe('2.5 USDC for 250 credits');
       if ((await page.locator('#transfer-option').getAttribute('open')) === null) await page.getByText('My wallet only does plain transfers').click();
       const transferQr = (await page.getAttribute('#transfer-qr', 'src'))!;
-      const transferUrl = decodeQrPng(Buffer.from(transferQr.split(',')[1], 'base64'))!;
+      const transferUrl = decodeQrDataUrl(transferQr)!;
       expect(transferUrl).toBe(await page.getByRole('link', { name: 'Open in wallet (transfer)' }).getAttribute('href'));
       expect(parseTopUpUrl(transferUrl, { config: await w.client.config() })).toMatchObject({ credits: 250n, recipient: (await w.client.addresses({ owner: w.user.publicKey })).creditAccount });
       await page.screenshot({ path: `${ROOT}/target/topup-phone.png`, fullPage: true });
@@ -183,7 +183,7 @@ describe('top-up page (headless Chromium)', () => {
       const offerShown = async () => {
         await page.getByRole('button', { name: '500 credits', exact: true }).click();
         await expect.poll(() => text(page, '#price')).toBe('5 USDC for 500 credits');
-        expect(await page.getAttribute('#request-qr', 'src')).toMatch(/^data:image\/png/);
+        expect(await page.getAttribute('#request-qr', 'src')).toMatch(/^data:image\/svg\+xml/);
       };
       const noOffer = async () => {
         expect(await page.locator('#pay').isHidden()).toBe(true);
@@ -215,14 +215,14 @@ describe('top-up page (headless Chromium)', () => {
         ['1e3', 'Enter a whole number of credits.'],
       ]) {
         const r = await fetch(`${w.base}/api/topup?owner=${owner}&credits=${credits}`);
-        expect({ status: r.status, body: await r.json() }).toEqual({ status: 400, body: { message } });
+        expect({ status: r.status, body: await r.json() }).toEqual({ status: 400, body: { error: 'bad_request', message } });
         expect((await fetch(`${w.base}/api/pay?credits=${credits}`)).status).toBe(400);
       }
       // Without a maximum, the u64 bound: credits × price must fit
       const open2 = await start({ maxCredits: 10n ** 30n });
       try {
         const r = await fetch(`${open2.base}/api/topup?owner=${owner}&credits=${2n ** 64n}`);
-        expect(await r.json()).toEqual({ message: `A top-up is at most ${(2n ** 64n - 1n) / 10_000n} credits.` });
+        expect(await r.json()).toEqual({ error: 'bad_request', message: `A top-up is at most ${(2n ** 64n - 1n) / 10_000n} credits.` });
       } finally {
         await open2.close();
       }
@@ -293,7 +293,7 @@ describe('top-up page (headless Chromium)', () => {
       expect((await fetch(`${w.base}/api/topup?owner=${owner}&credits=150`)).status).toBe(200);
       w.env.send(getUpdateConfigInstruction({ admin: w.env.admin.publicKey }, { minPurchaseCredits: 200n }), [w.env.admin]);
       const raised = await fetch(`${w.base}/api/topup?owner=${owner}&credits=150`);
-      expect({ status: raised.status, body: await raised.json() }).toEqual({ status: 400, body: { message: 'A top-up is at least 200 credits.' } });
+      expect({ status: raised.status, body: await raised.json() }).toEqual({ status: 400, body: { error: 'bad_request', message: 'A top-up is at least 200 credits.' } });
       // Icon, favicon, and the page's content-security policy (no inline script runs, nothing else is called)
       for (const path of ['/icon.svg', '/favicon.ico']) {
         const r = await fetch(`${w.base}${path}`);

@@ -1,19 +1,40 @@
 import type { Connection, PublicKey } from '@solana/web3.js';
+import bs58 from 'bs58';
 import { availableCredits } from './core/balances.js';
 import { DEFAULTS, JOB_ESCROW_PROGRAM_ID } from './constants.js';
-import { parseEvents } from './events.js';
+import { locateEvents } from './events.js';
 import { instructionNameOf } from './codec.js';
 import { IDL } from './idl.js';
 import { findCreditAccountPda, findVaultAddress } from './pdas.js';
-import { formatUnits } from './core/pricing.js';
-import { isoTime } from './core/time.js';
+import { historyCsv } from './core/csv.js';
 import { accountKeysOf, tokenBalanceChange } from './transactions.js';
 
 export type HistoryKind = 'open' | 'purchase' | 'deposit' | 'grant' | 'lock' | 'settle' | 'refund' | 'withdraw' | 'fees' | 'limit' | 'expire' | 'close';
 
+/**
+ * The id of one event: `<signature>:<position>`, unique across every
+ * account a transaction touches (see HistoryEntry.position). Webhook ids,
+ * the operator's index and both CSV exports use it.
+ */
+export function eventId(signature: string, position: number): string {
+  return `${signature}:${position}`;
+}
+
 /** One line of a wallet's history, oldest first. USDC amounts are base units. */
 export interface HistoryEntry {
+  /** `eventId(signature, position)`: unique per event, also across wallets in one transaction. */
+  id: string;
   signature: string;
+  /**
+   * Where the entry sits in its transaction, unique across all accounts:
+   * an entry from a program event is that event's index among the
+   * transaction's job_escrow events (0, 1, … in instruction order); a plain
+   * USDC transfer into a vault (`deposit`, no event) is the number of
+   * job_escrow events in the transaction plus the vault's index in the
+   * transaction's account keys, so it collides neither with an event nor
+   * with another vault's deposit in the same transaction.
+   */
+  position: number;
   /** Unix seconds, when the cluster reports it. */
   blockTime: number | null;
   kind: HistoryKind;
@@ -34,9 +55,9 @@ interface TxView {
   instructions: { programIdIndex: number; accountKeyIndexes: number[]; data: Uint8Array }[];
 }
 
-function view(message: unknown): TxView {
+function view(message: unknown, meta: Parameters<typeof accountKeysOf>[1]): TxView {
   const m = message as { compiledInstructions: TxView['instructions'] };
-  return { accountKeys: accountKeysOf(message), instructions: m.compiledInstructions };
+  return { accountKeys: accountKeysOf(message, meta), instructions: m.compiledInstructions };
 }
 
 const CREDIT_ACCOUNT_INDEX = new Map(
@@ -78,9 +99,11 @@ type FetchedTransaction = NonNullable<Awaited<ReturnType<HistoryConnection['getT
 /**
  * The history entries one transaction makes for the credit account `credit`
  * (vault `vault`), in order, applying them to `state`: the program's events
- * (attributed to this account by the position of each job_escrow
- * instruction: events carry no account keys), or else a plain USDC transfer
- * into the vault (from the token balances).
+ * (each attributed to the invocation that logged it, a top-level
+ * job_escrow instruction or one reached through a CPI, whose credit_account
+ * must be this one: events carry no account keys), or else a plain USDC transfer
+ * into the vault (from the token balances). Each entry's `position` and `id`
+ * follow the rule documented on HistoryEntry.position.
  */
 export function replayTransaction(
   tx: FetchedTransaction,
@@ -90,72 +113,92 @@ export function replayTransaction(
 ): HistoryEntry[] {
   if (tx.meta?.err) return [];
   const entries: HistoryEntry[] = [];
-  const push = (e: Omit<HistoryEntry, 'availableAfter' | 'lockedAfter'>) =>
+  const push = (position: number, e: Omit<HistoryEntry, 'id' | 'position' | 'availableAfter' | 'lockedAfter'>) =>
     entries.push({
+      id: eventId(signature, position),
+      position,
       ...e,
       availableAfter: availableCredits({ vaultAmount: state.vaultAmount, feesAccrued: state.fees, locked: state.locked, pricePerCredit }),
       lockedAfter: state.locked,
     });
-  const { accountKeys, instructions } = view(tx.transaction.message);
+  const { accountKeys, instructions } = view(tx.transaction.message, tx.meta);
   const blockTime = tx.blockTime ?? null;
-  const ours = instructions.filter((ix) => accountKeys[ix.programIdIndex].equals(programId));
-  const events = parseEvents(tx.meta?.logMessages ?? [], { programId });
+  const isOurs = (programIdIndex: number) => accountKeys[programIdIndex]?.equals(programId) ?? false;
+  // job_escrow invoked through a CPI, per top-level instruction, in execution order (each invocation logs one event).
+  const inner = new Map<number, { accounts: number[]; data: Uint8Array }[]>();
+  for (const { index, instructions: list } of tx.meta?.innerInstructions ?? []) {
+    inner.set(index, list.filter((ix) => isOurs(ix.programIdIndex)).map((ix) => ({ accounts: ix.accounts, data: bs58.decode(ix.data) })));
+  }
+  const innerSeen = new Map<number, number>();
+  const events = locateEvents(tx.meta?.logMessages ?? [], { programId });
   let touched = false;
-  ours.forEach((ix, i) => {
+  // Each event belongs to the invocation that logged it: a top-level job_escrow instruction (depth 1) or
+  // the n-th job_escrow invocation through a CPI inside its top-level instruction (never by counting
+  // events against top-level instructions: a CPI's event would shift every later one onto the wrong account).
+  events.forEach(({ event, instruction, depth }, position) => {
+    let ix: { accounts: number[]; data: Uint8Array } | undefined;
+    if (depth === 1) {
+      const top = instructions[instruction];
+      ix = top && isOurs(top.programIdIndex) ? { accounts: top.accountKeyIndexes, data: top.data } : undefined;
+    } else {
+      const n = innerSeen.get(instruction) ?? 0;
+      innerSeen.set(instruction, n + 1);
+      ix = inner.get(instruction)?.[n];
+    }
+    if (!ix) return;
     const name = instructionNameOf(ix.data);
     const at = name ? CREDIT_ACCOUNT_INDEX.get(name) ?? -1 : -1;
-    const event = events[i];
-    if (at < 0 || !event || !accountKeys[ix.accountKeyIndexes[at]]?.equals(credit)) return;
+    if (at < 0 || !accountKeys[ix.accounts[at]]?.equals(credit)) return;
     touched = true;
     const d = event.data as Record<string, bigint>;
     switch (event.name) {
       case 'CreditAccountOpened':
-        push({ signature, blockTime, kind: 'open', credits: 0n, usdc: 0n });
+        push(position, { signature, blockTime, kind: 'open', credits: 0n, usdc: 0n });
         break;
       case 'CreditsPurchased':
         state.vaultAmount += d.amount;
-        push({ signature, blockTime, kind: 'purchase', credits: d.credits, usdc: d.amount });
+        push(position, { signature, blockTime, kind: 'purchase', credits: d.credits, usdc: d.amount });
         break;
       case 'JobLocked':
         state.locked += d.creditsLocked;
         state.jobLocks.set(d.jobId, d.creditsLocked);
-        push({ signature, blockTime, kind: 'lock', credits: d.creditsLocked, usdc: 0n, jobId: d.jobId });
+        push(position, { signature, blockTime, kind: 'lock', credits: d.creditsLocked, usdc: 0n, jobId: d.jobId });
         break;
       case 'JobSettled': {
         state.locked -= state.jobLocks.get(d.jobId) ?? 0n;
         state.jobLocks.delete(d.jobId);
         state.vaultAmount -= d.workerAmount;
         state.fees += d.creditsCharged * pricePerCredit - d.workerAmount;
-        push({ signature, blockTime, kind: 'settle', credits: d.creditsCharged, usdc: -d.workerAmount, jobId: d.jobId });
+        push(position, { signature, blockTime, kind: 'settle', credits: d.creditsCharged, usdc: -d.workerAmount, jobId: d.jobId });
         break;
       }
       case 'JobRefunded':
         state.locked -= d.creditsReleased;
         state.jobLocks.delete(d.jobId);
-        push({ signature, blockTime, kind: 'refund', credits: d.creditsReleased, usdc: 0n, jobId: d.jobId });
+        push(position, { signature, blockTime, kind: 'refund', credits: d.creditsReleased, usdc: 0n, jobId: d.jobId });
         break;
       case 'CreditsWithdrawn':
         state.vaultAmount -= d.amount;
-        push({ signature, blockTime, kind: 'withdraw', credits: d.credits, usdc: -d.amount });
+        push(position, { signature, blockTime, kind: 'withdraw', credits: d.credits, usdc: -d.amount });
         break;
       case 'FeesCollected':
         state.vaultAmount -= d.amount;
         state.fees -= d.amount;
-        push({ signature, blockTime, kind: 'fees', credits: 0n, usdc: -d.amount });
+        push(position, { signature, blockTime, kind: 'fees', credits: 0n, usdc: -d.amount });
         break;
       case 'SpendingLimitSet':
-        push({ signature, blockTime, kind: 'limit', credits: d.maxCreditsPerJob, usdc: 0n });
+        push(position, { signature, blockTime, kind: 'limit', credits: d.maxCreditsPerJob, usdc: 0n });
         break;
       case 'CreditsGranted':
         state.vaultAmount += d.credits * pricePerCredit;
-        push({ signature, blockTime, kind: 'grant', credits: d.credits, usdc: d.credits * pricePerCredit });
+        push(position, { signature, blockTime, kind: 'grant', credits: d.credits, usdc: d.credits * pricePerCredit });
         break;
       case 'PromoExpired':
         state.vaultAmount -= d.credits * pricePerCredit;
-        push({ signature, blockTime, kind: 'expire', credits: d.credits, usdc: -d.credits * pricePerCredit });
+        push(position, { signature, blockTime, kind: 'expire', credits: d.credits, usdc: -d.credits * pricePerCredit });
         break;
       case 'CreditAccountClosed':
-        push({ signature, blockTime, kind: 'close', credits: 0n, usdc: 0n });
+        push(position, { signature, blockTime, kind: 'close', credits: 0n, usdc: 0n });
         break;
     }
   });
@@ -165,7 +208,7 @@ export function replayTransaction(
   const delta = tokenBalanceChange(tx.meta, index).change;
   if (index >= 0 && delta > 0n) {
     state.vaultAmount += delta;
-    push({ signature, blockTime, kind: 'deposit', credits: delta / pricePerCredit, usdc: delta });
+    push(events.length + index, { signature, blockTime, kind: 'deposit', credits: delta / pricePerCredit, usdc: delta });
   }
   return entries;
 }
@@ -215,19 +258,11 @@ export async function fetchHistory(
   return entries;
 }
 
-/** CSV for accountants: one row per entry, USDC as exact decimals, ISO dates. */
+/**
+ * CSV for accountants: one line per entry, USDC as exact decimals, ISO
+ * dates; columns `time,kind,id,job_id,credits,usdc,available_after,locked_after,signature`
+ * (the operator API's `format=csv` writes the same, see core/csv.ts).
+ */
 export function toCsv(entries: readonly HistoryEntry[]): string {
-  const rows = entries.map((e) =>
-    [
-      isoTime(e.blockTime) ?? '',
-      e.kind,
-      e.jobId?.toString() ?? '',
-      e.credits.toString(),
-      formatUnits(e.usdc),
-      e.availableAfter.toString(),
-      e.lockedAfter.toString(),
-      e.signature,
-    ].join(','),
-  );
-  return ['time,kind,job_id,credits,usdc,available_after,locked_after,signature', ...rows].join('\n') + '\n';
+  return historyCsv(entries);
 }

@@ -2,10 +2,23 @@
 // history and the Solana Pay validation.
 import type { PublicKey, TokenBalance } from '@solana/web3.js';
 
-/** The static account keys of a legacy or v0 message. */
-export function accountKeysOf(message: unknown): PublicKey[] {
+/** Addresses a v0 transaction loaded from lookup tables (getTransaction's `meta.loadedAddresses`). */
+export interface LoadedAddresses {
+  writable: PublicKey[];
+  readonly: PublicKey[];
+}
+
+/**
+ * Every account key of a legacy or v0 message, in the runtime's index order:
+ * the static keys, then the keys `meta.loadedAddresses` says were loaded from
+ * lookup tables (writable, then read-only). Instruction account indexes and
+ * token balances' `accountIndex` count in this order.
+ */
+export function accountKeysOf(message: unknown, meta?: { loadedAddresses?: LoadedAddresses | null } | null): PublicKey[] {
   const m = message as { staticAccountKeys?: PublicKey[]; accountKeys?: PublicKey[] };
-  return m.staticAccountKeys ?? m.accountKeys ?? [];
+  const keys = m.staticAccountKeys ?? m.accountKeys ?? [];
+  const loaded = meta?.loadedAddresses;
+  return loaded ? [...keys, ...loaded.writable, ...loaded.readonly] : keys;
 }
 
 /**

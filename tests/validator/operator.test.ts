@@ -128,15 +128,10 @@ const getJson = async (url: string, key: string | null = API_KEY) => {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
-/** The webhook ids the operator must send for `history` (one account), in order. */
+/** The webhook ids the operator must send for `history` (one account), in order: `<type>:<signature>:<position>`, the entry's transaction-wide id. */
 function expectedHookIds(history: HistoryEntry[]): string[] {
   const type: Partial<Record<HistoryEntry['kind'], string>> = { purchase: 'credit.topup', deposit: 'credit.topup', lock: 'job.locked', settle: 'job.settled', refund: 'job.refunded' };
-  const position = new Map<string, number>();
-  return history.flatMap((e) => {
-    const n = position.get(e.signature) ?? 0;
-    position.set(e.signature, n + 1);
-    return type[e.kind] ? [`${type[e.kind]}:${e.signature}:${n}`] : [];
-  });
+  return history.flatMap((e) => (type[e.kind] ? [`${type[e.kind]}:${e.id}`] : []));
 }
 
 describe('job-escrow operator against solana-test-validator', () => {
@@ -177,12 +172,12 @@ describe('job-escrow operator against solana-test-validator', () => {
       const matchesChain = async () => {
         const b = await alice.client.getBalance();
         const got = await account();
-        return got.credits_remaining === String(b.available) && got.locked === String(b.locked) && got.withdrawable === String(b.withdrawable) && got.usdc_value === b.usdcValue;
+        return got.creditsRemaining === String(b.available) && got.locked === String(b.locked) && got.withdrawable === String(b.withdrawable) && got.usdcValue === b.usdcValue;
       };
       expect((await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}`)).status).toBe(404);
       await alice.client.purchase({ credits: 300 });
       expect(await matchesChain()).toBe(true);
-      const topUp = await waitFor('the index to see the top-up', async () => (await account()).last_topup_at as string | null);
+      const topUp = await waitFor('the index to see the top-up', async () => (await account()).lastTopUpAt as string | null);
       expect(Date.parse(topUp)).toBeGreaterThan(Date.now() - 120_000);
       for (const id of [1n, 2n, 3n]) await lockAt(alice.owner, id);
       expect(await matchesChain()).toBe(true);
@@ -192,7 +187,7 @@ describe('job-escrow operator against solana-test-validator', () => {
       // Nobody calls refund: the operator must.
       await waitFor('the operator to refund all three', async () => (await opClient.openJobs({ owner: alice.owner })).length === 0, 40_000);
       expect(await matchesChain()).toBe(true);
-      expect(await account()).toMatchObject({ credits_remaining: '300', locked: '0', open_jobs: 0 });
+      expect(await account()).toMatchObject({ creditsRemaining: '300', locked: '0', openJobs: 0 });
       // Latency on the chain's own clock: the refund's block time minus the job's expires_at (whole seconds).
       const reported = () =>
         op.stderr.flatMap((l) => {
@@ -223,12 +218,12 @@ describe('job-escrow operator against solana-test-validator', () => {
       });
       expect(txs.map((t) => t.type)).toEqual(['refund', 'refund', 'refund', 'lock', 'lock', 'lock', 'purchase', 'open']);
       const page = (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=3`)).body;
-      const next = (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=10&before=${page.next_before}`)).body.transactions as { type: string }[];
+      const next = (await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=10&before=${page.nextBefore}`)).body.transactions as { type: string }[];
       expect(next.map((t) => t.type)).toEqual(['lock', 'lock', 'lock', 'purchase', 'open']);
       const csv = await (await fetch(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?format=csv`, { headers: AUTHORIZED })).text();
-      expect(csv.split('\n')[0]).toBe('time,type,job_id,credits,usdc,balance_after,signature');
+      expect(csv.split('\n')[0]).toBe('time,kind,id,job_id,credits,usdc,available_after,locked_after,signature'); // the SDK's toCsv columns
       expect(csv.trim().split('\n')).toHaveLength(9);
-      expect((await getJson(`${op.api}/v1/account/nope`)).body).toEqual({ error: 'not a wallet address: nope' });
+      expect((await getJson(`${op.api}/v1/account/nope`)).body).toEqual({ error: 'bad_request', message: 'Not a wallet address: nope.' });
       expect((await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}/transactions?limit=0`)).status).toBe(400);
       expect((await getJson(`${op.api}/v1/elsewhere`)).status).toBe(404);
       expect((await fetch(`${op.api}/v1/account/${alice.owner.toBase58()}`, { method: 'POST', body: 'x', headers: AUTHORIZED })).status).toBe(405);
@@ -238,7 +233,7 @@ describe('job-escrow operator against solana-test-validator', () => {
       const metrics = await (await fetch(`${op.api}/metrics`, { headers: AUTHORIZED })).text();
       expect(metrics).toMatch(/^job_escrow_refunds_total 3$/m);
       expect((await getJson(`${op.api}/healthz`, null)).body).toMatchObject({ ok: true });
-      expect(await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}`, null)).toEqual({ status: 401, body: { error: 'missing or wrong API key (Authorization: Bearer <key>)' } });
+      expect(await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}`, null)).toEqual({ status: 401, body: { error: 'unauthorized', message: 'Missing or wrong API key (Authorization: Bearer <key>).' } });
       expect((await getJson(`${op.api}/v1/account/${alice.owner.toBase58()}`, 'wrong')).status).toBe(401);
       expect((await fetch(`${op.api}/v1/account/${'x'.repeat(3_000)}`)).status).toBe(414);
 
@@ -252,7 +247,7 @@ describe('job-escrow operator against solana-test-validator', () => {
       await mintTo(v.connection, v.admin, v.mint, operatorUsdc.address, v.mintAuthority, 10_000_000n); // the grant's USDC
       await opClient.grantCredits({ owner: alice.owner, credits: 50n });
       expect(await matchesChain()).toBe(true);
-      expect(await account()).toMatchObject({ promo_credits: '50', lifetime: { granted: '50' } });
+      expect(await account()).toMatchObject({ promoCredits: '50', lifetime: { granted: '50' } });
       await alice.client.withdraw({ credits: 100n });
       expect(await matchesChain()).toBe(true);
       expect(await account()).toMatchObject({ lifetime: { withdrawn: '100' } });
@@ -296,9 +291,7 @@ describe('job-escrow operator against solana-test-validator', () => {
       const history = await bob.client.history();
       const expected = [...expectedHookIds(history)];
       const lowAt = history.findIndex((e) => e.availableAfter < 150n && e.kind !== 'open');
-      const lowEntry = history[lowAt];
-      const lowPosition = history.filter((e, i) => i < lowAt && e.signature === lowEntry.signature).length;
-      expected.push(`credit.low:${lowEntry.signature}:${lowPosition}`);
+      expected.push(`credit.low:${history[lowAt].id}`);
       await waitFor('every webhook to arrive', async () => expected.every((id) => hooks.got.some((g) => g.id === id)), 60_000);
       await sleep(2_000); // anything late would be a duplicate
 
@@ -312,8 +305,8 @@ describe('job-escrow operator against solana-test-validator', () => {
       expect(verifyWebhook(SECRET, hooks.got[0].body.replace('"', "'"), `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`)).toBe(false);
 
       // The index equals the chain's history: same entries, once each, in order.
-      const indexed = (await getJson(`${op.api}/v1/account/${bob.owner.toBase58()}/transactions?limit=500`)).body.transactions as { type: string; signature: string; balance_after: string }[];
-      expect(indexed.reverse().map((t) => [t.type, t.signature, t.balance_after])).toEqual(history.map((e) => [e.kind, e.signature, String(e.availableAfter)]));
+      const indexed = (await getJson(`${op.api}/v1/account/${bob.owner.toBase58()}/transactions?limit=500`)).body.transactions as { type: string; signature: string; balanceAfter: string }[];
+      expect(indexed.reverse().map((t) => [t.type, t.signature, t.balanceAfter])).toEqual(history.map((e) => [e.kind, e.signature, String(e.availableAfter)]));
       console.log(`restart test: ${all.length} webhooks delivered once each (${ids.length} of them the test wallet's) after ${hooks.refused()} refused attempts; ${indexed.length} index rows for the wallet`);
     } finally {
       await stopProcess(op);

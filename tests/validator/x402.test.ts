@@ -24,7 +24,7 @@ import { ExactSvmScheme as ExactSvmFacilitatorScheme } from '@x402/svm/exact/fac
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient, JobEscrowErrorCode, getInitializeConfigInstruction, getSetSpendingLimitInstruction, quote } from '../../sdk/src/index.js';
 import { validateTopUp } from '../../sdk/src/pay/index.js';
-import { createCreditPaywall, signAgentRequest, topUpMemo, withAgentAuth, type CreditPaywall } from '../../sdk/src/x402/index.js';
+import { createCreditPaywall, createMemoryReplayStore, replayKey, signAgentRequest, topUpMemo, withAgentAuth, type CreditPaywall } from '../../sdk/src/x402/index.js';
 import { startValidator, type LocalValidator } from './harness.js';
 
 const RPC_PORT = 13899;
@@ -43,6 +43,8 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
   let operator: JobEscrowClient;
   let operatorKey: Keypair;
   let paywall: CreditPaywall;
+  /** The paywall's record of signed requests and settled top-ups. */
+  const replayStore = createMemoryReplayStore();
   let api: string;
   let facilitatorKey: KeyPairSigner;
   const calls = { verify: 0, settle: 0 };
@@ -83,16 +85,17 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
       topUpCredits: TOP_UP,
       jobOf: () => JOB,
       providerTokenAccount: worker,
+      replayStore,
     });
     await paywall.initialize();
-    const apiServer = createServer((req, res) => {
-      paywall
-        .handle(req, res, async (job) => {
-          await job.settle(OUTPUT_TOKENS); // the inference ran; charge it
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jobId: String(job.jobId), topUp: job.topUp ?? null }));
-        })
-        .catch((err) => res.writeHead(500).end(String(err)));
-    });
+    // Mounted as docs/x402.md shows: handle() never rejects, so no .catch.
+    const apiServer = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 });
+    apiServer.on('request', (req, res) =>
+      paywall.handle(req, res, async (job) => {
+        await job.settle(OUTPUT_TOKENS); // the inference ran; charge it
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jobId: String(job.jobId), topUp: job.topUp ?? null }));
+      }),
+    );
     servers.push(apiServer);
     api = await listen(apiServer);
   }, 240_000);
@@ -171,11 +174,14 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
     expect((await a.signed(`${api}/v1/infer`)).status).toBe(402);
     const again = await a.paying(`${api}/v1/infer`);
     expect(again.status).toBe(200);
+    const secondTopUp = ((await again.json()) as { topUp: string | null }).topUp;
+    expect(secondTopUp).toMatch(/^\w{80,90}$/);
     expect(calls).toMatchObject({ verify: 2, settle: 2 });
     model += TOP_UP - charge;
     expect((await operator.getBalance({ owner: a.owner })).available).toBe(model);
     expect(await usdcOf(a.ata)).toBe(10_000_000n - 2n * TOP_UP * pricePerCredit);
-    expect(paywall.settled.size).toBe(2);
+    // Both top-ups are held as credited: the store refuses them again.
+    for (const t of [body.topUp!, secondTopUp!]) expect(await replayStore.claim(replayKey.settlement(t), Date.now() + 60_000)).toBe(false);
 
     // On-chain cost per served request: every transaction that touched the vault, with its fee.
     const signatures = await v.connection.getSignaturesForAddress(vault, {}, 'confirmed');

@@ -23,6 +23,7 @@ import { toCsv } from '../history.js';
 import { WITHDRAW_ALL, getInitializeConfigInstruction, type UpdateConfigArgs } from '../instructions/index.js';
 import { formatUnits } from '../core/pricing.js';
 import { isoTime as when } from '../core/time.js';
+import { keepServingOnStrayErrors } from '../http/process.js';
 import { createTopUpUrl } from '../pay/index.js';
 import { createTopUpServer } from '../server/topUpServer.js';
 import { writeTopUpQr } from '../server/writeTopUpQr.js';
@@ -441,7 +442,7 @@ const COMMANDS: Record<string, Command> = {
   },
   close: {
     usage: '',
-    summary: 'close the wallet\'s empty credit account (unspent promotional credits are given up first); rent returns to the wallet',
+    summary: 'close the wallet\'s empty credit account (unspent promotional credits are given up first); the rent goes back to whoever paid it, the rest to the wallet',
     async run({ client, out }) {
       const r = await client.closeCreditAccount();
       out(`closed the credit account ${r.creditAccount.toBase58()}; rent returned to the wallet (${r.signature})`);
@@ -487,10 +488,9 @@ const COMMANDS: Record<string, Command> = {
       const payerCount = v.payers === undefined ? 0 : Number(whole(v, 'payers'));
       if (payerCount > 64) throw new UsageError(`--payers must be at most 64, got ${v.payers}`);
       // A library promise that rejects with nobody listening (web3.js's
-      // confirmation polling does, when the RPC fails) must not end a
-      // service that retries everything anyway, from its first moment: log it and go on.
-      const stray = (e: unknown) => err(`unhandled: ${(e as Error)?.stack ?? String(e)}`);
-      process.on('unhandledRejection', stray);
+      // confirmation polling does, when the RPC fails) or a stray throw must
+      // not end a service that retries everything anyway, from its first moment: log it and go on.
+      const unguard = keepServingOnStrayErrors(err);
       const running = await operator.startOperator({
         client,
         payers: payerCount ? await PayerPool.derive(walletKeypair(client)!, payerCount) : undefined,
@@ -512,7 +512,7 @@ const COMMANDS: Record<string, Command> = {
         running.server.once('close', stop);
       });
       await running.stop().catch(() => {});
-      process.off('unhandledRejection', stray);
+      unguard();
       out('operator stopped');
     },
   },
@@ -520,7 +520,7 @@ const COMMANDS: Record<string, Command> = {
     usage: '[--port 8080] [--host 127.0.0.1] [--public-url https://…] [--label s] [--max-credits 1000000] [--chain solana:mainnet]',
     summary: 'the Solana Pay transaction-request server and top-up page (links use --public-url, else the address it listens on)',
     readOnly: true,
-    async run({ v, client, out, io }) {
+    async run({ v, client, out, err, io }) {
       await client.config();
       if (v['public-url'] && !/^https?:\/\/[^/]+\/?$/.test(v['public-url'])) throw new UsageError(`--public-url must be an origin like https://pay.example.com, got ${v['public-url']}`);
       if (v.chain && !/^solana:(mainnet|devnet|testnet|localnet)$/.test(v.chain)) throw new UsageError(`--chain must be solana:mainnet, solana:devnet, solana:testnet or solana:localnet, got ${v.chain}`);
@@ -530,6 +530,7 @@ const COMMANDS: Record<string, Command> = {
         publicUrl: v['public-url']?.replace(/\/$/, ''),
         maxCredits: v['max-credits'] === undefined ? undefined : whole(v, 'max-credits'),
         chain: v.chain,
+        log: err,
       });
       const port = Number(v.port ?? 8080);
       const host = v.host ?? '127.0.0.1';
@@ -537,8 +538,11 @@ const COMMANDS: Record<string, Command> = {
       const address = server.address();
       out(`top-up server on http://${host}:${typeof address === 'object' && address ? address.port : port}; page: /topup?owner=<wallet>`);
       if (!v['public-url']) out('note: without --public-url the Solana Pay links use this http address; wallets follow only https links (put it behind TLS and pass --public-url)');
+      // Every request answers its own failures; anything thrown outside one is logged, and serving goes on.
+      const unguard = keepServingOnStrayErrors(err);
       io.onServer?.(server);
       await new Promise<void>((resolve) => server.on('close', resolve));
+      unguard();
     },
   },
 };

@@ -22,6 +22,7 @@ import {
 import bs58 from 'bs58';
 import { FailedTransactionMetadata, type LiteSVM } from 'litesvm';
 import { instructionFailure } from './failure.js';
+import { accountKeysOf, type LoadedAddresses } from '../transactions.js';
 
 type KitAddress = Parameters<LiteSVM['getAccount']>[0];
 type KitTransaction = Parameters<LiteSVM['sendTransaction']>[0];
@@ -58,7 +59,9 @@ export interface Processed {
 
 interface Recorded extends Processed {
   blockTime: number;
+  /** Every account key, lookup-table ones included (what getSignaturesForAddress matches). */
   keys: PublicKey[];
+  loadedAddresses: LoadedAddresses;
   message: Transaction['compileMessage'] extends () => infer M ? M : never;
   preTokenBalances: TokenBalance[];
   postTokenBalances: TokenBalance[];
@@ -184,7 +187,7 @@ export class LiteSVMBank {
       slot: r.slot,
       blockTime: r.blockTime,
       transaction: { message: r.message, signatures: [signature] },
-      meta: { err: null, logMessages: r.logs, preTokenBalances: r.preTokenBalances, postTokenBalances: r.postTokenBalances, computeUnitsConsumed: r.computeUnits },
+      meta: { err: null, logMessages: r.logs, preTokenBalances: r.preTokenBalances, postTokenBalances: r.postTokenBalances, computeUnitsConsumed: r.computeUnits, loadedAddresses: r.loadedAddresses },
     };
   }
 
@@ -236,6 +239,30 @@ export class LiteSVMBank {
     return a ? `${a.lamports}:${a.data.toString('hex')}` : 'none';
   }
 
+  /**
+   * Gives the SlotHashes sysvar the last 512 slots up to the current one, as
+   * a cluster's would be (LiteSVM leaves it as it is): the lookup-table
+   * program reads it to create tables and to time their close.
+   */
+  refreshSlotHashes(): void {
+    const now = this.svm.getClock().slot;
+    const hash = this.svm.latestBlockhash();
+    this.svm.setSlotHashes(Array.from({ length: 512 }, (_, i) => ({ slot: now - BigInt(i), hash })).filter((h) => h.slot >= 0n) as never);
+  }
+
+  /** The addresses a v0 transaction loads from its lookup tables, as they stand before it runs. */
+  private loadedAddresses(tx: VersionedTransaction): LoadedAddresses {
+    const loaded: LoadedAddresses = { writable: [], readonly: [] };
+    for (const lookup of tx.message.addressTableLookups) {
+      const account = this.account(lookup.accountKey);
+      if (!account) continue; // the runtime refuses the transaction
+      const { addresses } = AddressLookupTableAccount.deserialize(account.data);
+      loaded.writable.push(...lookup.writableIndexes.map((i) => addresses[i]));
+      loaded.readonly.push(...lookup.readonlyIndexes.map((i) => addresses[i]));
+    }
+    return loaded;
+  }
+
   private tokenBalances(keys: PublicKey[]): TokenBalance[] {
     const out: TokenBalance[] = [];
     keys.forEach((key, accountIndex) => {
@@ -255,7 +282,8 @@ export class LiteSVMBank {
    */
   process(tx: Transaction | VersionedTransaction): Processed {
     const message = tx instanceof Transaction ? tx.compileMessage() : (tx.message as unknown as Recorded['message']);
-    const keys = tx instanceof Transaction ? message.accountKeys : tx.message.staticAccountKeys;
+    const loadedAddresses = tx instanceof Transaction ? { writable: [], readonly: [] } : this.loadedAddresses(tx);
+    const keys = accountKeysOf(message, { loadedAddresses });
     const preTokenBalances = this.tokenBalances(keys);
     const result = this.svm.sendTransaction(toKitTransaction(tx));
     this.svm.expireBlockhash();
@@ -270,6 +298,7 @@ export class LiteSVMBank {
       ...processed,
       blockTime: Number(this.svm.getClock().unixTimestamp),
       keys,
+      loadedAddresses,
       message,
       preTokenBalances,
       postTokenBalances: this.tokenBalances(keys),

@@ -3,8 +3,11 @@
 // the account's cursor and replay state, and the webhooks they cause are
 // written in one SQLite transaction, so a crash leaves either all of them or
 // none, and a restart resumes at the cursor with no gap and no duplicate.
+// It also holds the x402 paywall's replay store (`replayStore()`), which
+// several processes may share on one file.
 import Database from 'better-sqlite3';
-import type { HistoryEntry, HistoryKind, ReplayState } from '../history.js';
+import { eventId, type HistoryEntry, type HistoryKind, type ReplayState } from '../history.js';
+import type { ReplayStore } from '../x402/replayStore.js';
 
 export interface IndexedAccount {
   creditAccount: string;
@@ -19,7 +22,10 @@ export interface IndexedAccount {
 }
 
 export interface StoredEntry {
+  /** `<signature>:<position>` (eventId): unique per event. */
+  id: string;
   signature: string;
+  /** Transaction-wide (HistoryEntry.position). */
   position: number;
   slot: number;
   blockTime: number | null;
@@ -29,6 +35,7 @@ export interface StoredEntry {
   credits: bigint;
   usdc: bigint;
   availableAfter: bigint;
+  lockedAfter: bigint;
 }
 
 export interface OutboxRow {
@@ -37,6 +44,13 @@ export interface OutboxRow {
   body: string;
   attempts: number;
 }
+
+/**
+ * The schema version this code writes (SQLite `user_version`). A file of
+ * another version is refused with a message: numbered migrations come with
+ * the multi-process store.
+ */
+export const SCHEMA_VERSION = 1;
 
 const SCHEMA = `
 PRAGMA journal_mode = WAL;
@@ -61,8 +75,9 @@ CREATE TABLE IF NOT EXISTS entries (
   credits TEXT NOT NULL,
   usdc TEXT NOT NULL,
   available_after TEXT NOT NULL,
+  locked_after TEXT NOT NULL,
   seq INTEGER NOT NULL,
-  PRIMARY KEY (signature, position, owner)
+  PRIMARY KEY (signature, position)
 );
 CREATE INDEX IF NOT EXISTS entries_by_owner ON entries (owner, seq);
 CREATE TABLE IF NOT EXISTS outbox (
@@ -81,7 +96,15 @@ CREATE TABLE IF NOT EXISTS refunds (
   expires_at INTEGER NOT NULL,
   refunded_at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS replay (
+  key TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS replay_by_expiry ON replay (expires_at);
 `;
+
+/** How long a statement waits for another process's write lock before failing (SQLite busy_timeout). */
+const BUSY_TIMEOUT_MS = 5_000;
 
 const stateToText = (s: ReplayState) =>
   JSON.stringify({ vaultAmount: String(s.vaultAmount), fees: String(s.fees), locked: String(s.locked), jobLocks: [...s.jobLocks].map(([k, v]) => [String(k), String(v)]) });
@@ -91,7 +114,19 @@ const stateFromText = (t: string): ReplayState => {
 };
 
 type AccountRow = { credit_account: string; owner: string; vault: string; credit_cursor: string | null; vault_cursor: string | null; state: string; low: number };
-type EntryRow = { signature: string; position: number; slot: number; block_time: number | null; owner: string; kind: string; job_id: string | null; credits: string; usdc: string; available_after: string };
+type EntryRow = {
+  signature: string;
+  position: number;
+  slot: number;
+  block_time: number | null;
+  owner: string;
+  kind: string;
+  job_id: string | null;
+  credits: string;
+  usdc: string;
+  available_after: string;
+  locked_after: string;
+};
 
 const toAccount = (r: AccountRow): IndexedAccount => ({
   creditAccount: r.credit_account,
@@ -103,6 +138,7 @@ const toAccount = (r: AccountRow): IndexedAccount => ({
   low: r.low === 1,
 });
 const toEntry = (r: EntryRow): StoredEntry => ({
+  id: eventId(r.signature, r.position),
   signature: r.signature,
   position: r.position,
   slot: r.slot,
@@ -113,14 +149,27 @@ const toEntry = (r: EntryRow): StoredEntry => ({
   credits: BigInt(r.credits),
   usdc: BigInt(r.usdc),
   availableAfter: BigInt(r.available_after),
+  lockedAfter: BigInt(r.locked_after),
 });
 
 export class OperatorDb {
   readonly db: Database.Database;
 
   constructor(path: string) {
-    this.db = new Database(path);
+    // A second process on the file (an API replica sharing the replay store) waits for the write lock instead of failing with SQLITE_BUSY.
+    this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const tables = (this.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    if (version !== SCHEMA_VERSION && (tables > 0 || version > SCHEMA_VERSION)) {
+      this.db.close();
+      throw new Error(
+        version > SCHEMA_VERSION
+          ? `${path} was written by a newer operator (schema ${version}; this one knows ${SCHEMA_VERSION}): upgrade the operator`
+          : `${path} was written by an older operator (schema ${version}, before event ids and rent payers): the index is rebuilt from the chain, so move the file away and start again`,
+      );
+    }
     this.db.exec(SCHEMA);
+    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }
 
   close(): void {
@@ -146,8 +195,8 @@ export class OperatorDb {
   /**
    * Records one transaction of `account`: its entries, the cursors after it,
    * the replay state and low flag after it, and `webhooks`, atomically.
-   * Entries already stored (same signature and position) are skipped, and
-   * so are their webhooks (ids are stable).
+   * Entries already stored (same signature and transaction-wide position)
+   * are skipped, and so are their webhooks (ids are stable).
    */
   recordTransaction(
     account: IndexedAccount,
@@ -157,15 +206,15 @@ export class OperatorDb {
     now = Date.now(),
   ): void {
     const insertEntry = this.db.prepare(
-      `INSERT OR IGNORE INTO entries (signature, position, slot, block_time, owner, kind, job_id, credits, usdc, available_after, seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM entries))`,
+      `INSERT OR IGNORE INTO entries (signature, position, slot, block_time, owner, kind, job_id, credits, usdc, available_after, locked_after, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM entries))`,
     );
     const insertHook = this.db.prepare('INSERT OR IGNORE INTO outbox (id, type, body, next_attempt_at) VALUES (?, ?, ?, ?)');
     const updateAccount = this.db.prepare('UPDATE accounts SET credit_cursor = ?, vault_cursor = ?, state = ?, low = ? WHERE credit_account = ?');
     this.db.transaction(() => {
-      tx.entries.forEach((e, position) => {
-        insertEntry.run(tx.signature, position, tx.slot, e.blockTime, account.owner, e.kind, e.jobId?.toString() ?? null, String(e.credits), String(e.usdc), String(e.availableAfter));
-      });
+      for (const e of tx.entries) {
+        insertEntry.run(tx.signature, e.position, tx.slot, e.blockTime, account.owner, e.kind, e.jobId?.toString() ?? null, String(e.credits), String(e.usdc), String(e.availableAfter), String(e.lockedAfter));
+      }
       for (const h of webhooks) insertHook.run(h.id, h.type, h.body, now);
       updateAccount.run(after.creditCursor, after.vaultCursor, stateToText(after.state), after.low ? 1 : 0, account.creditAccount);
     })();
@@ -176,13 +225,23 @@ export class OperatorDb {
     this.db.prepare('UPDATE accounts SET credit_cursor = ?, vault_cursor = ? WHERE credit_account = ?').run(creditCursor, vaultCursor, account.creditAccount);
   }
 
-  /** `owner`'s entries, newest first, older than the entry `before` (a signature) when given. */
+  /**
+   * `owner`'s entries, newest first; with `before`, only those older than
+   * that entry (its id, `<signature>:<position>`, so a page may end inside a
+   * transaction and the next one goes on from there), or than every entry
+   * of a transaction (a bare signature).
+   */
   entries(owner: string, { limit = 50, before }: { limit?: number; before?: string } = {}): StoredEntry[] {
-    const rows = before
-      ? this.db
-          .prepare('SELECT * FROM entries WHERE owner = ? AND seq < (SELECT MIN(seq) FROM entries WHERE owner = ? AND signature = ?) ORDER BY seq DESC LIMIT ?')
-          .all(owner, owner, before, limit)
-      : this.db.prepare('SELECT * FROM entries WHERE owner = ? ORDER BY seq DESC LIMIT ?').all(owner, limit);
+    const [signature, position] = before?.split(':') ?? [];
+    const rows = !before
+      ? this.db.prepare('SELECT * FROM entries WHERE owner = ? ORDER BY seq DESC LIMIT ?').all(owner, limit)
+      : position === undefined
+        ? this.db
+            .prepare('SELECT * FROM entries WHERE owner = ? AND seq < (SELECT MIN(seq) FROM entries WHERE owner = ? AND signature = ?) ORDER BY seq DESC LIMIT ?')
+            .all(owner, owner, signature, limit)
+        : this.db
+            .prepare('SELECT * FROM entries WHERE owner = ? AND seq < (SELECT seq FROM entries WHERE owner = ? AND signature = ? AND position = ?) ORDER BY seq DESC LIMIT ?')
+            .all(owner, owner, signature, Number(position), limit);
     return (rows as EntryRow[]).map(toEntry);
   }
 
@@ -221,5 +280,29 @@ export class OperatorDb {
 
   refunds(): { job: string; signature: string; expiresAt: number; refundedAtMs: number }[] {
     return (this.db.prepare('SELECT job, signature, expires_at AS expiresAt, refunded_at_ms AS refundedAtMs FROM refunds').all() as never[]);
+  }
+
+  /**
+   * The x402 paywall's replay store on this database (table `replay`):
+   * `claim` deletes expired keys and inserts the key in one write
+   * transaction, true iff the row was inserted. SQLite serializes writers,
+   * so every process with this file open (API replicas, a restarted one)
+   * sees one set of claims: `createCreditPaywall({ …, replayStore: db.replayStore() })`.
+   * `now` is the clock expiry is judged by (default Date.now).
+   */
+  replayStore({ now = Date.now }: { now?: () => number } = {}): ReplayStore {
+    const prune = this.db.prepare('DELETE FROM replay WHERE expires_at <= ?');
+    const insert = this.db.prepare('INSERT OR IGNORE INTO replay (key, expires_at) VALUES (?, ?)');
+    const claim = this.db.transaction((key: string, expiresAtMs: number, at: number) => {
+      prune.run(at);
+      return insert.run(key, expiresAtMs).changes === 1;
+    });
+    return {
+      // IMMEDIATE: the write lock is taken at BEGIN (waiting up to busy_timeout), never upgraded from a read lock, which SQLite may refuse at once.
+      claim: async (key, expiresAtMs) => {
+        const at = now();
+        return expiresAtMs > at && claim.immediate(key, Math.ceil(expiresAtMs), at);
+      },
+    };
   }
 }

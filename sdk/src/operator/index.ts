@@ -190,7 +190,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     db,
     metrics,
     apiKey: o.apiKey,
-    health: () => ({ ok: true, open_jobs: crank.openJobs, indexed_entries: db.countEntries(), webhook_backlog: db.webhookBacklog(), last_synced_slot: lastSyncedSlot }),
+    health: () => ({ ok: true, openJobs: crank.openJobs, indexedEntries: db.countEntries(), webhookBacklog: db.webhookBacklog(), lastSyncedSlot }),
+    log,
   });
   await new Promise<void>((resolve) => server.listen(o.port ?? 8090, o.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -34,17 +34,17 @@ function webhookBody(id: string, type: WebhookType, account: IndexedAccount, sig
   return JSON.stringify({
     id,
     type,
-    created_at: isoTime(e.blockTime),
+    createdAt: isoTime(e.blockTime),
     data: {
       wallet: account.owner,
-      credit_account: account.creditAccount,
+      creditAccount: account.creditAccount,
       signature,
       kind: e.kind,
-      job_id: e.jobId?.toString() ?? null,
+      jobId: e.jobId?.toString() ?? null,
       credits: e.credits.toString(),
       usdc: formatUnits(e.usdc < 0n ? -e.usdc : e.usdc),
-      credits_remaining: e.availableAfter.toString(),
-      usdc_value: creditsToUsdc(e.availableAfter, pricePerCredit),
+      creditsRemaining: e.availableAfter.toString(),
+      usdcValue: creditsToUsdc(e.availableAfter, pricePerCredit),
     },
   });
 }
@@ -96,19 +96,20 @@ export class Indexer {
       if (!tx) throw new Error(`transaction ${signature} not available yet`);
       const entries = replayTransaction(tx, signature, { credit, vault, programId: this.o.programId, pricePerCredit: this.o.pricePerCredit }, state);
       const hooks: { id: string; type: string; body: string }[] = [];
-      entries.forEach((e, position) => {
+      for (const e of entries) {
+        // `<type>:<signature>:<position>`: the position is transaction-wide, so two wallets' entries of one batched transaction never share an id.
         const type = HOOK_OF[e.kind];
         if (type) {
-          const id = `${type}:${signature}:${position}`;
+          const id = `${type}:${e.id}`;
           hooks.push({ id, type, body: webhookBody(id, type, account, signature, e, this.o.pricePerCredit) });
         }
         const isLow = e.availableAfter < this.o.lowThreshold;
         if (isLow && !low) {
-          const id = `credit.low:${signature}:${position}`;
+          const id = `credit.low:${e.id}`;
           hooks.push({ id, type: 'credit.low', body: webhookBody(id, 'credit.low', account, signature, e, this.o.pricePerCredit) });
         }
         low = isLow;
-      });
+      }
       if (from.has(0)) creditCursor = signature;
       if (from.has(1)) vaultCursor = signature;
       this.db.recordTransaction(account, { signature, slot, entries }, { creditCursor, vaultCursor, state, low }, hooks);

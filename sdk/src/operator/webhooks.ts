@@ -1,7 +1,8 @@
 // Webhooks: signed with HMAC-SHA256 over `<timestamp>.<body>` (the scheme
 // Stripe and Svix use), delivered at least once from the outbox table with
-// exponential backoff. Each event has a stable id (`<type>:<signature>:<n>`),
-// so a receiver that has seen an id can drop a repeat.
+// exponential backoff. Each event has a stable id, `<type>:<signature>:<position>`
+// with the entry's transaction-wide position (HistoryEntry.position), so a
+// receiver that has seen an id can drop a repeat.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OperatorDb } from './db.js';
 

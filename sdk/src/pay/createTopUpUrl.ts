@@ -49,5 +49,16 @@ export function createTopUpUrl(fields: TopUpUrlFields, { config, programId = JOB
     message: fields.message,
     memo: fields.memo,
   });
-  return { url, recipient, vault: findVaultAddress(recipient, config.mint), reference, credits, amount };
+  // The vault (an ATA derivation, as dear as the PDA's) is derived on first use: a server building offers never reads it.
+  let vault: PublicKey | undefined;
+  return {
+    url,
+    recipient,
+    get vault() {
+      return (vault ??= findVaultAddress(recipient, config.mint));
+    },
+    reference,
+    credits,
+    amount,
+  };
 }

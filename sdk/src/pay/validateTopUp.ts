@@ -30,7 +30,7 @@ export async function validateTopUp(
   const tx = await connection.getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 });
   if (!tx) throw new ValidateTopUpError('transaction not found');
   if (tx.meta?.err) throw new ValidateTopUpError('transaction failed');
-  const keys = accountKeysOf(tx.transaction.message);
+  const keys = accountKeysOf(tx.transaction.message, tx.meta);
   if (reference && !keys.some((k) => k.equals(reference))) throw new ValidateTopUpError('reference not found');
   const vault = findVaultAddress(findCreditAccountPda(owner, { programId })[0], config.mint);
   const index = keys.findIndex((k) => k.equals(vault));

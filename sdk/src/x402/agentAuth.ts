@@ -3,9 +3,11 @@
 // wallet's own key; the nonce makes two requests in one second differ).
 // Without it anyone could spend another agent's credits by naming its
 // wallet. Signed by the agent (signAgentRequest, any Kit signer that signs
-// messages), checked by the paywall (verifyAgentRequest, node:crypto).
+// messages), checked by the paywall (verifyAgentRequest, node:crypto), which
+// claims each signature once in a ReplayStore (./replayStore.ts).
 import { createPublicKey, verify } from 'node:crypto';
 import bs58 from 'bs58';
+import { replayKey, type ReplayStore } from './replayStore.js';
 
 export const AGENT_WALLET_HEADER = 'x-agent-wallet';
 export const AGENT_TIMESTAMP_HEADER = 'x-agent-timestamp';
@@ -22,16 +24,38 @@ export class AgentAuthError extends Error {
   name = 'AgentAuthError';
 }
 
+export interface AgentSignatureOptions {
+  /** Seconds a signed request stays valid either side of the server's clock (default 60). */
+  maxAgeSecs?: number;
+  /** The server's clock, unix milliseconds (default Date.now()). */
+  now?: number;
+}
+
+/** A request whose signature checked out: who signed it, the signature, and its time (unix seconds). */
+export interface AgentSignature {
+  wallet: string;
+  signature: string;
+  timestamp: number;
+}
+
 /**
- * The wallet that signed this request.
- * @throws AgentAuthError when a header is missing, the signature is wrong, the time is more than `maxAgeSecs` away, or the signature was already used.
+ * Checks who signed this request, without recording it: the headers, the
+ * time window and the ed25519 signature over method, path and query, time
+ * and nonce. A signature passes this check again and again; the paywall
+ * uses verifyAgentRequest, which also claims it once.
+ * @throws AgentAuthError, one of:
+ * - `sign the request with your wallet: …` (a header missing, the timestamp not an integer, the nonce not 8 to 64 base58 characters);
+ * - `the request's timestamp is more than <maxAgeSecs> s away from the server's clock`;
+ * - `the wallet or signature is not base58`;
+ * - `the wallet or signature has the wrong length` (not 32 and 64 bytes);
+ * - `the signature does not match the wallet` (another wallet, method, path, query, time or nonce).
  */
-export function verifyAgentRequest(
+export function verifyAgentSignature(
   headers: Record<string, string | string[] | undefined>,
   method: string,
   pathAndQuery: string,
-  { maxAgeSecs = 60, now = Date.now(), seen }: { maxAgeSecs?: number; now?: number; seen?: Map<string, number> } = {},
-): string {
+  { maxAgeSecs = 60, now = Date.now() }: AgentSignatureOptions = {},
+): AgentSignature {
   const one = (name: string) => {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -55,12 +79,41 @@ export function verifyAgentRequest(
     throw new AgentAuthError('the wallet or signature is not base58');
   }
   if (key.length !== 32 || sig.length !== 64) throw new AgentAuthError('the wallet or signature has the wrong length');
-  const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key).toString('base64url') }, format: 'jwk' });
-  if (!verify(null, agentRequestMessage(method, pathAndQuery, timestamp, nonce), publicKey, sig)) throw new AgentAuthError('the signature does not match the wallet');
-  if (seen) {
-    for (const [s, at] of seen) if (at < now - 2 * maxAgeSecs * 1000) seen.delete(s);
-    if (seen.has(signature)) throw new AgentAuthError('this signed request was already used: sign each request afresh');
-    seen.set(signature, now);
+  let valid: boolean;
+  try {
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key).toString('base64url') }, format: 'jwk' });
+    valid = verify(null, agentRequestMessage(method, pathAndQuery, timestamp, nonce), publicKey, sig);
+  } catch {
+    valid = false; // 32 bytes that are not a key
+  }
+  if (!valid) throw new AgentAuthError('the signature does not match the wallet');
+  return { wallet, signature, timestamp };
+}
+
+export interface AgentRequestOptions extends AgentSignatureOptions {
+  /** Where each signature is claimed once (createMemoryReplayStore, or OperatorDb.replayStore() to survive restarts and span processes). */
+  replayStore: ReplayStore;
+}
+
+/**
+ * The wallet that signed this request, accepting each signed request once:
+ * verifyAgentSignature, then a claim of `agent-request:<signature>` in
+ * `replayStore` until one second past the end of its time window (after
+ * which the time check refuses it anyway).
+ * @throws AgentAuthError, one of verifyAgentSignature's, or
+ * `this signed request was already used: sign each request afresh` (the
+ * store already holds the signature: a replay, also after a restart or on
+ * another process sharing the store).
+ */
+export async function verifyAgentRequest(
+  headers: Record<string, string | string[] | undefined>,
+  method: string,
+  pathAndQuery: string,
+  { replayStore, maxAgeSecs = 60, now = Date.now() }: AgentRequestOptions,
+): Promise<string> {
+  const { wallet, signature, timestamp } = verifyAgentSignature(headers, method, pathAndQuery, { maxAgeSecs, now });
+  if (!(await replayStore.claim(replayKey.agentRequest(signature), (timestamp + maxAgeSecs + 1) * 1000))) {
+    throw new AgentAuthError('this signed request was already used: sign each request afresh');
   }
   return wallet;
 }

@@ -3,3 +3,5 @@
 // @x402/svm (the agent side also @x402/fetch and @solana/kit).
 export * from './agentAuth.js';
 export * from './paywall.js';
+export * from './replayStore.js';
+export type { OpeningBudgetOptions } from './openingBudget.js';
