@@ -1,5 +1,5 @@
 // How many credit accounts the paywall may open for wallets that have never
-// paid. Opening one costs the operator its rent (about 0.0042 SOL with the
+// paid. Opening one costs the operator its rent (about 0.0045 SOL with the
 // vault). The program records the operator as the account's rent payer and
 // pays that back when the owner closes it, so nothing is lost, but a wallet
 // that never pays and never closes keeps the operator's lamports tied up.
