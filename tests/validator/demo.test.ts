@@ -1,6 +1,7 @@
 // npm run demo -- --rpc <url>: the same lifecycle against a fresh
 // solana-test-validator (its own instance: the demo creates the config).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../setup.js';
 import { startValidator, type LocalValidator } from './harness.js';
@@ -13,8 +14,9 @@ describe('npm run demo -- --rpc', () => {
   }, 240_000);
   afterAll(async () => v?.stop());
 
-  it('walks the whole lifecycle on a running validator', () => {
-    const out = execFileSync('bash', ['demo/run.sh', '--rpc', v.url, '--keypair', v.adminKeypairPath], { cwd: ROOT, encoding: 'utf8' });
+  it('walks the whole lifecycle on a running validator', async () => {
+    // Not execFileSync: a test worker blocked for a minute misses vitest's worker RPC deadline (60 s).
+    const { stdout: out } = await promisify(execFile)('bash', ['demo/run.sh', '--rpc', v.url, '--keypair', v.adminKeypairPath], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toContain(`on the validator at ${v.url}`);
     expect(out).toContain('jobs time out after 10 s');
     expect(out).toMatch(/the crank refunded 1 expired job\(s\)/);

@@ -2,7 +2,8 @@
 // deployed as upgradeable (upgrade authority: a fresh admin), a fresh ledger
 // in a temporary directory and a USDC-like mint created at start-up; stops
 // it on exit. The binary comes from scripts/setup-validator.sh's cache.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,10 +45,11 @@ export function validatorBinary(): string | null {
  * deploying their own makes it (`JOB_ESCROW_PROGRAM_ID=<id>
  * scripts/build-program.sh`); cached under target/program-id/<id>.
  */
-export function buildForProgramId(programId: PublicKey): string {
+export async function buildForProgramId(programId: PublicKey): Promise<string> {
   const dir = join(ROOT, 'target/program-id', programId.toBase58());
   const env = { ...process.env, JOB_ESCROW_PROGRAM_ID: programId.toBase58(), OUT: join(dir, 'job_escrow.so'), OUT_V0: join(dir, 'sbpf-v0/job_escrow.so') };
-  execFileSync('bash', ['scripts/build-program.sh'], { cwd: ROOT, env, stdio: 'ignore' });
+  // Not execFileSync: a test worker blocked for a minute misses vitest's worker RPC deadline (60 s).
+  await promisify(execFile)('bash', ['scripts/build-program.sh'], { cwd: ROOT, env });
   return env.OUT_V0;
 }
 

@@ -1,7 +1,8 @@
 // The SDK and the CLI against a real solana-test-validator over JSON-RPC
 // (HTTP and websocket). Runs from scripts/test.sh through
 // vitest.validator.config.ts (see docs/toolchain.md for when).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -41,22 +42,24 @@ const SECOND_PROGRAM = new PublicKey('9kECjtPQqx5fyRHg9J3fLJ9ukVbanx4ufbTia7zXGS
 const CLI = join(ROOT, 'sdk/dist/job-escrow.js');
 
 /** Runs the CLI as a process with exactly `args` and `env` added; returns status, stdout and stderr. */
-function cliRaw(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('node', [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { status: r.status ?? -1, stdout: r.stdout.trim(), stderr: r.stderr.trim() };
+function cliRaw(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('node', [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
+      resolve({ status: code, stdout: stdout.trim(), stderr: stderr.trim() });
+    });
+  });
 }
-/** Runs the CLI as a process, as its user would. */
-function cli(keypair: string, ...args: string[]): string {
-  return execFileSync('node', [CLI, ...args, '--url', v.url, '--keypair', keypair], { cwd: ROOT, encoding: 'utf8' }).trim();
+/** Runs the CLI as a process, as its user would; its output, or a throw with its status and stderr. */
+async function cli(keypair: string, ...args: string[]): Promise<string> {
+  const r = await cliRaw([...args, '--url', v.url, '--keypair', keypair]);
+  if (r.status !== 0) throw Object.assign(new Error(`job-escrow ${args[0]} exited with ${r.status}: ${r.stderr}`), r);
+  return r.stdout;
 }
-function cliFails(keypair: string, ...args: string[]): { status: number; stderr: string } {
-  try {
-    cli(keypair, ...args);
-  } catch (e) {
-    const err = e as { status: number; stderr: string };
-    return { status: err.status, stderr: err.stderr.trim() };
-  }
-  throw new Error('the command succeeded');
+async function cliFails(keypair: string, ...args: string[]): Promise<{ status: number; stderr: string }> {
+  const r = await cliRaw([...args, '--url', v.url, '--keypair', keypair]);
+  if (r.status === 0) throw new Error('the command succeeded');
+  return { status: r.status, stderr: r.stderr };
 }
 const provider = (kp: Keypair) => new AnchorProvider(v.connection, new Wallet(kp), { commitment: 'confirmed' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,8 +73,8 @@ describe('against solana-test-validator', () => {
   let userClient: JobEscrowClient;
 
   beforeAll(async () => {
-    execFileSync('npx', ['tsup', '--silent'], { cwd: join(ROOT, 'sdk') });
-    v = await startValidator({ alsoAt: [{ programId: SECOND_PROGRAM, path: buildForProgramId(SECOND_PROGRAM) }] });
+    await promisify(execFile)('npx', ['tsup', '--silent'], { cwd: join(ROOT, 'sdk') });
+    v = await startValidator({ alsoAt: [{ programId: SECOND_PROGRAM, path: await buildForProgramId(SECOND_PROGRAM) }] });
     operator = await v.wallet();
     user = await v.wallet();
     owner = user.keypair.publicKey.toBase58();
@@ -85,8 +88,8 @@ describe('against solana-test-validator', () => {
 
   it('initializes the config with the CLI (the admin is the upgrade authority)', async () => {
     const stranger = await v.wallet();
-    expect(cliFails(stranger.path, 'init-config', '--mint', v.mint.toBase58())).toEqual({ status: 1, stderr: "error: the admin must be the program's upgrade authority (NotUpgradeAuthority, 6003)" });
-    const out = cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--operator', operator.keypair.publicKey.toBase58(), '--job-timeout-secs', '60');
+    expect((await cliFails(stranger.path, 'init-config', '--mint', v.mint.toBase58()))).toEqual({ status: 1, stderr: "error: the admin must be the program's upgrade authority (NotUpgradeAuthority, 6003)" });
+    const out = (await cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--operator', operator.keypair.publicKey.toBase58(), '--job-timeout-secs', '60'));
     expect(out).toMatch(/^config initialized/);
     expect(await fetchConfig(v.connection)).toMatchObject({ jobTimeoutSecs: 60, operator: operator.keypair.publicKey });
   });
@@ -168,8 +171,8 @@ describe('against solana-test-validator', () => {
   });
 
   it('tops up by a Solana Pay transfer request, found and validated by its reference', async () => {
-    expect(cli(operator.path, 'open', '--owner', owner)).toMatch(/^credit account/);
-    const [url, referenceLine] = cli(operator.path, 'topup-url', '--owner', owner, '--credits', '200').split('\n');
+    expect((await cli(operator.path, 'open', '--owner', owner))).toMatch(/^credit account/);
+    const [url, referenceLine] = (await cli(operator.path, 'topup-url', '--owner', owner, '--credits', '200')).split('\n');
     await payTransferRequest(provider(user.keypair), user.keypair, url);
     const reference = (parseURL(url) as { reference: PublicKey[] }).reference[0];
     expect(referenceLine).toBe(`reference ${reference.toBase58()}`);
@@ -179,18 +182,18 @@ describe('against solana-test-validator', () => {
     expect((await userClient.getBalance()).available).toBe(200n);
   });
 
-  it('runs purchase, lock, settle and refund through the CLI', () => {
-    expect(cli(user.path, 'purchase', '--credits', '300')).toMatch(/^bought 300 credits/);
-    expect(cli(operator.path, 'lock', '--owner', owner, '--job-id', '1', '--tier', 'standard', '--max-tokens', '1500')).toMatch(/^locked job 1: 12 credits/);
-    expect(cli(operator.path, 'lock', '--owner', owner, '--job-id', '2', '--tier', 'lite', '--max-tokens', '500')).toMatch(/^locked job 2: 2 credits/);
-    expect(cli(operator.path, 'settle', '--owner', owner, '--job-id', '1', '--tokens', '1000', '--worker', workerUsdc.toBase58(), '--share-bps', '8000')).toMatch(/^settled job 1/);
-    expect(cli(operator.path, 'refund', '--owner', owner, '--job-id', '2')).toMatch(/^refunded job 2/);
-    expect(JSON.parse(cli(user.path, 'balance', '--json'))).toMatchObject({ available: '490', locked: '0', openJobs: 0 });
+  it('runs purchase, lock, settle and refund through the CLI', async () => {
+    expect((await cli(user.path, 'purchase', '--credits', '300'))).toMatch(/^bought 300 credits/);
+    expect((await cli(operator.path, 'lock', '--owner', owner, '--job-id', '1', '--tier', 'standard', '--max-tokens', '1500'))).toMatch(/^locked job 1: 12 credits/);
+    expect((await cli(operator.path, 'lock', '--owner', owner, '--job-id', '2', '--tier', 'lite', '--max-tokens', '500'))).toMatch(/^locked job 2: 2 credits/);
+    expect((await cli(operator.path, 'settle', '--owner', owner, '--job-id', '1', '--tokens', '1000', '--worker', workerUsdc.toBase58(), '--share-bps', '8000'))).toMatch(/^settled job 1/);
+    expect((await cli(operator.path, 'refund', '--owner', owner, '--job-id', '2'))).toMatch(/^refunded job 2/);
+    expect(JSON.parse((await cli(user.path, 'balance', '--json')))).toMatchObject({ available: '490', locked: '0', openJobs: 0 });
   });
 
   it('refunds after a real timeout: anyone, then the crank', async () => {
     // The admin shortens the timeout for the jobs locked from now on, to the shortest the program allows (10 s).
-    expect(cli(v.adminKeypairPath, 'update-config', '--job-timeout-secs', '10')).toMatch(/^config updated: job timeout 10 s \(/);
+    expect((await cli(v.adminKeypairPath, 'update-config', '--job-timeout-secs', '10'))).toMatch(/^config updated: job timeout 10 s \(/);
     await opClient.lock({ owner: user.keypair.publicKey, jobId: 3n, tier: 2, maxOutputTokens: 500 });
     const stranger = new JobEscrowClient(provider((await v.wallet()).keypair));
     await expect(stranger.refund({ owner: user.keypair.publicKey, jobId: 3n })).rejects.toMatchObject({ name: 'JobNotExpired' });
@@ -198,10 +201,10 @@ describe('against solana-test-validator', () => {
     await opClient.lock({ owner: user.keypair.publicKey, jobId: 5n, tier: 3, maxOutputTokens: 500 });
     await sleep(11_500);
     await stranger.refund({ owner: user.keypair.publicKey, jobId: 3n });
-    const listed = cliRaw(['jobs', '--url', v.url]).stdout.split('\n'); // no keypair needed
+    const listed = (await cliRaw(['jobs', '--url', v.url])).stdout.split('\n'); // no keypair needed
     expect(listed[0]).toBe('2 open job(s), 2 expired');
     expect(listed.slice(1).map((l) => / job (\d+) /.exec(l)![1]).sort()).toEqual(['4', '5']);
-    expect(cli(operator.path, 'crank')).toBe('refunded 2 expired job(s) in 1 transaction(s)');
+    expect((await cli(operator.path, 'crank'))).toBe('refunded 2 expired job(s) in 1 transaction(s)');
     expect((await userClient.getBalance()).openJobs).toBe(0);
   }, 60_000);
 
@@ -255,33 +258,33 @@ describe('against solana-test-validator', () => {
     expect(history.map((e) => e.kind)).toEqual(['open', 'deposit', 'purchase', 'lock', 'lock', 'settle', 'refund', 'lock', 'lock', 'lock', 'refund', 'refund', 'refund', 'lock', 'refund', 'purchase']);
     expect(history.at(-1)!.availableAfter).toBe(590n);
     const csv = join(v.dir, 'history.csv');
-    expect(cli(user.path, 'history', '--csv', csv).split('\n').at(-1)).toBe(`CSV written to ${csv}`);
+    expect((await cli(user.path, 'history', '--csv', csv)).split('\n').at(-1)).toBe(`CSV written to ${csv}`);
     expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(history.length + 1);
-    expect(cli(user.path, 'withdraw', '--credits', 'all')).toMatch(/^withdrew everything/);
-    expect(cliFails(user.path, 'withdraw', '--credits', '1')).toEqual({ status: 1, stderr: 'error: not enough available credits (InsufficientCredits, 6016)' });
+    expect((await cli(user.path, 'withdraw', '--credits', 'all'))).toMatch(/^withdrew everything/);
+    expect((await cliFails(user.path, 'withdraw', '--credits', '1'))).toEqual({ status: 1, stderr: 'error: not enough available credits (InsufficientCredits, 6016)' });
     const usdc = getAssociatedTokenAddressSync(v.mint, user.keypair.publicKey);
     // $100 - $6 paid in + $5.90 back ($0.08 went to the worker, $0.02 of fees stays for the treasury)
     expect((await v.connection.getTokenAccountBalance(usdc)).value.amount).toBe('99900000');
   });
 
   it("the admin's whole job through the CLI, each command a process", async () => {
-    expect(cliRaw(['--version'])).toMatchObject({ status: 0, stdout: `job-escrow ${JSON.parse(readFileSync(join(ROOT, 'sdk/package.json'), 'utf8')).version}` });
-    expect(cliRaw(['update-config', '--help']).stdout).toMatch(/^job-escrow update-config \[--pause\|--unpause\]/);
-    expect(cliRaw(['jobs', '--url', 'http://127.0.0.1:1'])).toMatchObject({ status: 1, stderr: 'error: cannot reach http://127.0.0.1:1: is a validator running?' });
-    expect(cliFails(v.adminKeypairPath, 'update-config')).toEqual({ status: 2, stderr: 'error: nothing to change (job-escrow update-config --help lists the fields)' });
+    expect((await cliRaw(['--version']))).toMatchObject({ status: 0, stdout: `job-escrow ${JSON.parse(readFileSync(join(ROOT, 'sdk/package.json'), 'utf8')).version}` });
+    expect((await cliRaw(['update-config', '--help'])).stdout).toMatch(/^job-escrow update-config \[--pause\|--unpause\]/);
+    expect((await cliRaw(['jobs', '--url', 'http://127.0.0.1:1']))).toMatchObject({ status: 1, stderr: 'error: cannot reach http://127.0.0.1:1: is a validator running?' });
+    expect((await cliFails(v.adminKeypairPath, 'update-config'))).toEqual({ status: 2, stderr: 'error: nothing to change (job-escrow update-config --help lists the fields)' });
 
     // Pause stops purchases; unpause lets them through again.
-    expect(cli(v.adminKeypairPath, 'update-config', '--pause')).toMatch(/^config updated: paused \(/);
-    expect(cliFails(user.path, 'purchase', '--credits', '100')).toEqual({ status: 1, stderr: 'error: the program is paused (Paused, 6014)' });
-    expect(cliFails(operator.path, 'update-config', '--unpause')).toMatchObject({ status: 1, stderr: 'error: the signer is not allowed to perform this action (Unauthorized, 6002)' });
-    expect(cli(v.adminKeypairPath, 'update-config', '--unpause', '--tier-price', 'standard=10,4,500', '--min-purchase', '50')).toMatch(/^config updated: unpaused, minimum purchase 50 credits, tier prices lite=2,1,500 standard=10,4,500 pro=18,9,500 max=40,20,500 \(/);
+    expect((await cli(v.adminKeypairPath, 'update-config', '--pause'))).toMatch(/^config updated: paused \(/);
+    expect((await cliFails(user.path, 'purchase', '--credits', '100'))).toEqual({ status: 1, stderr: 'error: the program is paused (Paused, 6014)' });
+    expect((await cliFails(operator.path, 'update-config', '--unpause'))).toMatchObject({ status: 1, stderr: 'error: the signer is not allowed to perform this action (Unauthorized, 6002)' });
+    expect((await cli(v.adminKeypairPath, 'update-config', '--unpause', '--tier-price', 'standard=10,4,500', '--min-purchase', '50'))).toMatch(/^config updated: unpaused, minimum purchase 50 credits, tier prices lite=2,1,500 standard=10,4,500 pro=18,9,500 max=40,20,500 \(/);
     expect(await fetchConfig(v.connection)).toMatchObject({ paused: false, minPurchaseCredits: 50n, tiers: [expect.anything(), { requestCredits: 10n, per1kCredits: 4n, includedTokens: 500 }, expect.anything(), expect.anything()] });
-    expect(cli(user.path, 'purchase', '--credits', '50')).toMatch(/^bought 50 credits/);
+    expect((await cli(user.path, 'purchase', '--credits', '50'))).toMatch(/^bought 50 credits/);
 
     // Spending limits are the owner's.
-    expect(cli(user.path, 'set-spending-limit', '--max-per-job', '40', '--daily', '100')).toMatch(/^spending limit: 40 credits per job, 100 credits per day \(/);
+    expect((await cli(user.path, 'set-spending-limit', '--max-per-job', '40', '--daily', '100'))).toMatch(/^spending limit: 40 credits per job, 100 credits per day \(/);
     expect(await userClient.creditAccount()).toMatchObject({ maxCreditsPerJob: 40n, dailyLimitCredits: 100n });
-    expect(cliFails(operator.path, 'lock', '--owner', owner, '--job-id', '20', '--tier', 'max', '--max-tokens', '1000')).toMatchObject({ status: 1, stderr: "error: the job exceeds the owner's per-job spending limit (SpendingLimitExceeded, 6017)" });
+    expect((await cliFails(operator.path, 'lock', '--owner', owner, '--job-id', '20', '--tier', 'max', '--max-tokens', '1000'))).toMatchObject({ status: 1, stderr: "error: the job exceeds the owner's per-job spending limit (SpendingLimitExceeded, 6017)" });
 
     // Fees: every account that owes some, in one command.
     const owing = await opClient.accountsWithFees();
@@ -289,35 +292,35 @@ describe('against solana-test-validator', () => {
     expect(owing.length).toBeGreaterThanOrEqual(2);
     const treasury = (await fetchConfig(v.connection)).treasury;
     const before = BigInt((await v.connection.getTokenAccountBalance(treasury)).value.amount);
-    expect(cli(operator.path, 'collect-fees', '--all')).toBe(`collected ${Number(total) / 1e6} USDC of fees from ${owing.length} account(s)`);
+    expect((await cli(operator.path, 'collect-fees', '--all'))).toBe(`collected ${Number(total) / 1e6} USDC of fees from ${owing.length} account(s)`);
     expect(BigInt((await v.connection.getTokenAccountBalance(treasury)).value.amount) - before).toBe(total);
     expect(await opClient.accountsWithFees()).toEqual([]);
 
     // The user empties and closes the account.
-    expect(cli(user.path, 'withdraw', '--credits', 'all')).toMatch(/^withdrew everything/);
-    expect(cli(user.path, 'close')).toMatch(/^closed the credit account \w+; rent returned to the wallet \(/);
+    expect((await cli(user.path, 'withdraw', '--credits', 'all'))).toMatch(/^withdrew everything/);
+    expect((await cli(user.path, 'close'))).toMatch(/^closed the credit account \w+; rent returned to the wallet \(/);
     expect(await userClient.creditAccount()).toBeNull();
 
     // Admin hand-over: nominate, then the nominee accepts.
     const next = operator.keypair.publicKey.toBase58();
-    expect(cli(v.adminKeypairPath, 'nominate-admin', '--new-admin', next)).toMatch(new RegExp(`^nominated ${next} as admin; they take over with accept-admin`));
-    expect(cli(operator.path, 'accept-admin')).toMatch(new RegExp(`^${next} is now the admin`));
+    expect((await cli(v.adminKeypairPath, 'nominate-admin', '--new-admin', next))).toMatch(new RegExp(`^nominated ${next} as admin; they take over with accept-admin`));
+    expect((await cli(operator.path, 'accept-admin'))).toMatch(new RegExp(`^${next} is now the admin`));
     expect((await fetchConfig(v.connection)).admin.toBase58()).toBe(next);
-    expect(cliFails(v.adminKeypairPath, 'update-config', '--pause')).toMatchObject({ status: 1, stderr: 'error: the signer is not allowed to perform this action (Unauthorized, 6002)' });
+    expect((await cliFails(v.adminKeypairPath, 'update-config', '--pause'))).toMatchObject({ status: 1, stderr: 'error: the signer is not allowed to perform this action (Unauthorized, 6002)' });
   }, 120_000);
 
   it('--program-id and JOB_ESCROW_PROGRAM_ID: an operator\'s own deployment, on every command', async () => {
     const id = SECOND_PROGRAM.toBase58();
-    expect(cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--program-id', id)).toMatch(/^config initialized/);
+    expect((await cli(v.adminKeypairPath, 'init-config', '--mint', v.mint.toBase58(), '--program-id', id))).toMatch(/^config initialized/);
     expect(await fetchConfig(v.connection, { programId: SECOND_PROGRAM })).toMatchObject({ admin: v.admin.publicKey });
     const other = await v.wallet();
-    const withEnv = (args: string[]) => cliRaw([...args, '--url', v.url, '--keypair', other.path], { JOB_ESCROW_PROGRAM_ID: id });
-    expect(withEnv(['open'])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^credit account/) });
+    const withEnv = (args: string[]) => (cliRaw([...args, '--url', v.url, '--keypair', other.path], { JOB_ESCROW_PROGRAM_ID: id }));
+    expect((await withEnv(['open']))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^credit account/) });
     expect(await new JobEscrowClient(provider(other.keypair), { programId: SECOND_PROGRAM }).creditAccount()).not.toBeNull();
     expect(await new JobEscrowClient(provider(other.keypair)).creditAccount()).toBeNull();
-    expect(withEnv(['jobs']).stdout).toBe('0 open job(s), 0 expired');
-    expect(cliRaw(['balance', '--url', v.url, '--keypair', other.path, '--program-id', id])).toMatchObject({ status: 0, stdout: expect.stringMatching(/^available 0 credits/) });
-    expect(cliRaw(['balance', '--url', v.url, '--keypair', other.path])).toMatchObject({ status: 1 });
+    expect((await withEnv(['jobs'])).stdout).toBe('0 open job(s), 0 expired');
+    expect((await cliRaw(['balance', '--url', v.url, '--keypair', other.path, '--program-id', id]))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^available 0 credits/) });
+    expect((await cliRaw(['balance', '--url', v.url, '--keypair', other.path]))).toMatchObject({ status: 1 });
     const serve = spawn('node', [CLI, 'serve-pay', '--port', '18778', '--url', v.url, '--program-id', id], { cwd: ROOT });
     try {
       await new Promise<void>((resolve, reject) => {
