@@ -14,17 +14,20 @@ import {
   WITHDRAW_ALL,
   findConfigPda,
   findCreditAccountPda,
-  findJobPda,
   findVaultAddress,
+  getAddJobSlotsInstruction,
   getCloseCreditAccountInstruction,
   getExpirePromoInstruction,
   getGrantCreditsInstruction,
   getCollectFeesInstruction,
   getInitializeConfigInstruction,
+  getLockBatchInstruction,
   getLockInstruction,
   getOpenCreditAccountInstruction,
   getPurchaseInstruction,
+  getRefundBatchInstruction,
   getRefundInstruction,
+  getSettleBatchInstruction,
   getSettleInstruction,
   getWithdrawInstruction,
 } from '../sdk/src/index.js';
@@ -52,10 +55,6 @@ function record(runtime: Runtime, instruction: string, path: string, result: { c
   if (result.error) r.error = result.error;
 }
 
-/** The first id from `from` whose Job PDA has canonical bump 255 (the common, cheapest case). */
-function jobId255(credit: PublicKey, from = 1n): bigint {
-  for (let id = from; ; id++) if (findJobPda(credit, id)[1] === 255) return id;
-}
 /** A wallet whose credit PDA has bump 255. */
 function wallet255(): Keypair {
   for (;;) {
@@ -82,20 +81,20 @@ async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; ope
   await run('purchase', 'ok', [getPurchaseInstruction({ owner, mint, source: usdc }, { credits: 1_000n })], [user]);
   await run('purchase', 'below minimum', [getPurchaseInstruction({ owner, mint, source: usdc }, { credits: 99n })], [user]);
   const lock = (jobId: bigint, tier = 1, maxOutputTokens = 1_500) =>
-    getLockInstruction({ authority: operator.publicKey, rentPayer: operator.publicKey, creditAccount: credit, mint }, { jobId, tier, maxOutputTokens });
+    getLockInstruction({ authority: operator.publicKey, creditAccount: credit, mint }, { jobId, tier, maxOutputTokens });
   const settle = (jobId: bigint) =>
-    getSettleInstruction({ operator: operator.publicKey, creditAccount: credit, mint, job: findJobPda(credit, jobId)[0], providerTokenAccount: worker, rentPayer: operator.publicKey }, { outputTokens: 1_000, providerShareBps: 8_000 });
-  const refund = (jobId: bigint, authority: Keypair) =>
-    getRefundInstruction({ authority: authority.publicKey, creditAccount: credit, job: findJobPda(credit, jobId)[0], rentPayer: operator.publicKey });
-  const a = jobId255(credit, 1n);
-  const b = jobId255(credit, a + 1n);
-  const c = jobId255(credit, b + 1n);
-  await run('lock', 'ok (Job bump 255)', [lock(a)], [operator]);
-  await run('lock', 'insufficient credits', [lock(jobId255(credit, c + 1n), 3, 100_000)], [operator]);
+    getSettleInstruction({ operator: operator.publicKey, creditAccount: credit, mint, providerTokenAccount: worker }, { jobId, outputTokens: 1_000, providerShareBps: 8_000 });
+  const refund = (jobId: bigint, authority: Keypair) => getRefundInstruction({ authority: authority.publicKey, creditAccount: credit }, { jobId });
+  const [a, b, c] = [1n, 2n, 3n];
+  await run('add_job_slots', 'ok (4 more)', [getAddJobSlotsInstruction({ owner }, { count: 4 })], [user]);
+  await run('lock', 'ok', [lock(a)], [operator]);
+  await run('lock', 'already locked', [lock(a)], [operator]);
+  await run('lock', 'insufficient credits', [lock(4n, 3, 100_000)], [operator]);
   await run('settle', 'ok', [settle(a)], [operator]);
-  await run('lock', 'ok (Job bump 255)', [lock(b)], [operator]);
+  await run('settle', 'job not found', [settle(a)], [operator]);
+  await run('lock', 'ok', [lock(b)], [operator]);
   await run('refund', 'ok (operator)', [refund(b, operator)], [operator]);
-  await run('lock', 'ok (Job bump 255)', [lock(c)], [operator]);
+  await run('lock', 'ok', [lock(c)], [operator]);
   await run('refund', 'not expired (stranger)', [refund(c, stranger)], [stranger]);
   await chain.warp(120);
   await run('settle', 'expired', [settle(c)], [operator]);
@@ -207,31 +206,50 @@ function maxBatch(make: (i: number) => TransactionInstruction, size: (ixs: Trans
   }
 }
 
+/** Distinct accounts a transaction of `ixs` names (the fee payer included): at most 64 fit one transaction. */
+function accountCount(ixs: TransactionInstruction[], payer: PublicKey): number {
+  return new Set([payer.toBase58(), ...ixs.flatMap((ix) => [ix.programId.toBase58(), ...ix.keys.map((k) => k.pubkey.toBase58())])]).size;
+}
+/** Most jobs one batch instruction of `make(n)` holds in a transaction: within TX_LIMIT bytes and 64 accounts. */
+function maxJobs(make: (n: number) => TransactionInstruction[], size: (ixs: TransactionInstruction[]) => number): number {
+  for (let n = 1; n <= 64; n++) {
+    const ixs = make(n);
+    if (size(ixs) > TX_LIMIT || accountCount(ixs, PublicKey.default) > 64) return n - 1;
+  }
+  return 64;
+}
+
 function transactionSizes() {
   const [operator, user, mint, treasury, usdc, worker] = Array.from({ length: 6 }, () => Keypair.generate().publicKey);
   const [credit] = findCreditAccountPda(user);
-  const job = findJobPda(credit, 1n)[0];
   const sizes: Record<string, number> = {
     open_credit_account: txBytes([getOpenCreditAccountInstruction({ payer: user, owner: user, mint })], user),
     purchase: txBytes([getPurchaseInstruction({ owner: user, mint, source: usdc }, { credits: 500n })], user),
     'open + purchase': txBytes([getOpenCreditAccountInstruction({ payer: user, owner: user, mint }), getPurchaseInstruction({ owner: user, mint, source: usdc }, { credits: 500n })], user),
-    lock: txBytes([getLockInstruction({ authority: operator, rentPayer: operator, creditAccount: credit, mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 })], operator),
-    settle: txBytes([getSettleInstruction({ operator, creditAccount: credit, mint, job, providerTokenAccount: worker, rentPayer: operator }, { outputTokens: 1_000, providerShareBps: 8_000 })], operator),
-    refund: txBytes([getRefundInstruction({ authority: operator, creditAccount: credit, job, rentPayer: operator })], operator),
+    lock: txBytes([getLockInstruction({ authority: operator, creditAccount: credit, mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 })], operator),
+    settle: txBytes([getSettleInstruction({ operator, creditAccount: credit, mint, providerTokenAccount: worker }, { jobId: 1n, outputTokens: 1_000, providerShareBps: 8_000 })], operator),
+    refund: txBytes([getRefundInstruction({ authority: operator, creditAccount: credit }, { jobId: 1n })], operator),
+    add_job_slots: txBytes([getAddJobSlotsInstruction({ owner: user }, { count: 16 })], user),
     withdraw: txBytes([getWithdrawInstruction({ owner: user, mint, destination: usdc }, { credits: 100n })], user),
     collect_fees: txBytes([getCollectFeesInstruction({ creditAccount: credit, mint, treasury })], user),
     close_credit_account: txBytes([getCloseCreditAccountInstruction({ owner: user, rentPayer: user, mint })], user),
   };
-  // Batches: jobs of many users (each lock/settle/refund names its own credit account and Job).
+  // Batches: jobs of many users (each job names its own credit account; with the single forms one instruction per job).
   const users = Array.from({ length: 64 }, () => findCreditAccountPda(Keypair.generate().publicKey)[0]);
-  const lockI = (i: number) => getLockInstruction({ authority: operator, rentPayer: operator, creditAccount: users[i], mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 });
-  const settleI = (i: number) => getSettleInstruction({ operator, creditAccount: users[i], mint, job: findJobPda(users[i], 1n)[0], providerTokenAccount: worker, rentPayer: operator }, { outputTokens: 1_000, providerShareBps: 8_000 });
-  const refundI = (i: number) => getRefundInstruction({ authority: operator, creditAccount: users[i], job: findJobPda(users[i], 1n)[0], rentPayer: operator });
+  const lockI = (i: number) => getLockInstruction({ authority: operator, creditAccount: users[i], mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 });
+  const settleI = (i: number) => getSettleInstruction({ operator, creditAccount: users[i], mint, providerTokenAccount: worker }, { jobId: 1n, outputTokens: 1_000, providerShareBps: 8_000 });
+  const refundI = (i: number) => getRefundInstruction({ authority: operator, creditAccount: users[i] }, { jobId: 1n });
+  // The batch forms: one instruction for n jobs of n users.
+  const lockB = (n: number) => [getLockBatchInstruction({ authority: operator }, users.slice(0, n).map((c) => ({ creditAccount: c, vault: findVaultAddress(c, mint), jobId: 1n, tier: 1, maxOutputTokens: 1_500 })))];
+  const settleB = (n: number) => [
+    getSettleBatchInstruction({ operator }, users.slice(0, n).map((c) => ({ creditAccount: c, vault: findVaultAddress(c, mint), providerTokenAccount: worker, jobId: 1n, outputTokens: 1_000, providerShareBps: 8_000 }))),
+  ];
+  const refundB = (n: number) => [getRefundBatchInstruction({ authority: operator }, users.slice(0, n).map((c) => ({ creditAccount: c, jobId: 1n })))];
   // The lookup table holds what every instruction shares: program ids, the Config, the worker.
   const shared = [new PublicKey('JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp'), findConfigPda()[0], new PublicKey('11111111111111111111111111111111'), new PublicKey('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA'), worker];
   const lookup = new AddressLookupTableAccount({ key: Keypair.generate().publicKey, state: { deactivationSlot: BigInt(2 ** 64) - 1n, lastExtendedSlot: 0, lastExtendedSlotStartIndex: 0, authority: operator, addresses: shared } });
   // With every user's accounts in the table too (an operator can keep tables of its active users).
-  const all = users.flatMap((c) => [c, findVaultAddress(c, mint), findJobPda(c, 1n)[0]]);
+  const all = users.flatMap((c) => [c, findVaultAddress(c, mint)]);
   const lookupAll = new AddressLookupTableAccount({ key: Keypair.generate().publicKey, state: { ...lookup.state, addresses: [...shared, ...all.slice(0, 256 - shared.length)] } });
   const batches: Record<string, Record<string, number>> = {};
   for (const [name, make] of [['lock', lockI], ['settle', settleI], ['refund', refundI]] as const) {
@@ -239,6 +257,13 @@ function transactionSizes() {
       legacy: maxBatch(make, (ixs) => txBytes(ixs, operator)),
       'v0 + shared table': maxBatch(make, (ixs) => v0Bytes(ixs, operator, lookup)),
       'v0 + per-user table': maxBatch(make, (ixs) => v0Bytes(ixs, operator, lookupAll)),
+    };
+  }
+  for (const [name, make] of [['lock_batch', lockB], ['settle_batch', settleB], ['refund_batch', refundB]] as const) {
+    batches[name] = {
+      legacy: maxJobs(make, (ixs) => txBytes(ixs, operator)),
+      'v0 + shared table': maxJobs(make, (ixs) => v0Bytes(ixs, operator, lookup)),
+      'v0 + per-user table': maxJobs(make, (ixs) => v0Bytes(ixs, operator, lookupAll)),
     };
   }
   return { sizes, batches };

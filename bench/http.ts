@@ -115,6 +115,8 @@ if (!isMainThread) {
     network: SOLANA_DEVNET_CAIP2,
     jobOf: () => ({ tier: Tier.Standard, maxOutputTokens: 500 }),
     providerTokenAccount: world.treasury,
+    // Locks go through the JobBatcher; BATCH_WAIT_MS=0 measures one lock per request, sent at once.
+    batchWaitMs: process.env.BATCH_WAIT_MS === undefined ? undefined : Number(process.env.BATCH_WAIT_MS),
   });
   await paywall.initialize();
   // Mounted as docs/x402.md shows.

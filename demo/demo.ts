@@ -92,8 +92,13 @@ async function main() {
 
   step(8, `Job 3 times out (${config.jobTimeoutSecs} s pass); anyone can crank the refund`);
   await world.passTime(config.jobTimeoutSecs + 1);
-  const cranked = await client(cranker).refundExpired({ owner });
-  console.log(`   the crank refunded ${cranked.jobs.length} expired job(s) in ${cranked.signatures.length} transaction(s)`);
+  // The crank reads the open jobs from the credit accounts' job slots and refunds the expired ones with refund_batch.
+  const crank = client(cranker);
+  const [open, now] = await Promise.all([crank.openJobs({ owner }), crank.clusterTime()]);
+  const { outcomes } = await crank.refundMany(open.filter(({ job }) => job.expiresAt <= now).map(({ job }) => ({ owner, jobId: job.jobId })));
+  const refunded = outcomes.flatMap((o) => (o.status === 'done' ? [o.signature] : []));
+  if (refunded.length !== outcomes.length) throw new Error(`the crank could not refund every expired job: ${outcomes.map((o) => (o.status === 'rejected' ? o.error : o.status)).join(', ')}`);
+  console.log(`   the crank refunded ${refunded.length} expired job(s) in ${new Set(refunded).size} transaction(s)`);
   await showBalance();
 
   step(9, 'The platform collects its fee and the user withdraws everything withdrawable (the bonus stays)');
@@ -102,7 +107,7 @@ async function main() {
   console.log(`   treasury ${await usdcOf(world.treasury)} USDC`);
   await showBalance();
 
-  step(10, 'The user closes the account: the unspent bonus goes back to the treasury, the rent to the wallet');
+  step(10, 'The user closes the account: the unspent bonus goes back to the treasury, the rent to its payer (here the platform, which opened it for the top-up)');
   await me.closeCreditAccount();
   console.log(`   closed; treasury ${await usdcOf(world.treasury)} USDC, wallet ${await usdcOf(userUsdc)} USDC`);
 

@@ -33,15 +33,6 @@ const configPda = { pda: { seeds: [{ kind: 'const', value: bytes('config') }] } 
 const creditPda = {
   pda: { seeds: [{ kind: 'const', value: bytes('credits') }, { kind: 'account', path: 'owner' }] },
 };
-const jobPda = {
-  pda: {
-    seeds: [
-      { kind: 'const', value: bytes('job') },
-      { kind: 'account', path: 'credit_account' },
-      { kind: 'arg', path: 'job_id' },
-    ],
-  },
-};
 // The program's ProgramData: the PDA of [program id] under the upgradeable
 // loader (as Anchor writes it), so generated clients derive it.
 const programDataPda = {
@@ -70,7 +61,6 @@ const configBody = [
   ['provider_share_bps_max', 'u16'],
   ['tiers', { array: [defined('Tier'), 4] }],
   ['max_output_tokens_per_job', 'u32'],
-  ['job_rent_lamports', 'u64'],
   ['paused', 'bool'],
 ];
 
@@ -139,7 +129,7 @@ const instructions = [
       acc('associated_token_program', { address: ATA }),
       acc('system_program', { address: SYSTEM }),
     ],
-    args: [],
+    args: fields([['job_slots', 'u8']]),
   },
   {
     name: 'purchase',
@@ -156,16 +146,8 @@ const instructions = [
   },
   {
     name: 'lock',
-    docs: ['Locks a job\'s price (from the tier table) and creates its Job PDA.'],
-    accounts: [
-      acc('authority:s'),
-      acc('rent_payer:ws'),
-      acc('config', configPda),
-      acc('credit_account:w'),
-      acc('vault'),
-      acc('job:w', jobPda),
-      acc('system_program', { address: SYSTEM }),
-    ],
+    docs: ['Locks a job\'s price (from the tier table) in a free job slot of the credit account.'],
+    accounts: [acc('authority:s'), acc('config', configPda), acc('credit_account:w'), acc('vault')],
     args: fields([
       ['job_id', 'u64'],
       ['tier', 'u8'],
@@ -174,33 +156,26 @@ const instructions = [
   },
   {
     name: 'settle',
-    docs: ['Charges a job before it expires, pays the worker, keeps the fee in the vault, closes the Job.'],
+    docs: ['Charges a job before it expires, pays the worker, keeps the fee in the vault, frees the job\'s slot.'],
     accounts: [
       acc('operator:s'),
       acc('config', configPda),
       acc('credit_account:w'),
       acc('vault:w'),
-      acc('job:w'),
       acc('provider_token_account:w'),
-      acc('rent_payer:w'),
       acc('token_program', { address: TOKEN }),
     ],
     args: fields([
+      ['job_id', 'u64'],
       ['output_tokens', 'u32'],
       ['provider_share_bps', 'u16'],
     ]),
   },
   {
     name: 'refund',
-    docs: ['Returns a job\'s lock to the balance and closes the Job: the operator at any time, anyone after expiry.'],
-    accounts: [
-      acc('authority:s'),
-      acc('config', configPda),
-      acc('credit_account:w'),
-      acc('job:w'),
-      acc('rent_payer:w'),
-    ],
-    args: [],
+    docs: ['Returns a job\'s lock to the balance and frees its slot: the operator at any time, anyone after expiry.'],
+    accounts: [acc('authority:s'), acc('config', configPda), acc('credit_account:w')],
+    args: fields([['job_id', 'u64']]),
   },
   {
     name: 'withdraw',
@@ -278,6 +253,39 @@ const instructions = [
     ],
     args: [],
   },
+  {
+    name: 'add_job_slots',
+    docs: ['Adds `count` job slots to the owner\'s credit account (at most 64 in all); the owner pays the larger account\'s rent and gets it back at close.'],
+    accounts: [acc('owner:ws'), acc('credit_account:w', creditPda), acc('system_program', { address: SYSTEM })],
+    args: fields([['count', 'u8']]),
+  },
+  {
+    name: 'lock_batch',
+    docs: [
+      'lock for many jobs across many credit accounts. Remaining accounts: (credit_account (w), vault) per account, each listed once.',
+      'Jobs are grouped by `account` (the pair\'s index), in ascending credit-account order (the address as four little-endian u64 words, first word first). One bad job rejects the batch.',
+    ],
+    accounts: [acc('authority:s'), acc('config', configPda)],
+    args: fields([['jobs', { vec: defined('LockBatchJob') }]]),
+  },
+  {
+    name: 'settle_batch',
+    docs: [
+      'settle for many jobs. Remaining accounts: (credit_account (w), vault (w)) per account, then the workers\' token accounts (w).',
+      '`account` is a pair\'s index, `provider` an index into the remaining accounts; jobs grouped by account in ascending address order.',
+    ],
+    accounts: [acc('operator:s'), acc('config', configPda), acc('token_program', { address: TOKEN })],
+    args: fields([['jobs', { vec: defined('SettleBatchJob') }]]),
+  },
+  {
+    name: 'refund_batch',
+    docs: [
+      'refund for many jobs. Remaining accounts: credit_account (w) per account, each listed once.',
+      'Jobs grouped by `account` (the index) in ascending address order; the operator at any time, anyone for expired jobs.',
+    ],
+    accounts: [acc('authority:s'), acc('config', configPda)],
+    args: fields([['jobs', { vec: defined('RefundBatchJob') }]]),
+  },
 ];
 
 const types = [
@@ -308,26 +316,54 @@ const types = [
         ['rent_payer', 'pubkey'],
         ['rent_paid', 'u64'],
         ['bump', 'u8'],
+        ['job_slots', { vec: defined('JobSlot') }],
       ]),
     },
   },
   {
-    name: 'Job',
+    name: 'JobSlot',
+    docs: ['One job slot of a CreditAccount: all zeros when free (expires_at 0), otherwise one job in flight.'],
     type: {
       kind: 'struct',
       fields: fields([
-        ['credit_account', 'pubkey'],
         ['job_id', 'u64'],
         ['tier', 'u8'],
         ['max_output_tokens', 'u32'],
         ['credits_locked', 'u64'],
         ['price', defined('Tier')],
-        ['rent_payer', 'pubkey'],
         ['locked_at', 'i64'],
         ['expires_at', 'i64'],
-        ['bump', 'u8'],
       ]),
     },
+  },
+  {
+    name: 'LockBatchJob',
+    type: {
+      kind: 'struct',
+      fields: fields([
+        ['account', 'u8'],
+        ['job_id', 'u64'],
+        ['tier', 'u8'],
+        ['max_output_tokens', 'u32'],
+      ]),
+    },
+  },
+  {
+    name: 'SettleBatchJob',
+    type: {
+      kind: 'struct',
+      fields: fields([
+        ['account', 'u8'],
+        ['provider', 'u8'],
+        ['job_id', 'u64'],
+        ['output_tokens', 'u32'],
+        ['provider_share_bps', 'u16'],
+      ]),
+    },
+  },
+  {
+    name: 'RefundBatchJob',
+    type: { kind: 'struct', fields: fields([['account', 'u8'], ['job_id', 'u64']]) },
   },
 ];
 
@@ -343,17 +379,20 @@ const events = {
     ['amount', 'u64'],
   ],
   JobLocked: [
+    ['credit_account', 'pubkey'],
     ['job_id', 'u64'],
     ['tier', 'u8'],
     ['credits_locked', 'u64'],
     ['expires_at', 'i64'],
   ],
   JobSettled: [
+    ['credit_account', 'pubkey'],
     ['job_id', 'u64'],
     ['credits_charged', 'u64'],
     ['worker_amount', 'u64'],
   ],
   JobRefunded: [
+    ['credit_account', 'pubkey'],
     ['job_id', 'u64'],
     ['credits_released', 'u64'],
     ['reason', 'u8'],
@@ -382,6 +421,7 @@ const events = {
     ['credits', 'u64'],
     ['reason', 'u8'],
   ],
+  JobSlotsAdded: [['job_slots', 'u8']],
 };
 for (const [name, list] of Object.entries(events)) {
   types.push({ name, type: { kind: 'struct', fields: fields(list) } });
@@ -416,8 +456,8 @@ const errors = [
   ['ArithmeticOverflow', 'Arithmetic overflow'],
   ['CreditAccountNotEmpty', 'The credit account still holds credits, fees or open jobs'],
   ['NoPendingAdmin', 'The signer is not the nominated admin'],
-  ['JobMismatch', 'The job belongs to another credit account'],
-  ['NonCanonicalBump', 'The job address is not the canonical PDA'],
+  ['JobNotFound', 'No job with this id is in flight in the credit account'],
+  ['JobAlreadyLocked', 'A job with this id is already in flight in the credit account'],
   ['InvalidProgramAccount', 'A program account is not the expected program'],
   ['NothingToCollect', 'There are no fees to collect'],
   ['DuplicateAccount', 'The same account was passed for two roles'],
@@ -429,6 +469,9 @@ const errors = [
   ['InvalidPromoExpiry', 'A promotional expiry must be 0 (never) or in the future'],
   ['PromoNotExpired', 'Only the owner can expire promotional credits before they expire'],
   ['NothingToExpire', 'No unspent, unlocked promotional credits to expire'],
+  ['NoFreeJobSlot', 'Every job slot of the credit account is in use'],
+  ['TooManyJobSlots', 'A credit account holds at most 64 job slots'],
+  ['InvalidBatch', 'The batch is empty, names an account it does not list, or lists its credit accounts out of ascending order'],
 ].map(([name, msg], i) => ({ code: 6000 + i, name, msg }));
 
 const idl = {
@@ -446,7 +489,7 @@ const idl = {
     accounts: rest.accounts,
     args: rest.args,
   })),
-  accounts: ['Config', 'CreditAccount', 'Job'].map((name) => ({ name, discriminator: disc(`account:${name}`) })),
+  accounts: ['Config', 'CreditAccount'].map((name) => ({ name, discriminator: disc(`account:${name}`) })),
   events: Object.keys(events).map((name) => ({ name, discriminator: disc(`event:${name}`) })),
   errors,
   types,

@@ -7,6 +7,8 @@
 //   - relative imports get the `.js` / `/index.js` that Node's ESM
 //     resolution (and our tsconfig's NodeNext) requires; the renderer
 //     writes them extensionless;
+//   - open_credit_account's `jobSlots` defaults to 0 (the program's
+//     DEFAULT_JOB_SLOTS), as the web3.js builder's does;
 //   - the program plugin's return annotation is dropped: renderers-js 2.2.0
 //     writes Kit 6's `Omit<T, "jobEscrow"> & {..}`, which Kit 8's
 //     `extendClient` (returning `ExtendedClient<T, ..>`) does not satisfy
@@ -16,7 +18,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFromRoot, definedTypeNode, programNode, rootNode } from 'codama';
+import { createFromRoot, definedTypeNode, numberValueNode, programNode, rootNode, updateInstructionsVisitor } from 'codama';
 import { rootNodeFromAnchor } from '@codama/nodes-from-anchor';
 import { renderVisitor } from '@codama/renderers-js';
 
@@ -37,8 +39,11 @@ const root = rootNode(
   anchorRoot.additionalPrograms,
 );
 
+const codama = createFromRoot(root);
+codama.update(updateInstructionsVisitor({ openCreditAccount: { arguments: { jobSlots: { defaultValue: numberValueNode(0) } } } }));
+
 const scratch = mkdtempSync(join(tmpdir(), 'kit-client-'));
-await createFromRoot(root).accept(
+await codama.accept(
   renderVisitor(scratch, {
     generatedFolder: 'generated',
     syncPackageJson: false,

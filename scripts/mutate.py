@@ -30,7 +30,7 @@ Mutant kinds (operators):
   skip-call       a statement `check_helper(..)?;` is deleted (helpers with
                   two or more call sites; a one-caller helper's body is mutated)
   skip-load       `load::<T>(v)?`, `load_mut::<T>(v)?`, `TokenAccount::load(v,..)?`,
-                  `load_vault(v,..)?`, `load_job(v,..)?` read v unchecked
+                  `load_vault(v,..)?` read v unchecked
   wrapping        `x.checked_op(y)..` becomes `x.wrapping_op(y)` (never None)
   math-site       a call `math::add|sub|mul(a, b)?` becomes `a.wrapping_op(b)`
   lookup-fallback `.get(i).ok_or(E)?` falls back to the first element
@@ -87,10 +87,9 @@ CI_EXTRA = [
     # The checks that were first mutation-tested by hand, before this tool
     # (the other two of those, credit.owner in OwnerAccounts and the owner
     # in load, are owner checks).
-    ('instructions/settle.rs', 'never-reject', 'is_on_curve'),            # credit laundering
+    ('instructions/shared/jobs.rs', 'never-reject', 'is_on_curve'),       # credit laundering
     ('state/token.rs', 'drop-or', 'has_delegate'),                         # vault with a delegate
-    ('instructions/settle.rs', 'never-reject', 'expires_at'),              # settle after expiry
-    ('instructions/shared/pda.rs', 'never-reject', 'canonical_seen'),      # non-canonical bump
+    ('instructions/shared/jobs.rs', 'never-reject', 'expires_at'),        # settle after expiry
     # and overflow in the shared arithmetic.
     ('math.rs', 'wrapping', 'checked_sub'),
     # Rent returns to whoever paid it (issue 27): close pays the recorded rent payer only.
@@ -101,7 +100,7 @@ TAG_BY_ERROR = {
     'MissingSignature': 'signer',
     'Unauthorized': 'authority', 'NotUpgradeAuthority': 'authority', 'NoPendingAdmin': 'authority',
     'InvalidAccountOwner': 'owner',
-    'InvalidPda': 'pda', 'NonCanonicalBump': 'pda',
+    'InvalidPda': 'pda',
     'InvalidMint': 'token', 'InvalidTreasury': 'token', 'InvalidVault': 'token',
     'InvalidTokenProgram': 'token', 'InvalidTokenAccount': 'token',
     'InvalidProgramAccount': 'program-id', 'InvalidProgramData': 'authority',
@@ -679,7 +678,7 @@ class Finder:
     # -- unchecked loads ----------------------------------------------------
     def skip_loads(self, f):
         code, text = f.code, f.text
-        for m in re.finditer(r'\b(load|load_mut)::<(\w+)>\(|(?<![\w:.])(TokenAccount::load|load_vault|load_job)\(', code):
+        for m in re.finditer(r'\b(load|load_mut)::<(\w+)>\(|(?<![\w:.])(TokenAccount::load|load_vault)\(', code):
             fn = f.fn_at(m.start())
             if not fn:
                 continue
@@ -696,11 +695,10 @@ class Finder:
             if m.group(1) == 'load_mut':
                 new = f'(unsafe {{ &mut *({view}.data_ptr() as *mut {m.group(2)}) }})'
             else:
-                ty = m.group(2) or ('crate::state::Job' if callee == 'load_job' else 'crate::state::TokenAccount')
+                ty = m.group(2) or 'crate::state::TokenAccount'
                 new = f'(unsafe {{ &*({view}.borrow_unchecked().as_ptr() as *const {ty}) }})'
             checks = {'load_vault': 'address, Token owner, mint, state, owner, delegate and close-authority checks',
-                      'TokenAccount::load': 'Token-program owner, length, mint and state checks',
-                      'load_job': 'owner, length, discriminator, credit-account and rent-payer checks'}.get(
+                      'TokenAccount::load': 'Token-program owner, length, mint and state checks'}.get(
                 callee, 'owner, length and discriminator checks')
             self.add(f, 'skip-load', m.start(), close + 2, new,
                      f'{self._where(f, m.start())}: `{callee}({squash(view)}, ..)` read without its {checks}',

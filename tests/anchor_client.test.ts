@@ -9,21 +9,25 @@ import {
   IDL,
   WITHDRAW_ALL,
   findCreditAccountPda,
-  findJobPda,
   findVaultAddress,
+  compareAddresses,
   getAcceptAdminInstruction,
+  getAddJobSlotsInstruction,
   decodeCreditAccount,
   getCloseCreditAccountInstruction,
   getCollectFeesInstruction,
   getExpirePromoInstruction,
   getGrantCreditsInstruction,
   getInitializeConfigInstruction,
+  getLockBatchInstruction,
   getLockInstruction,
   getNominateAdminInstruction,
   getOpenCreditAccountInstruction,
   getPurchaseInstruction,
+  getRefundBatchInstruction,
   getRefundInstruction,
   getSetSpendingLimitInstruction,
+  getSettleBatchInstruction,
   getSettleInstruction,
   getUpdateConfigInstruction,
   getWithdrawInstruction,
@@ -49,7 +53,12 @@ describe('Anchor client from the IDL', () => {
   const [admin, operator, mint, treasury, owner, payer, dest, worker] = Array.from({ length: 8 }, key);
   const [credit] = findCreditAccountPda(owner);
   const vault = findVaultAddress(credit, mint);
-  const [job] = findJobPda(credit, 77n);
+  const [owner2] = [key()];
+  const [credit2] = findCreditAccountPda(owner2);
+  const vault2 = findVaultAddress(credit2, mint);
+  // The batch forms take their credit accounts in ascending address order
+  const [lo, hi] = compareAddresses(credit, credit2) < 0 ? [{ credit, vault }, { credit: credit2, vault: vault2 }] : [{ credit: credit2, vault: vault2 }, { credit, vault }];
+  const meta = (pubkey: PublicKey, isWritable: boolean) => ({ pubkey, isSigner: false, isWritable });
   const m = program.methods;
 
   it('builds every instruction byte-for-byte like the SDK', async () => {
@@ -71,30 +80,72 @@ describe('Anchor client from the IDL', () => {
     same(await m.nominateAdmin(operator).accounts({ admin }).instruction(), getNominateAdminInstruction({ admin }, { newAdmin: operator }));
     same(await m.acceptAdmin().accounts({ newAdmin: operator }).instruction(), getAcceptAdminInstruction({ newAdmin: operator }));
     same(
-      await m.openCreditAccount().accounts({ payer, owner, vault, mint }).instruction(),
+      await m.openCreditAccount(0).accounts({ payer, owner, vault, mint }).instruction(),
       getOpenCreditAccountInstruction({ payer, owner, mint }),
     );
+    same(
+      await m.openCreditAccount(32).accounts({ payer, owner, vault, mint }).instruction(),
+      getOpenCreditAccountInstruction({ payer, owner, mint }, { jobSlots: 32 }),
+    );
+    same(await m.addJobSlots(4).accounts({ owner }).instruction(), getAddJobSlotsInstruction({ owner }, { count: 4 }));
     same(
       await m.purchase(new BN(150)).accounts({ owner, vault, source: dest }).instruction(),
       getPurchaseInstruction({ owner, mint, source: dest }, { credits: 150n }),
     );
     same(
-      await m.lock(new BN(77), 2, 1_500).accounts({ authority: operator, rentPayer: payer, creditAccount: credit, vault }).instruction(),
-      getLockInstruction({ authority: operator, rentPayer: payer, creditAccount: credit, mint }, { jobId: 77n, tier: 2, maxOutputTokens: 1_500 }),
+      await m.lock(new BN(77), 2, 1_500).accounts({ authority: operator, creditAccount: credit, vault }).instruction(),
+      getLockInstruction({ authority: operator, creditAccount: credit, mint }, { jobId: 77n, tier: 2, maxOutputTokens: 1_500 }),
+    );
+    same(
+      await m.settle(new BN(77), 1_000, 8_000).accounts({ operator, creditAccount: credit, vault, providerTokenAccount: worker }).instruction(),
+      getSettleInstruction({ operator, creditAccount: credit, mint, providerTokenAccount: worker }, { jobId: 77n, outputTokens: 1_000, providerShareBps: 8_000 }),
+    );
+    same(
+      await m.refund(new BN(77)).accounts({ authority: operator, creditAccount: credit }).instruction(),
+      getRefundInstruction({ authority: operator, creditAccount: credit }, { jobId: 77n }),
+    );
+    // The batch forms: Anchor takes the credit accounts as remaining accounts, the SDK sorts them itself
+    same(
+      await m
+        .lockBatch([
+          { account: 0, jobId: new BN(1), tier: 1, maxOutputTokens: 1_000 },
+          { account: 1, jobId: new BN(2), tier: 0, maxOutputTokens: 500 },
+        ])
+        .accounts({ authority: operator })
+        .remainingAccounts([meta(lo.credit, true), meta(lo.vault, false), meta(hi.credit, true), meta(hi.vault, false)])
+        .instruction(),
+      getLockBatchInstruction({ authority: operator }, [
+        { creditAccount: hi.credit, vault: hi.vault, jobId: 2n, tier: 0, maxOutputTokens: 500 },
+        { creditAccount: lo.credit, vault: lo.vault, jobId: 1n, tier: 1, maxOutputTokens: 1_000 },
+      ]),
     );
     same(
       await m
-        .settle(1_000, 8_000)
-        .accounts({ operator, creditAccount: credit, vault, job, providerTokenAccount: worker, rentPayer: payer })
+        .settleBatch([
+          { account: 0, provider: 4, jobId: new BN(1), outputTokens: 900, providerShareBps: 8_000 },
+          { account: 1, provider: 4, jobId: new BN(2), outputTokens: 100, providerShareBps: 7_500 },
+        ])
+        .accounts({ operator })
+        .remainingAccounts([meta(lo.credit, true), meta(lo.vault, true), meta(hi.credit, true), meta(hi.vault, true), meta(worker, true)])
         .instruction(),
-      getSettleInstruction(
-        { operator, creditAccount: credit, mint, job, providerTokenAccount: worker, rentPayer: payer },
-        { outputTokens: 1_000, providerShareBps: 8_000 },
-      ),
+      getSettleBatchInstruction({ operator }, [
+        { creditAccount: hi.credit, vault: hi.vault, providerTokenAccount: worker, jobId: 2n, outputTokens: 100, providerShareBps: 7_500 },
+        { creditAccount: lo.credit, vault: lo.vault, providerTokenAccount: worker, jobId: 1n, outputTokens: 900, providerShareBps: 8_000 },
+      ]),
     );
     same(
-      await m.refund().accounts({ authority: operator, creditAccount: credit, job, rentPayer: payer }).instruction(),
-      getRefundInstruction({ authority: operator, creditAccount: credit, job, rentPayer: payer }),
+      await m
+        .refundBatch([
+          { account: 0, jobId: new BN(1) },
+          { account: 1, jobId: new BN(2) },
+        ])
+        .accounts({ authority: operator })
+        .remainingAccounts([meta(lo.credit, true), meta(hi.credit, true)])
+        .instruction(),
+      getRefundBatchInstruction({ authority: operator }, [
+        { creditAccount: hi.credit, jobId: 2n },
+        { creditAccount: lo.credit, jobId: 1n },
+      ]),
     );
     same(
       await m.withdraw(new BN(WITHDRAW_ALL.toString())).accounts({ owner, vault, destination: dest }).instruction(),
@@ -127,10 +178,24 @@ describe('Anchor client from the IDL', () => {
       owner, vault, locked: new BN(12), openJobs: 1, feesAccrued: new BN(2_000), maxCreditsPerJob: new BN(0),
       purchased: new BN(100), charged: new BN(8), withdrawn: new BN(0), createdAt: new BN(1_700_000_000),
       dailyLimitCredits: new BN(500), windowStart: new BN(1_700_000_100), spentInWindow: new BN(12),
-      promoCredits: new BN(40), promoExpiresAt: new BN(1_800_000_000), granted: new BN(50), expired: new BN(10), bump: 254,
+      promoCredits: new BN(40), promoExpiresAt: new BN(1_800_000_000), granted: new BN(50), expired: new BN(10),
+      rentPayer: payer, rentPaid: new BN(3_000_000), bump: 254,
+      jobSlots: [
+        { jobId: new BN(0), tier: 0, maxOutputTokens: 0, creditsLocked: new BN(0), price: { requestCredits: new BN(0), per1KCredits: new BN(0), includedTokens: 0 }, lockedAt: new BN(0), expiresAt: new BN(0) },
+        { jobId: new BN(77), tier: 1, maxOutputTokens: 1_500, creditsLocked: new BN(12), price: { requestCredits: new BN(8), per1KCredits: new BN(4), includedTokens: 500 }, lockedAt: new BN(1_700_000_200), expiresAt: new BN(1_700_000_320) },
+      ],
     };
     const bytes = await program.coder.accounts.encode('creditAccount', fields);
-    expect(bytes.length).toBe(229);
-    expect(decodeCreditAccount(bytes)).toMatchObject({ promoCredits: 40n, promoExpiresAt: 1_800_000_000n, granted: 50n, expired: 10n, dailyLimitCredits: 500n, bump: 254, owner, vault });
+    // 229 bytes of fields, the Vec's u32 count, then 57 bytes per slot
+    expect(bytes.length).toBe(233 + 2 * 57);
+    expect(bytes.readUInt32LE(229)).toBe(2);
+    const decoded = decodeCreditAccount(bytes);
+    expect(decoded).toMatchObject({ promoCredits: 40n, promoExpiresAt: 1_800_000_000n, granted: 50n, expired: 10n, dailyLimitCredits: 500n, bump: 254, owner, vault, rentPayer: payer, rentPaid: 3_000_000n });
+    expect(decoded.jobSlots[1]).toEqual({
+      jobId: 77n, tier: 1, maxOutputTokens: 1_500, creditsLocked: 12n,
+      price: { requestCredits: 8n, per1kCredits: 4n, includedTokens: 500 }, lockedAt: 1_700_000_200n, expiresAt: 1_700_000_320n,
+    });
+    expect(bytes.subarray(233, 233 + 57).equals(Buffer.alloc(57))).toBe(true);
+    expect(bytes.readBigUInt64LE(233 + 57)).toBe(77n);
   });
 });

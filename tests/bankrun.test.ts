@@ -14,7 +14,6 @@ import {
   WITHDRAW_ALL,
   findConfigPda,
   findCreditAccountPda,
-  findJobPda,
   getExpirePromoInstruction,
   getGrantCreditsInstruction,
   getLockInstruction,
@@ -108,30 +107,32 @@ describe('solana-bankrun', () => {
     // Buy 300 credits ($3)
     await ok(getPurchaseInstruction({ owner: user.publicKey, mint, source: userUsdc }, { credits: 300n }), [user]);
     expect(await balance(vault)).toBe(3_000_000n);
-    // The owner locks two Standard jobs of 12 credits (paying their rent)
+    // The owner locks two Standard jobs of 12 credits (each in a slot of the credit account)
     const lock = (jobId: bigint) =>
-      ok(getLockInstruction({ authority: user.publicKey, rentPayer: user.publicKey, creditAccount: credit, mint }, { jobId, tier: 1, maxOutputTokens: 1_500 }), [user]);
+      ok(getLockInstruction({ authority: user.publicKey, creditAccount: credit, mint }, { jobId, tier: 1, maxOutputTokens: 1_500 }), [user]);
     await lock(1n);
     await lock(2n);
-    expect(decodeCreditAccount((await ctx.banksClient.getAccount(credit))!.data).locked).toBe(24n);
+    const locked = decodeCreditAccount((await ctx.banksClient.getAccount(credit))!.data);
+    expect(locked).toMatchObject({ locked: 24n, openJobs: 2 });
+    expect(locked.jobSlots.slice(0, 3).map((s) => s.jobId)).toEqual([1n, 2n, 0n]);
     // The operator settles job 1: 10 credits, 80 % to the worker
     const settled = await ok(
       getSettleInstruction(
-        { operator: operatorKp.publicKey, creditAccount: credit, mint, job: findJobPda(credit, 1n)[0], providerTokenAccount: workerUsdc, rentPayer: user.publicKey },
-        { outputTokens: 1_000, providerShareBps: 8_000 },
+        { operator: operatorKp.publicKey, creditAccount: credit, mint, providerTokenAccount: workerUsdc },
+        { jobId: 1n, outputTokens: 1_000, providerShareBps: 8_000 },
       ),
       [operatorKp],
     );
-    expect(settled.events[0]).toEqual({ name: 'JobSettled', data: { jobId: 1n, creditsCharged: 10n, workerAmount: 80_000n } });
+    expect(settled.events[0]).toEqual({ name: 'JobSettled', data: { creditAccount: credit, jobId: 1n, creditsCharged: 10n, workerAmount: 80_000n } });
     expect(await balance(workerUsdc)).toBe(80_000n);
     // Job 2 expires; anyone may refund it
     const clock = await ctx.banksClient.getClock();
     ctx.setClock(new Clock(clock.slot, clock.epochStartTimestamp, clock.epoch, clock.leaderScheduleEpoch, clock.unixTimestamp + 121n));
     const refunded = await ok(
-      getRefundInstruction({ authority: admin.publicKey, creditAccount: credit, job: findJobPda(credit, 2n)[0], rentPayer: user.publicKey }),
+      getRefundInstruction({ authority: admin.publicKey, creditAccount: credit }, { jobId: 2n }),
       [admin],
     );
-    expect(refunded.events[0].data).toMatchObject({ jobId: 2n, creditsReleased: 12n, reason: 1 });
+    expect(refunded.events[0].data).toMatchObject({ creditAccount: credit, jobId: 2n, creditsReleased: 12n, reason: 1 });
     // Withdraw everything: $3 - $0.10 charged, the $0.02 fee stays for the treasury
     await ok(getWithdrawInstruction({ owner: user.publicKey, mint, destination: userUsdc }, { credits: WITHDRAW_ALL }), [user]);
     expect(await balance(vault)).toBe(20_000n);
@@ -156,9 +157,9 @@ describe('solana-bankrun', () => {
     expect(granted.events).toEqual([{ name: 'CreditsGranted', data: { credits: 30n, expiresAt: now + 3_600n } }]);
     expect(await balance(operatorUsdc)).toBe(10_000_000n - 300_000n);
     // A 12-credit job settles: all 12 from the promo balance
-    await ok(getLockInstruction({ authority: operator, rentPayer: operator, creditAccount: credit, mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 }), [operatorKp]);
+    await ok(getLockInstruction({ authority: operator, creditAccount: credit, mint }, { jobId: 1n, tier: 1, maxOutputTokens: 1_500 }), [operatorKp]);
     await ok(
-      getSettleInstruction({ operator, creditAccount: credit, mint, job: findJobPda(credit, 1n)[0], providerTokenAccount: workerUsdc, rentPayer: operator }, { outputTokens: 1_500, providerShareBps: 8_000 }),
+      getSettleInstruction({ operator, creditAccount: credit, mint, providerTokenAccount: workerUsdc }, { jobId: 1n, outputTokens: 1_500, providerShareBps: 8_000 }),
       [operatorKp],
     );
     expect(await account()).toMatchObject({ promoCredits: 18n, charged: 12n, granted: 30n });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableCredits, findCreditAccountPda, findJobPda, findVaultAddress, getLockInstruction, getPurchaseInstruction, quote } from '../sdk/src/index.js';
+import { availableCredits, findCreditAccountPda, findVaultAddress, getLockBatchInstruction, getLockInstruction, getPurchaseInstruction, getRefundInstruction, quote } from '../sdk/src/index.js';
 import { getCreditAccountEncoder } from '../sdk/src/kit/index.js';
 import { createTopUpUrl } from '../sdk/src/pay/index.js';
 import { ROOT } from './setup.js';
@@ -87,13 +87,21 @@ describe('browser entries (esbuild --platform=browser, Chromium)', () => {
     await bundle('core', 'tests/browser/core-app.ts');
     const owner = Keypair.generate().publicKey;
     const mint = Keypair.generate().publicKey;
-    const got = await run('core', `owner=${owner.toBase58()}&mint=${mint.toBase58()}`);
+    const other = Keypair.generate().publicKey;
+    const got = await run('core', `owner=${owner.toBase58()}&mint=${mint.toBase58()}&other=${other.toBase58()}`);
     const [credit] = findCreditAccountPda(owner);
-    const ix = getLockInstruction({ authority: owner, rentPayer: owner, creditAccount: credit, mint }, { jobId: 42n, tier: 2, maxOutputTokens: 2_000 });
+    const [otherCredit] = findCreditAccountPda(other);
+    const ix = getLockInstruction({ authority: owner, creditAccount: credit, mint }, { jobId: 42n, tier: 2, maxOutputTokens: 2_000 });
+    const batch = getLockBatchInstruction({ authority: owner }, [
+      { creditAccount: credit, vault: findVaultAddress(credit, mint), jobId: 2n, tier: 1, maxOutputTokens: 200 },
+      { creditAccount: otherCredit, vault: findVaultAddress(otherCredit, mint), jobId: 1n, tier: 0, maxOutputTokens: 100 },
+    ]);
     expect(got).toEqual({
       credit: credit.toBase58(),
       vault: findVaultAddress(credit, mint).toBase58(),
-      job: findJobPda(credit, 42n)[0].toBase58(),
+      refundData: Array.from(getRefundInstruction({ authority: owner, creditAccount: credit }, { jobId: 42n }).data),
+      batchData: Array.from(batch.data),
+      batchKeys: batch.keys.map((k) => k.pubkey.toBase58()),
       lockData: Array.from(ix.data),
       lockKeys: ix.keys.map((k) => k.pubkey.toBase58()),
       quote: String(quote(2, 1_700)),
@@ -138,7 +146,7 @@ describe('browser entries (esbuild --platform=browser, Chromium)', () => {
     const creditBytes = getCreditAccountEncoder().encode({
       owner: owner.toBase58() as never, vault: findVaultAddress(creditAccount, mint).toBase58() as never, locked: 0n, openJobs: 0, feesAccrued: 0n, maxCreditsPerJob: 0n,
       purchased: 1_234n, charged: 0n, withdrawn: 0n, createdAt: 0n, dailyLimitCredits: 0n, windowStart: 0n, spentInWindow: 0n, promoCredits: 0n, promoExpiresAt: 0n,
-      granted: 0n, expired: 0n, rentPayer: owner.toBase58() as never, rentPaid: 0n, bump: 255,
+      granted: 0n, expired: 0n, rentPayer: owner.toBase58() as never, rentPaid: 0n, bump: 255, jobSlots: [],
     });
     rpcAccounts.set(creditAccount.toBase58(), { data: Uint8Array.from(creditBytes), owner: 'JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp' });
     const got = await run('kit', `owner=${owner.toBase58()}&mint=${mint.toBase58()}&reference=${reference.toBase58()}&source=${source.toBase58()}&rpc=${encodeURIComponent(`${base}/rpc`)}`);

@@ -58,14 +58,14 @@ describe('JobEscrowClient', () => {
     expect(env.tokenBalance(worker.usdc)).toBe(80_000n);
     await operator.lock({ owner, jobId: 2n, tier: 0, maxOutputTokens: 500 });
     await operator.refund({ owner, jobId: 2n });
-    // Ten jobs time out; a stranger cranks them in batches of eight
+    // Ten jobs time out; a stranger cranks them: one refund_batch transaction
     for (let id = 10n; id < 20n; id++) await operator.lock({ owner, jobId: id, tier: 0, maxOutputTokens: 500 });
     expect((await user.getBalance({ owner })).openJobs).toBe(10);
     expect((await stranger.refundExpired()).jobs).toHaveLength(0);
     env.warp(120);
     const cranked = await stranger.refundExpired({ owner });
     expect(cranked.jobs).toHaveLength(10);
-    expect(cranked.signatures).toHaveLength(2);
+    expect(cranked.signatures).toHaveLength(1);
     expect(await user.getBalance({ owner })).toMatchObject({ locked: 0n, openJobs: 0, available: 490n });
   });
 
@@ -76,7 +76,7 @@ describe('JobEscrowClient', () => {
     const first = await operator.lock({ owner, jobId: 7n, tier: 2, maxOutputTokens: 800 });
     const again = await operator.lock({ owner, jobId: 7n, tier: 2, maxOutputTokens: 800 });
     expect(again).toMatchObject({ alreadyLocked: true, signature: first.signature, credits: first.credits });
-    await expect(operator.lock({ owner, jobId: 7n, tier: 3, maxOutputTokens: 800 })).rejects.toSatisfy((e) => isJobEscrowError(e, E.AlreadyInitialized));
+    await expect(operator.lock({ owner, jobId: 7n, tier: 3, maxOutputTokens: 800 })).rejects.toSatisfy((e) => isJobEscrowError(e, E.JobAlreadyLocked));
     expect((await user.getBalance({ owner })).locked).toBe(first.credits);
   });
 

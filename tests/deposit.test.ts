@@ -16,6 +16,6 @@ describe('plain deposit (what a Solana Pay wallet sends)', () => {
     expect(env.available(u)).toBe(234n);
     // And the credits can be locked right away
     const job = env.lock(u, { tier: 0, maxOutputTokens: 500 });
-    expect(env.job(job).creditsLocked).toBe(2n);
+    expect(env.job(u, job)?.creditsLocked).toBe(2n);
   });
 });

@@ -32,8 +32,7 @@ describe('initialize_config', () => {
     expect(config.tiers).toEqual(DEFAULTS.tiers);
     expect(config.paused).toBe(false);
     expect(config.bump).toBe(findConfigPda()[1]);
-    expect(env.data(CONFIG)!.length).toBe(286);
-    expect(config.jobRentLamports).toBe(env.bank.rentExemptMinimum(130n));
+    expect(env.data(CONFIG)!.length).toBe(278);
     expect(env.account(CONFIG)!.owner).toEqual(new PublicKey('JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp'));
     // And the event carries the same configuration
     expect(sent.events).toHaveLength(1);

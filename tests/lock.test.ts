@@ -1,68 +1,85 @@
-import { PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import {
-  JOB_ESCROW_PROGRAM_ID,
+  DEFAULT_JOB_SLOTS,
   JobEscrowErrorCode as E,
-  findJobPda,
+  creditAccountLen,
   getSetSpendingLimitInstruction,
   getUpdateConfigInstruction,
   getWithdrawInstruction,
+  openJobsOf,
 } from '../sdk/src/index.js';
 import { Escrow, expectProgramError } from './setup.js';
 
-/** A job id whose Job PDA has canonical bump 255 (the common, cheapest case). */
-function jobIdWithBump(credit: PublicKey, bump: number, from = 1n): bigint {
-  for (let id = from; ; id++) if (findJobPda(credit, id)[1] === bump) return id;
-}
-
 describe('lock', () => {
-  it('prices the job from the tier table, creates the Job and reserves the credits', () => {
+  it('prices the job from the tier table, fills a free slot and reserves the credits', () => {
     // Given a user with 100 credits
     const env = new Escrow();
     const u = env.funded(100n);
     const payerBefore = env.lamports(env.operator.publicKey);
-    const jobId = jobIdWithBump(u.credit, 255);
+    const sizeBefore = env.data(u.credit)!.length;
     // When the operator locks a Standard job of up to 1,500 output tokens
-    const job = env.lock(u, { jobId, tier: 1, maxOutputTokens: 1_500 });
-    // Then the price is 8 + ceil(1,000 x 4 / 1,000) = 12 credits
+    const job = env.lock(u, { jobId: 41n, tier: 1, maxOutputTokens: 1_500 });
+    // Then the price is 8 + ceil(1,000 x 4 / 1,000) = 12 credits, held in slot 0
     const now = env.now();
-    expect(env.job(job)).toEqual({
-      creditAccount: u.credit,
-      jobId,
-      tier: 1,
-      maxOutputTokens: 1_500,
-      creditsLocked: 12n,
-      price: { requestCredits: 8n, per1kCredits: 4n, includedTokens: 500 },
-      rentPayer: env.operator.publicKey,
-      lockedAt: now,
-      expiresAt: now + 120n,
-      bump: 255,
-    });
-    expect(env.data(job.address)!.length).toBe(130);
-    expect(env.account(job.address)!.owner).toEqual(JOB_ESCROW_PROGRAM_ID);
+    expect(openJobsOf(env.credit(u))).toEqual([
+      {
+        slot: 0,
+        jobId: 41n,
+        tier: 1,
+        maxOutputTokens: 1_500,
+        creditsLocked: 12n,
+        price: { requestCredits: 8n, per1kCredits: 4n, includedTokens: 500 },
+        lockedAt: now,
+        expiresAt: now + 120n,
+      },
+    ]);
+    // And the slot's bytes are exactly the documented layout
+    const slot = env.slotBytes(u, 0);
+    expect(slot.readBigUInt64LE(0)).toBe(41n);
+    expect(slot.readUInt8(8)).toBe(1);
+    expect(slot.readUInt32LE(9)).toBe(1_500);
+    expect(slot.readBigUInt64LE(13)).toBe(12n);
+    expect(slot.readBigUInt64LE(21)).toBe(8n);
+    expect(slot.readBigUInt64LE(29)).toBe(4n);
+    expect(slot.readUInt32LE(37)).toBe(500);
+    expect(slot.readBigInt64LE(41)).toBe(now);
+    expect(slot.readBigInt64LE(49)).toBe(now + 120n);
+    // And the other slots stay free (all zeros), the account does not grow
+    for (let i = 1; i < DEFAULT_JOB_SLOTS; i++) expect(env.slotBytes(u, i).equals(Buffer.alloc(57))).toBe(true);
+    expect(env.data(u.credit)!.length).toBe(sizeBefore);
+    expect(sizeBefore).toBe(creditAccountLen(DEFAULT_JOB_SLOTS));
     const credit = env.credit(u);
     expect(credit.locked).toBe(12n);
     expect(credit.openJobs).toBe(1);
     expect(env.available(u)).toBe(88n);
-    // And the vault did not move; the rent payer paid the Job's rent (plus the fee)
+    // And the vault did not move; the operator paid the fee and no rent
     expect(env.tokenBalance(u.vault)).toBe(1_000_000n);
-    const rent = env.bank.rentExemptMinimum(130n);
-    expect(payerBefore - env.lamports(env.operator.publicKey)).toBe(rent + 5_000n);
+    expect(payerBefore - env.lamports(env.operator.publicKey)).toBe(5_000n);
     expect(job.sent.events).toEqual([
-      { name: 'JobLocked', data: { jobId, tier: 1, creditsLocked: 12n, expiresAt: now + 120n } },
+      { name: 'JobLocked', data: { creditAccount: u.credit, jobId: 41n, tier: 1, creditsLocked: 12n, expiresAt: now + 120n } },
     ]);
-    // Compute budget, Job creation included, at bump 255: measured 2,307
-    expect(job.sent.computeUnits).toBeLessThanOrEqual(2_320);
+    // Compute budget of one single-form lock: measured 1,057 CU (issue 28's
+    // goal of 1,050 per job is met by lock_batch, tests/batch_forms.test.ts)
+    expect(job.sent.computeUnits).toBeLessThanOrEqual(1_057);
   });
 
-  it('costs one sha256 and one curve check more per bump below 255', () => {
+  it('takes the next free slot, and a slot freed by settle is taken again', () => {
     const env = new Escrow();
     const u = env.funded(1_000n);
-    const at255 = env.lock(u, { jobId: jobIdWithBump(u.credit, 255) }).sent.computeUnits;
-    const at254 = env.lock(u, { jobId: jobIdWithBump(u.credit, 254) }).sent.computeUnits;
-    const at253 = env.lock(u, { jobId: jobIdWithBump(u.credit, 253) }).sent.computeUnits;
-    expect(at254 - at255).toBe(at253 - at254);
-    expect(at254 - at255).toBeLessThan(400);
+    const a = env.lock(u);
+    const b = env.lock(u);
+    const c = env.lock(u);
+    expect(openJobsOf(env.credit(u)).map((j) => [j.slot, j.jobId])).toEqual([
+      [0, a.jobId],
+      [1, b.jobId],
+      [2, c.jobId],
+    ]);
+    env.settle(u, b);
+    expect(env.slotBytes(u, 1).equals(Buffer.alloc(57))).toBe(true);
+    const d = env.lock(u);
+    expect(env.job(u, d)?.slot).toBeDefined();
+    expect(openJobsOf(env.credit(u)).map((j) => j.jobId).sort()).toEqual([a.jobId, c.jobId, d.jobId].sort());
+    expect(env.credit(u).openJobs).toBe(3);
   });
 
   it('lets the owner lock too, and nobody else', () => {
@@ -82,10 +99,11 @@ describe('lock', () => {
     const u = env.funded(100n);
     env.send(getWithdrawInstruction({ owner: u.wallet.publicKey, mint: env.mint, destination: u.usdc }, { credits: 80n }), [u.wallet]);
     env.lock(u, { tier: 1, maxOutputTokens: 1_500 });
-    // When another 12-credit job is locked, Then InsufficientCredits
-    const job = findJobPda(u.credit, 999n)[0];
+    const before = env.snapshot([u.credit, u.vault]);
+    // When another 12-credit job is locked, Then InsufficientCredits and nothing changed
     expectProgramError(() => env.lock(u, { jobId: 999n, tier: 1, maxOutputTokens: 1_500 }), E.InsufficientCredits);
-    expect(env.data(job)).toBeNull();
+    expect(env.snapshot([u.credit, u.vault])).toEqual(before);
+    expect(env.job(u, { jobId: 999n })).toBeUndefined();
     expect(env.credit(u).locked).toBe(12n);
   });
 
@@ -106,13 +124,24 @@ describe('lock', () => {
     expect(env.credit(u).openJobs).toBe(0);
   });
 
-  it('rejects a job id that is already locked', () => {
+  it('rejects a job id that is already in flight in the account, changing nothing', () => {
     const env = new Escrow();
     const u = env.funded(100n);
-    const job = env.lock(u, { jobId: 7n });
-    const before = env.snapshot([job.address, u.credit]);
-    expectProgramError(() => env.lock(u, { jobId: 7n }), E.AlreadyInitialized);
-    expect(env.snapshot([job.address, u.credit])).toEqual(before);
+    env.lock(u, { jobId: 7n });
+    const before = env.snapshot([u.credit, u.vault]);
+    expectProgramError(() => env.lock(u, { jobId: 7n }), E.JobAlreadyLocked);
+    expectProgramError(() => env.lock(u, { jobId: 7n, tier: 2, maxOutputTokens: 10 }), E.JobAlreadyLocked);
+    expect(env.snapshot([u.credit, u.vault])).toEqual(before);
+  });
+
+  it('lets two accounts use the same job id', () => {
+    const env = new Escrow();
+    const u = env.funded(100n);
+    const v = env.funded(100n);
+    env.lock(u, { jobId: 7n });
+    env.lock(v, { jobId: 7n });
+    expect(env.job(u, { jobId: 7n })?.creditsLocked).toBe(12n);
+    expect(env.job(v, { jobId: 7n })?.creditsLocked).toBe(12n);
   });
 
   it('is refused while paused', () => {

@@ -16,7 +16,7 @@ import { TransactionMessage, VersionedTransaction, type Connection, type Keypair
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_CSV_COLUMNS } from '../sdk/src/core/csv.js';
-import { LookupTables, findJobPda, getLockInstruction } from '../sdk/src/index.js';
+import { LookupTables, getLockInstruction } from '../sdk/src/index.js';
 import { fetchHistory, toCsv, type HistoryEntry } from '../sdk/src/history.js';
 import { createOperatorApi } from '../sdk/src/operator/api.js';
 import { Indexer } from '../sdk/src/operator/indexer.js';
@@ -237,7 +237,7 @@ describe('history of a v0 transaction whose credit accounts come from a lookup t
     // When one v0 transaction locks a job of each, naming them through the table
     const ixs = wallets.map((w, i) =>
       getLockInstruction(
-        { authority: world.operator.publicKey, rentPayer: world.operator.publicKey, creditAccount: owned[i].creditAccount, mint: world.mint, job: findJobPda(owned[i].creditAccount, 7n)[0] },
+        { authority: world.operator.publicKey, creditAccount: owned[i].creditAccount, mint: world.mint },
         { jobId: 7n, tier: 1, maxOutputTokens: 500 },
       ),
     );
@@ -267,7 +267,7 @@ describe('the operator database refuses a file of another schema', () => {
       const n = new Database(newer);
       n.pragma('user_version = 99');
       n.close();
-      expect(() => new OperatorDb(newer)).toThrow(/written by a newer operator \(schema 99; this one knows 1\)/);
+      expect(() => new OperatorDb(newer)).toThrow(/written by a newer operator \(schema 99; this one knows 2\)/);
       const fresh = new OperatorDb(join(dir, 'fresh.sqlite'));
       fresh.close();
       new OperatorDb(join(dir, 'fresh.sqlite')).close(); // and opens again

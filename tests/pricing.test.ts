@@ -15,7 +15,7 @@ describe('pricing', () => {
       for (const tokens of TOKENS) {
         // When the program prices a lock, Then it is quote(tier, tokens)
         const job = env.lock(u, { jobId: jobId++, tier, maxOutputTokens: tokens });
-        expect(env.job(job).creditsLocked, `tier ${tier}, ${tokens} tokens`).toBe(quote(tier, tokens));
+        expect(env.job(u, job)?.creditsLocked, `tier ${tier}, ${tokens} tokens`).toBe(quote(tier, tokens));
         env.refund(u, job);
       }
     }

@@ -5,27 +5,28 @@ import { Escrow, expectProgramError } from './setup.js';
 function setup() {
   const env = new Escrow();
   const u = env.funded(100n);
-  const payer = env.wallet();
-  const job = env.lock(u, { tier: 1, maxOutputTokens: 1_500, rentPayer: payer }); // 12 credits
-  return { env, u, job, payer };
+  const job = env.lock(u, { tier: 1, maxOutputTokens: 1_500 }); // 12 credits
+  return { env, u, job };
 }
 
 describe('refund', () => {
-  it('lets the operator refund a failed job before expiry: credits and rent return', () => {
-    const { env, u, job, payer } = setup();
-    const rent = BigInt(env.account(job.address)!.lamports);
-    const payerBefore = env.lamports(payer.publicKey);
+  it('lets the operator refund a failed job before expiry: the credits return and the slot is freed', () => {
+    const { env, u, job } = setup();
+    const creditLamports = env.lamports(u.credit);
+    const operatorBefore = env.lamports(env.operator.publicKey);
     // When the operator refunds
     const sent = env.refund(u, job);
-    // Then the lock is back in the balance and the Job is closed, rent to its payer
+    // Then the lock is back in the balance and the slot is all zeros again
     expect(env.available(u)).toBe(100n);
     expect(env.credit(u)).toMatchObject({ locked: 0n, openJobs: 0 });
-    expect(env.data(job.address)).toBeNull();
-    expect(env.lamports(payer.publicKey) - payerBefore).toBe(rent);
+    expect(env.slotBytes(u, 0).equals(Buffer.alloc(57))).toBe(true);
+    expect(env.lamports(u.credit)).toBe(creditLamports);
+    expect(operatorBefore - env.lamports(env.operator.publicKey)).toBe(5_000n);
     expect(env.tokenBalance(u.vault)).toBe(1_000_000n);
-    expect(sent.events).toEqual([{ name: 'JobRefunded', data: { jobId: job.jobId, creditsReleased: 12n, reason: 0 } }]);
-    // Compute budget: measured 644 (clock 140, event 225, 5-account entrypoint)
-    expect(sent.computeUnits).toBeLessThanOrEqual(650);
+    expect(sent.events).toEqual([{ name: 'JobRefunded', data: { creditAccount: u.credit, jobId: job.jobId, creditsReleased: 12n, reason: 0 } }]);
+    // Compute budget of one single-form refund: measured 617 CU (the goal of
+    // 500 per job is for refund_batch, tests/batch_forms.test.ts)
+    expect(sent.computeUnits).toBeLessThanOrEqual(617);
   });
 
   it('lets anyone refund once the job expired, with reason "expired"', () => {
@@ -33,8 +34,9 @@ describe('refund', () => {
     const stranger = env.wallet();
     // Before expiry: refused
     env.warp(119);
+    const before = env.snapshot([u.credit]);
     expectProgramError(() => env.refund(u, job, stranger), E.JobNotExpired);
-    expect(env.credit(u).locked).toBe(12n);
+    expect(env.snapshot([u.credit])).toEqual(before);
     // At expires_at: anyone
     env.warp(1);
     const sent = env.refund(u, job, stranger);
@@ -48,19 +50,23 @@ describe('refund', () => {
     expect(env.refund(u, job).events[0].data).toMatchObject({ reason: 1 });
   });
 
-  it('cannot refund twice, nor settle a refunded job', () => {
+  it('cannot refund twice, nor settle a refunded job, nor refund an unknown id', () => {
     const { env, u, job } = setup();
     env.refund(u, job);
     const before = env.snapshot([u.credit]);
-    expectProgramError(() => env.refund(u, job), E.InvalidAccountOwner);
-    expectProgramError(() => env.settle(u, job), E.InvalidAccountOwner);
+    expectProgramError(() => env.refund(u, job), E.JobNotFound);
+    expectProgramError(() => env.settle(u, job), E.JobNotFound);
+    expectProgramError(() => env.refund(u, { jobId: 424_242n }), E.JobNotFound);
     expect(env.snapshot([u.credit])).toEqual(before);
   });
 
-  it('rejects a refund whose rent goes anywhere but the job’s payer', () => {
+  it('refunds a job id of this account only', () => {
     const { env, u, job } = setup();
-    const thief = env.wallet();
-    expectProgramError(() => env.refund(u, { ...job, rentPayer: thief }), E.InvalidRentPayer);
-    expect(env.job(job).creditsLocked).toBe(12n);
+    const other = env.funded(100n);
+    env.warp(500);
+    const before = env.snapshot([other.credit]);
+    expectProgramError(() => env.refund(other, job, env.wallet()), E.JobNotFound);
+    expect(env.snapshot([other.credit])).toEqual(before);
+    expect(env.job(u, job)?.creditsLocked).toBe(12n);
   });
 });

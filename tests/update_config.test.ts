@@ -117,6 +117,6 @@ describe('update_config', () => {
     const u = env.funded(100n);
     env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { jobTimeoutSecs: 10 }), [env.admin]);
     const job = env.lock(u);
-    expect(env.job(job).expiresAt).toBe(env.now() + 10n);
+    expect(env.job(u, job)?.expiresAt).toBe(env.now() + 10n);
   });
 });

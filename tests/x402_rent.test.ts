@@ -89,7 +89,8 @@ describe('x402 paywall: the operator’s SOL is safe from wallets that never pay
     const request = await startApi(world, { max: 3, periodMs: 3_600_000 });
     for (let i = 0; i < 3; i++) expect((await request(world.wallet({ sol: 0.01 }))).status).toBe(402);
     const before = world.lamports(world.operator.publicKey);
-    const late = world.wallet({ sol: 0.01 });
+    // (0.02 SOL: enough for it to open its own account below, 0.0109 SOL of rent with 16 job slots)
+    const late = world.wallet({ sol: 0.02 });
     const refused = await request(late);
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ error: 'account_opening_limited' });

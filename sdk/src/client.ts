@@ -11,13 +11,14 @@ import {
 } from '@solana/web3.js';
 import { summarizeBalance, tokenAccountAmount, type BalanceSummary } from './core/balances.js';
 import { readI64 } from './bytes.js';
-import { decodeCreditAccount, decodeJob, fetchConfig, fetchJob, readAccountInfo, readAccountInfos, fetchCreditAccount, fetchMaybeCreditAccount, fetchMaybeJob, type Config, type CreditAccount, type Job } from './accounts/index.js';
+import { decodeCreditAccount, fetchConfig, findOpenJob, openJobsOf, readAccountInfo, readAccountInfos, fetchCreditAccount, fetchMaybeCreditAccount, type Config, type CreditAccount, type OpenJob } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
 import { AccountNotFoundError, InsufficientFundsError, JobEscrowError, JobEscrowErrorCode, errorCodeFromLogs, isJobEscrowError, logsOf, translateError } from './errors.js';
 import { toUnsigned, type Amount } from './idl.js';
 import { accountDiscriminator } from './codec.js';
 import bs58 from 'bs58';
-import { fetchHistory, type HistoryEntry } from './history.js';
+import { fetchHistory, signaturesOf, type HistoryEntry } from './history.js';
+import { parseEvents } from './events.js';
 import {
   WITHDRAW_ALL,
   getAcceptAdminInstruction,
@@ -26,6 +27,7 @@ import {
   type UpdateConfigArgs,
   getCloseCreditAccountInstruction,
   getCollectFeesInstruction,
+  getAddJobSlotsInstruction,
   getLockInstruction,
   getOpenCreditAccountInstruction,
   getPurchaseInstruction,
@@ -37,9 +39,9 @@ import {
   getGrantCreditsInstruction,
   type SpendingLimits,
 } from './instructions/index.js';
-import { findCreditAccountPda, findJobPda, findVaultAddress } from './pdas.js';
+import { findCreditAccountPda, findVaultAddress } from './pdas.js';
 import { quote } from './core/pricing.js';
-import { lockMany, refundMany, settleMany, type BatchOptions, type BatchResult, type LockRequest, type RefundRequest, type SettleRequest } from './batch/jobs.js';
+import { lockMany, refundJobs, refundMany, settleMany, type BatchOptions, type BatchResult, type JobOutcome, type LockRequest, type RefundRequest, type SettleRequest } from './batch/jobs.js';
 
 /** Whose credit account a call is about; the provider's wallet when omitted. */
 export interface OwnerParam {
@@ -65,9 +67,6 @@ export interface Balance extends BalanceSummary {
   creditAccount: PublicKey;
   vault: PublicKey;
 }
-
-/** Refunds per transaction when cranking expired jobs (refundExpired and the operator's crank). */
-export const BATCH_REFUNDS = 8;
 
 /**
  * The high-level client. Built from any Anchor `Provider` (AnchorProvider
@@ -172,8 +171,8 @@ export class JobEscrowClient {
   }
 
   /** open_credit_account, then set_spending_limit when `limits` are given (the owner must sign then). */
-  private openInstructions({ owner, payer, mint, limits }: { owner: PublicKey; payer: PublicKey; mint: PublicKey; limits?: SpendingLimits }): TransactionInstruction[] {
-    const ixs = [getOpenCreditAccountInstruction({ payer, owner, mint }, { programId: this.programId })];
+  private openInstructions({ owner, payer, mint, limits, jobSlots }: { owner: PublicKey; payer: PublicKey; mint: PublicKey; limits?: SpendingLimits; jobSlots?: number }): TransactionInstruction[] {
+    const ixs = [getOpenCreditAccountInstruction({ payer, owner, mint }, { jobSlots }, { programId: this.programId })];
     if (limits) ixs.push(getSetSpendingLimitInstruction({ owner }, limits, { programId: this.programId }));
     return ixs;
   }
@@ -205,71 +204,108 @@ export class JobEscrowClient {
    * Opens `owner`'s credit account (default: the wallet's; the wallet pays).
    * With `limits`, the spending limits are set in the same transaction,
    * which the owner must sign: so only for the wallet's own account.
+   * `jobSlots`: jobs the account can hold in flight at once (default
+   * DEFAULT_JOB_SLOTS, at most MAX_JOB_SLOTS; more later with addJobSlots).
    */
-  async openCreditAccount({ owner = this.wallet, limits }: OwnerParam & { limits?: SpendingLimits } = {}): Promise<Sent> {
+  async openCreditAccount({ owner = this.wallet, limits, jobSlots }: OwnerParam & { limits?: SpendingLimits; jobSlots?: number } = {}): Promise<Sent> {
     if (limits && !owner.equals(this.wallet)) throw new Error('spending limits can be set at opening only by the owner: open, then let the owner call setSpendingLimit');
     const { mint } = await this.config();
     const units = COMPUTE_UNITS.open_credit_account + (limits ? COMPUTE_UNITS.set_spending_limit : 0);
-    const signature = await this.send(this.openInstructions({ owner, payer: this.wallet, mint, limits }), units);
+    const signature = await this.send(this.openInstructions({ owner, payer: this.wallet, mint, limits, jobSlots }), units);
     return { signature, ...(await this.addresses({ owner })) };
   }
 
   /**
+   * Adds `count` job slots to the wallet's credit account (at most
+   * MAX_JOB_SLOTS in all); the wallet pays the extra rent, returned at close.
+   * @throws JobEscrowError TooManyJobSlots past the maximum, ZeroAmount for 0.
+   */
+  async addJobSlots({ count }: { count: number }): Promise<Sent> {
+    const ix = getAddJobSlotsInstruction({ owner: this.wallet }, { count }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.add_job_slots), ...(await this.addresses()) };
+  }
+
+  /**
    * Locks a job for `owner` (default: the wallet; the wallet is the operator
-   * or the owner, and pays the Job's rent). Idempotent: if this job id is
-   * already locked with the same tier and token limit it returns the existing
-   * Job with `alreadyLocked` and the signature of the lock that created it;
-   * with other parameters it throws AlreadyInitialized.
+   * or the owner, signs alone and pays the fee) in a free job slot.
+   * Idempotent: if this job id is already in flight with the same tier and
+   * token limit it returns it with `alreadyLocked` and the signature of the
+   * lock that created it when the account's recent history shows it
+   * (undefined otherwise); with other parameters it throws JobAlreadyLocked.
    * @throws AccountNotFoundError when `owner` has no credit account.
+   * @throws JobEscrowError JobAlreadyLocked (other parameters), NoFreeJobSlot, InsufficientCredits, …
    */
   async lock({ owner = this.wallet, jobId, tier, maxOutputTokens }: OwnerParam & { jobId: Amount; tier: Tier | number; maxOutputTokens: number }): Promise<
-    Sent & { job: PublicKey; credits: bigint; alreadyLocked: boolean }
+    Omit<Sent, 'signature'> & { signature: string | undefined; credits: bigint; alreadyLocked: boolean }
   > {
     const { mint } = await this.config();
     const { creditAccount, vault } = await this.addresses({ owner });
-    const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
-    const ix = getLockInstruction(
-      { authority: this.wallet, rentPayer: this.wallet, creditAccount, mint },
-      { jobId, tier, maxOutputTokens },
-      { programId: this.programId },
-    );
+    const inFlight = async (before: unknown) => {
+      const account = await this.creditAccount({ owner });
+      if (!account) throw new AccountNotFoundError('CreditAccount', creditAccount, `the credit account of ${owner.toBase58()} is not opened`);
+      const open = findOpenJob(account, jobId);
+      if (!open) return null;
+      if (open.tier !== Number(tier) || open.maxOutputTokens !== maxOutputTokens) throw before ?? new JobEscrowError(JobEscrowErrorCode.JobAlreadyLocked);
+      return { signature: await this.lockSignature(creditAccount, open), creditAccount, vault, credits: open.creditsLocked, alreadyLocked: true };
+    };
+    const existing = await inFlight(undefined);
+    if (existing) return existing;
+    const ix = getLockInstruction({ authority: this.wallet, creditAccount, mint }, { jobId, tier, maxOutputTokens }, { programId: this.programId });
+    let signature: string;
     try {
-      const signature = await this.send([ix], COMPUTE_UNITS.lock);
-      const locked = await fetchJob(this.connection, job, { programId: this.programId });
-      return { signature, creditAccount, vault, job, credits: locked.creditsLocked, alreadyLocked: false };
+      signature = await this.send([ix], COMPUTE_UNITS.lock);
     } catch (err) {
-      if (isJobEscrowError(err, JobEscrowErrorCode.AlreadyInitialized)) {
-        const existing = await fetchMaybeJob(this.connection, job, { programId: this.programId });
-        if (existing && existing.tier === Number(tier) && existing.maxOutputTokens === maxOutputTokens) {
-          const [first] = (await this.connection.getSignaturesForAddress(job, { limit: 1000 }, 'confirmed')).filter((s) => !s.err).slice(-1);
-          return { signature: first.signature, creditAccount, vault, job, credits: existing.creditsLocked, alreadyLocked: true };
-        }
-      }
-      if (isJobEscrowError(err, JobEscrowErrorCode.InvalidAccountOwner) && !(await this.creditAccount({ owner }))) {
-        throw new AccountNotFoundError('CreditAccount', creditAccount, `the credit account of ${owner.toBase58()} is not opened`);
+      // Locked meanwhile (a retry of the same request): the same answer as above.
+      if (isJobEscrowError(err, JobEscrowErrorCode.JobAlreadyLocked)) {
+        const raced = await inFlight(err);
+        if (raced) return raced;
       }
       throw err;
     }
+    const locked = (await this.job({ owner, jobId }))?.creditsLocked ?? 0n;
+    return { signature, creditAccount, vault, credits: locked, alreadyLocked: false };
   }
 
-  /** Settles `owner`'s job `jobId` (the wallet is the operator); the Job's rent goes back to its payer. */
+  /** The signature of the transaction that locked `job` in `creditAccount`, searched among the account's signatures around its lockedAt. */
+  private async lockSignature(creditAccount: PublicKey, job: OpenJob): Promise<string | undefined> {
+    try {
+      const candidates = (await signaturesOf(this.connection, creditAccount, { limit: 1000 }))
+        .reverse()
+        .filter((s) => !('blockTime' in s) || s.blockTime == null || Math.abs(Number(s.blockTime) - Number(job.lockedAt)) <= 60)
+        .slice(0, 20);
+      for (const { signature } of candidates) {
+        const tx = await this.connection.getTransaction(signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 });
+        const found = parseEvents(tx?.meta?.logMessages ?? [], { programId: this.programId }).some(
+          (e) => e.name === 'JobLocked' && (e.data.creditAccount as PublicKey).equals(creditAccount) && e.data.jobId === job.jobId,
+        );
+        if (found) return signature;
+      }
+    } catch {
+      // The history is a convenience here: a provider without it answers undefined.
+    }
+    return undefined;
+  }
+
+  /**
+   * Settles `owner`'s job `jobId` (the wallet is the operator): charges it,
+   * pays the worker and frees its slot.
+   * @throws JobEscrowError JobNotFound when the job is not in flight.
+   */
   async settle({ owner = this.wallet, jobId, outputTokens, providerShareBps, providerTokenAccount }: OwnerParam & {
     jobId: Amount;
     outputTokens: number;
     providerShareBps?: number;
     /** The worker's USDC token account (owned by a wallet). */
     providerTokenAccount: PublicKey;
-  }): Promise<Sent & { job: PublicKey }> {
+  }): Promise<Sent> {
     const config = await this.config();
     const { creditAccount, vault } = await this.addresses({ owner });
-    const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
-    const { rentPayer } = await this.jobOrThrow({ owner, jobId, job });
     const ix = getSettleInstruction(
-      { operator: this.wallet, creditAccount, mint: config.mint, job, providerTokenAccount, rentPayer },
-      { outputTokens, providerShareBps: providerShareBps ?? config.providerShareBpsMin },
+      { operator: this.wallet, creditAccount, mint: config.mint, providerTokenAccount },
+      { jobId, outputTokens, providerShareBps: providerShareBps ?? config.providerShareBpsMin },
       { programId: this.programId },
     );
-    return { signature: await this.send([ix], COMPUTE_UNITS.settle), creditAccount, vault, job };
+    return { signature: await this.send([ix], COMPUTE_UNITS.settle), creditAccount, vault };
   }
 
   /**
@@ -292,49 +328,53 @@ export class JobEscrowClient {
     return refundMany(this, requests, options);
   }
 
-  /** Refunds `owner`'s job `jobId` (the operator at any time; anyone after expiry). @throws AccountNotFoundError when the job is not locked. */
-  async refund({ owner = this.wallet, jobId }: OwnerParam & { jobId: Amount }): Promise<Sent & { job: PublicKey }> {
+  /**
+   * Refunds `owner`'s job `jobId` (the operator at any time; anyone after expiry).
+   * @throws JobEscrowError JobNotFound when the job is not in flight.
+   */
+  async refund({ owner = this.wallet, jobId }: OwnerParam & { jobId: Amount }): Promise<Sent> {
     const { creditAccount, vault } = await this.addresses({ owner });
-    const [job] = findJobPda(creditAccount, jobId, { programId: this.programId });
-    const { rentPayer } = await this.jobOrThrow({ owner, jobId, job });
-    const ix = getRefundInstruction({ authority: this.wallet, creditAccount, job, rentPayer }, { programId: this.programId });
-    return { signature: await this.send([ix], COMPUTE_UNITS.refund), creditAccount, vault, job };
+    const ix = getRefundInstruction({ authority: this.wallet, creditAccount }, { jobId }, { programId: this.programId });
+    return { signature: await this.send([ix], COMPUTE_UNITS.refund), creditAccount, vault };
   }
 
-  private async jobOrThrow({ owner, jobId, job }: { owner: PublicKey; jobId: Amount; job: PublicKey }): Promise<Job> {
-    const found = await fetchMaybeJob(this.connection, job, { programId: this.programId });
-    if (!found) throw new AccountNotFoundError('Job', job, `job ${jobId} of ${owner.toBase58()} not found (never locked, or already settled or refunded)`);
-    return found;
+  /** `owner`'s job `jobId` while it is in flight (locked, not yet settled or refunded), else null. */
+  async job({ owner = this.wallet, jobId }: OwnerParam & { jobId: Amount }): Promise<OpenJob | null> {
+    const account = await this.creditAccount({ owner });
+    return (account && findOpenJob(account, jobId)) ?? null;
   }
 
-  /** Open jobs of `owner`, or of everyone when `owner` is not given, read with getProgramAccounts. */
-  async openJobs({ owner }: { owner?: PublicKey } = {}): Promise<{ address: PublicKey; job: Job }[]> {
-    const filters: GetProgramAccountsFilter[] = [{ memcmp: { offset: 0, bytes: bs58.encode(accountDiscriminator('Job')) } }];
-    if (owner) filters.push({ memcmp: { offset: 8, bytes: (await this.addresses({ owner })).creditAccount.toBase58() } });
+  /** Jobs in flight of `owner`, or of everyone when `owner` is not given, read with getProgramAccounts over the credit accounts. */
+  async openJobs({ owner }: { owner?: PublicKey } = {}): Promise<{ owner: PublicKey; creditAccount: PublicKey; job: OpenJob }[]> {
+    const filters: GetProgramAccountsFilter[] = [{ memcmp: { offset: 0, bytes: bs58.encode(accountDiscriminator('CreditAccount')) } }];
+    if (owner) filters.push({ memcmp: { offset: 8, bytes: owner.toBase58() } });
     const found = await this.connection.getProgramAccounts(this.programId, { filters });
-    return found.map(({ pubkey, account }) => ({ address: pubkey, job: decodeJob(account.data) }));
+    return found.flatMap(({ pubkey, account }) => {
+      const credit = decodeCreditAccount(account.data);
+      return openJobsOf(credit).map((job) => ({ owner: credit.owner, creditAccount: pubkey, job }));
+    });
   }
 
   /**
-   * Finds every expired job (of `owner`, or of everyone) and refunds them in
-   * transactions of up to 8 refunds. Anyone may crank this.
+   * Finds every expired job (of `owner`, or of everyone) and refunds them
+   * with refund_batch, as many per transaction as fit. Anyone may crank
+   * this: the wallet's keypair signs (or `authority`), or the keys of
+   * `payers`, each paying for its own transactions.
    */
-  async refundExpired({ owner, onProgress }: { owner?: PublicKey; onProgress?: (done: number, total: number) => void } = {}): Promise<{
+  async refundExpired({ owner, onProgress, ...batch }: { owner?: PublicKey; onProgress?: (done: number, total: number) => void } & Omit<BatchOptions, 'onProgress'> = {}): Promise<{
     signatures: string[];
-    jobs: PublicKey[];
+    jobs: { creditAccount: PublicKey; jobId: bigint }[];
+    outcomes: JobOutcome[];
   }> {
     const now = await this.clusterTime();
     const expired = (await this.openJobs({ owner })).filter(({ job }) => job.expiresAt <= now);
-    const signatures: string[] = [];
-    for (let i = 0; i < expired.length; i += BATCH_REFUNDS) {
-      const batch = expired.slice(i, i + BATCH_REFUNDS);
-      const ixs = batch.map(({ address, job }) =>
-        getRefundInstruction({ authority: this.wallet, creditAccount: job.creditAccount, job: address, rentPayer: job.rentPayer }, { programId: this.programId }),
-      );
-      signatures.push(await this.send(ixs, COMPUTE_UNITS.refund * batch.length));
-      onProgress?.(i + batch.length, expired.length);
-    }
-    return { signatures, jobs: expired.map((e) => e.address) };
+    const { outcomes } = await refundJobs(
+      this,
+      expired.map(({ creditAccount, job }) => ({ creditAccount, jobId: job.jobId, expiresAt: job.expiresAt })),
+      { ...batch, onProgress },
+    );
+    const signatures = [...new Set(outcomes.flatMap((r) => (r.status === 'done' ? [r.signature] : [])))];
+    return { signatures, jobs: expired.map(({ creditAccount, job }) => ({ creditAccount, jobId: job.jobId })), outcomes };
   }
 
   /** The cluster's unix time, from the Clock sysvar account. */

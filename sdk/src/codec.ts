@@ -7,7 +7,7 @@ import { PublicKey } from '@solana/web3.js';
 import { deserialize, serialize, type Schema } from 'borsh';
 import { IDL, type InstructionName, type JobEscrowIdl } from './idl.js';
 
-type IdlType = string | { option: IdlType } | { array: readonly [IdlType, number] } | { defined: { name: string } };
+type IdlType = string | { option: IdlType } | { vec: IdlType } | { array: readonly [IdlType, number] } | { defined: { name: string } };
 type Field = { readonly name: string; readonly type: unknown };
 
 const TYPES = new Map<string, readonly Field[]>(IDL.types.map((t) => [t.name, t.type.fields as readonly Field[]]));
@@ -22,6 +22,8 @@ function schemaOf(type: IdlType): Schema {
   if (type === 'pubkey') return { array: { type: 'u8', len: 32 } };
   if (typeof type === 'string') return type as Schema;
   if ('option' in type) return { option: schemaOf(type.option) };
+  // borsh's array without `len` is a Vec: a u32 LE count, then the items.
+  if ('vec' in type) return { array: { type: schemaOf(type.vec) } };
   if ('array' in type) return { array: { type: schemaOf(type.array[0]), len: type.array[1] } };
   return structSchema(fieldsOf(type.defined.name));
 }
@@ -38,6 +40,7 @@ function toWire(type: IdlType, value: unknown): unknown {
   if (type === 'pubkey') return (value as PublicKey).toBytes();
   if (typeof type === 'string') return value;
   if ('option' in type) return toWire(type.option, value);
+  if ('vec' in type) return (value as unknown[]).map((v) => toWire(type.vec, v));
   if ('array' in type) return (value as unknown[]).map((v) => toWire(type.array[0], v));
   const v = value as Record<string, unknown>;
   return Object.fromEntries(fieldsOf(type.defined.name).map((f) => [f.name, toWire(f.type as IdlType, v[f.name] ?? v[camel(f.name)])]));
@@ -49,6 +52,7 @@ function fromWire(type: IdlType, value: unknown): unknown {
   if (type === 'pubkey') return new PublicKey(Uint8Array.from(value as number[]));
   if (typeof type === 'string') return value;
   if ('option' in type) return fromWire(type.option, value);
+  if ('vec' in type) return (value as unknown[]).map((v) => fromWire(type.vec, v));
   if ('array' in type) return (value as unknown[]).map((v) => fromWire(type.array[0], v));
   return fromFields(fieldsOf(type.defined.name), value as Record<string, unknown>);
 }

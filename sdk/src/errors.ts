@@ -77,7 +77,7 @@ export function errorCodeFromLogs(logs: readonly string[], programId?: PublicKey
 export class AccountNotFoundError extends Error {
   name = 'AccountNotFoundError';
   constructor(
-    readonly kind: 'Config' | 'CreditAccount' | 'Job',
+    readonly kind: 'Config' | 'CreditAccount',
     readonly address: PublicKey,
     message = `no ${kind} account at ${address.toBase58()}`,
   ) {

@@ -9,7 +9,7 @@ import { findCreditAccountPda, findVaultAddress } from './pdas.js';
 import { historyCsv } from './core/csv.js';
 import { accountKeysOf, tokenBalanceChange } from './transactions.js';
 
-export type HistoryKind = 'open' | 'purchase' | 'deposit' | 'grant' | 'lock' | 'settle' | 'refund' | 'withdraw' | 'fees' | 'limit' | 'expire' | 'close';
+export type HistoryKind = 'open' | 'purchase' | 'deposit' | 'grant' | 'lock' | 'settle' | 'refund' | 'withdraw' | 'fees' | 'limit' | 'expire' | 'slots' | 'close';
 
 /**
  * The id of one event: `<signature>:<position>`, unique across every
@@ -64,6 +64,9 @@ const CREDIT_ACCOUNT_INDEX = new Map(
   IDL.instructions.map((ix) => [ix.name, ix.accounts.findIndex((a) => 'name' in a && a.name === 'credit_account')]),
 );
 
+/** Events that carry their own `credit_account` (the instruction's accounts do not say which, in a batch). */
+const JOB_EVENTS = new Set(['JobLocked', 'JobSettled', 'JobRefunded']);
+
 /**
  * Signatures of successful transactions touching `address`, oldest first,
  * newer than `until` when given (pages through getSignaturesForAddress).
@@ -101,7 +104,7 @@ type FetchedTransaction = NonNullable<Awaited<ReturnType<HistoryConnection['getT
  * (vault `vault`), in order, applying them to `state`: the program's events
  * (each attributed to the invocation that logged it, a top-level
  * job_escrow instruction or one reached through a CPI, whose credit_account
- * must be this one: events carry no account keys), or else a plain USDC transfer
+ * must be this one; job events instead name their own credit account), or else a plain USDC transfer
  * into the vault (from the token balances). Each entry's `position` and `id`
  * follow the rule documented on HistoryEntry.position.
  */
@@ -146,9 +149,16 @@ export function replayTransaction(
       ix = inner.get(instruction)?.[n];
     }
     if (!ix) return;
-    const name = instructionNameOf(ix.data);
-    const at = name ? CREDIT_ACCOUNT_INDEX.get(name) ?? -1 : -1;
-    if (at < 0 || !accountKeys[ix.accounts[at]]?.equals(credit)) return;
+    // A job event names its credit account (a batch instruction logs events of many accounts); any other
+    // event belongs to the credit_account of the instruction that logged it.
+    const own = JOB_EVENTS.has(event.name) ? (event.data.creditAccount as PublicKey) : undefined;
+    if (own) {
+      if (!own.equals(credit)) return;
+    } else {
+      const name = instructionNameOf(ix.data);
+      const at = name ? CREDIT_ACCOUNT_INDEX.get(name) ?? -1 : -1;
+      if (at < 0 || !accountKeys[ix.accounts[at]]?.equals(credit)) return;
+    }
     touched = true;
     const d = event.data as Record<string, bigint>;
     switch (event.name) {
@@ -196,6 +206,9 @@ export function replayTransaction(
       case 'PromoExpired':
         state.vaultAmount -= d.credits * pricePerCredit;
         push(position, { signature, blockTime, kind: 'expire', credits: d.credits, usdc: -d.credits * pricePerCredit });
+        break;
+      case 'JobSlotsAdded':
+        push(position, { signature, blockTime, kind: 'slots', credits: 0n, usdc: 0n });
         break;
       case 'CreditAccountClosed':
         push(position, { signature, blockTime, kind: 'close', credits: 0n, usdc: 0n });

@@ -1,8 +1,6 @@
 import { PublicKey } from '@solana/web3.js';
 import { getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from '@solana/spl-token';
-import { BPF_LOADER_UPGRADEABLE_ID, CONFIG_SEED, CREDIT_SEED, JOB_ESCROW_PROGRAM_ID, JOB_SEED } from './constants.js';
-import { u64Bytes } from './bytes.js';
-import type { Amount } from './idl.js';
+import { BPF_LOADER_UPGRADEABLE_ID, CONFIG_SEED, CREDIT_SEED, JOB_ESCROW_PROGRAM_ID } from './constants.js';
 
 export interface ProgramOptions {
   programId?: PublicKey;
@@ -24,18 +22,6 @@ export function findCreditAccountPda(
 /** The vault: the classic-Token ATA of (CreditAccount PDA, mint). */
 export function findVaultAddress(creditAccount: PublicKey, mint: PublicKey): PublicKey {
   return getAssociatedTokenAddressSync(mint, creditAccount, true, TOKEN_PROGRAM_ID);
-}
-
-/** The Job PDA `["job", credit_account, job_id (u64 LE)]`. */
-export function findJobPda(
-  creditAccount: PublicKey,
-  jobId: Amount,
-  { programId = JOB_ESCROW_PROGRAM_ID }: ProgramOptions = {},
-): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync(
-    [JOB_SEED, creditAccount.toBytes(), u64Bytes(jobId, 'jobId')],
-    programId,
-  );
 }
 
 /** The program's ProgramData account under the upgradeable loader. */

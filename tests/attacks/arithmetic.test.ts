@@ -69,7 +69,7 @@ describe('attack: boundaries and corrupted balances', () => {
     env.purchase(attacker, 10_000n);
     // The victim has 88 available; against the attacker's vault a 130-credit job would fit
     const ix = getLockInstruction(
-      { authority: env.operator.publicKey, rentPayer: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, vault: attacker.vault },
+      { authority: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, vault: attacker.vault },
       { jobId: 990n, tier: 3, maxOutputTokens: 5_000 },
     );
     attempt(() => env.send(ix, [env.operator]), E.InvalidVault);

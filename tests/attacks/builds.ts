@@ -4,16 +4,20 @@
 import type { Keypair, TransactionInstruction } from '@solana/web3.js';
 import {
   getAcceptAdminInstruction,
+  getAddJobSlotsInstruction,
   getCloseCreditAccountInstruction,
   getCollectFeesInstruction,
   getExpirePromoInstruction,
   getGrantCreditsInstruction,
+  getLockBatchInstruction,
   getLockInstruction,
   getNominateAdminInstruction,
   getOpenCreditAccountInstruction,
   getPurchaseInstruction,
+  getRefundBatchInstruction,
   getRefundInstruction,
   getSetSpendingLimitInstruction,
+  getSettleBatchInstruction,
   getSettleInstruction,
   getUpdateConfigInstruction,
   getWithdrawInstruction,
@@ -40,20 +44,39 @@ export const BUILDS: Partial<Record<InstructionName, (s: Scenario) => Built>> = 
     signers: [env.operator],
   }),
   purchase: ({ env, victim }) => ({ ix: getPurchaseInstruction({ owner: victim.wallet.publicKey, mint: env.mint, source: victim.usdc }, { credits: 100n }), signers: [victim.wallet] }),
-  // The victim pays the rent: a signer to strip that the operator does not cover
+  // The operator is lock's only signer: no rent payer, no system program
   lock: ({ env, victim }) => ({
-    ix: getLockInstruction({ authority: env.operator.publicKey, rentPayer: victim.wallet.publicKey, creditAccount: victim.credit, mint: env.mint }, { jobId: 900n, tier: 3, maxOutputTokens: 1_000 }),
-    signers: [env.operator, victim.wallet],
+    ix: getLockInstruction({ authority: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint }, { jobId: 900n, tier: 3, maxOutputTokens: 1_000 }),
+    signers: [env.operator],
   }),
   settle: ({ env, victim, job, worker }) => ({
     ix: getSettleInstruction(
-      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, job: job.address, providerTokenAccount: worker.usdc, rentPayer: job.rentPayer.publicKey },
-      { outputTokens: 1_500, providerShareBps: 8_500 },
+      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, providerTokenAccount: worker.usdc },
+      { jobId: job.jobId, outputTokens: 1_500, providerShareBps: 8_500 },
     ),
     signers: [env.operator],
   }),
   refund: ({ env, victim, job }) => ({
-    ix: getRefundInstruction({ authority: env.operator.publicKey, creditAccount: victim.credit, job: job.address, rentPayer: job.rentPayer.publicKey }),
+    ix: getRefundInstruction({ authority: env.operator.publicKey, creditAccount: victim.credit }, { jobId: job.jobId }),
+    signers: [env.operator],
+  }),
+  // The owner pays the larger account's rent: its signature guards its lamports
+  add_job_slots: ({ victim }) => ({ ix: getAddJobSlotsInstruction({ owner: victim.wallet.publicKey }, { count: 4 }), signers: [victim.wallet] }),
+  lock_batch: ({ env, victim, attacker }) => ({
+    ix: getLockBatchInstruction({ authority: env.operator.publicKey }, [
+      { creditAccount: victim.credit, vault: victim.vault, jobId: 901n, tier: 1, maxOutputTokens: 1_000 },
+      { creditAccount: attacker.credit, vault: attacker.vault, jobId: 902n, tier: 1, maxOutputTokens: 1_000 },
+    ]),
+    signers: [env.operator],
+  }),
+  settle_batch: ({ env, victim, job, worker }) => ({
+    ix: getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+      { creditAccount: victim.credit, vault: victim.vault, providerTokenAccount: worker.usdc, jobId: job.jobId, outputTokens: 1_500, providerShareBps: 8_500 },
+    ]),
+    signers: [env.operator],
+  }),
+  refund_batch: ({ env, victim, job }) => ({
+    ix: getRefundBatchInstruction({ authority: env.operator.publicKey }, [{ creditAccount: victim.credit, jobId: job.jobId }]),
     signers: [env.operator],
   }),
   withdraw: ({ env, victim }) => ({ ix: getWithdrawInstruction({ owner: victim.wallet.publicKey, mint: env.mint, destination: victim.usdc }, { credits: 10n }), signers: [victim.wallet] }),

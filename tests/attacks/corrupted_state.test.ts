@@ -13,10 +13,16 @@ import {
   JobEscrowErrorCode as E,
   WITHDRAW_ALL,
   findConfigPda,
+  getAddJobSlotsInstruction,
   getGrantCreditsInstruction,
   getInitializeConfigInstruction,
+  getLockBatchInstruction,
+  getLockInstruction,
   getPurchaseInstruction,
+  getRefundBatchInstruction,
+  getRefundInstruction,
   getSetSpendingLimitInstruction,
+  getSettleBatchInstruction,
   getSettleInstruction,
   getUpdateConfigInstruction,
   getWithdrawInstruction,
@@ -27,11 +33,9 @@ import {
   getConfigEncoder,
   getCreditAccountDecoder,
   getCreditAccountEncoder,
-  getJobDecoder,
-  getJobEncoder,
   type Config,
   type CreditAccount,
-  type Job,
+  type JobSlot,
 } from '../../sdk/src/kit/index.js';
 import { Escrow, TestEnv, expectProgramError } from '../setup.js';
 import { scenario } from './scenario.js';
@@ -41,7 +45,6 @@ const I64_MAX = (1n << 63n) - 1n;
 
 type Codec<T> = { decode(b: Uint8Array): T; encode(v: T): Uint8Array };
 const CREDIT: Codec<CreditAccount> = { decode: (b) => getCreditAccountDecoder().decode(b), encode: (v) => Uint8Array.from(getCreditAccountEncoder().encode(v)) };
-const JOB: Codec<Job> = { decode: (b) => getJobDecoder().decode(b), encode: (v) => Uint8Array.from(getJobEncoder().encode(v)) };
 const CONFIG: Codec<Config> = { decode: (b) => getConfigDecoder().decode(b), encode: (v) => Uint8Array.from(getConfigEncoder().encode(v)) };
 
 /** Rewrites the program account at `address` with `change` applied to its decoded fields. */
@@ -50,13 +53,20 @@ function rewrite<T>(env: Escrow, address: PublicKey, codec: Codec<T>, change: Pa
 }
 const config = () => findConfigPda()[0];
 
+/** Rewrites slot `slot` of the credit account at `address` with `change` applied. */
+function rewriteSlot(env: Escrow, address: PublicKey, slot: number, change: Partial<JobSlot>) {
+  const credit = CREDIT.decode(env.data(address)!);
+  const jobSlots = credit.jobSlots.map((s, i) => (i === slot ? { ...s, ...change } : s));
+  env.setRaw(address, CREDIT.encode({ ...credit, jobSlots }), JOB_ESCROW_PROGRAM_ID);
+}
+
 /** `ix` with one byte more of instruction data. */
 const withTrailingByte = (ix: TransactionInstruction) => new TransactionInstruction({ programId: ix.programId, keys: ix.keys, data: Buffer.concat([ix.data, Buffer.from([0])]) });
 
 describe('attack: corrupted state — settle', () => {
-  it('a Job locking less than its price at the output → ChargeExceedsLock', () => {
+  it('a job slot locking less than its price at the output → ChargeExceedsLock', () => {
     const { env, victim, job, attempt } = scenario();
-    rewrite(env, job.address, JOB, { creditsLocked: 1n });
+    rewriteSlot(env, victim.credit, 0, { creditsLocked: 1n });
     attempt(() => env.settle(victim, job), E.ChargeExceedsLock);
   });
 
@@ -86,6 +96,33 @@ describe('attack: corrupted state — settle', () => {
       rewrite(env, victim.credit, CREDIT, change);
       attempt(() => env.settle(victim, job), E.ArithmeticOverflow);
     }
+  });
+});
+
+describe('attack: corrupted state — job slots', () => {
+  it('a slot count above what the account holds, or below it → InvalidAccountData', () => {
+    for (const count of [17, 15, 0xffff_ffff]) {
+      const { env, victim, job, attempt } = scenario();
+      const bytes = env.data(victim.credit)!;
+      bytes.writeUInt32LE(count, 229);
+      env.setRaw(victim.credit, bytes, JOB_ESCROW_PROGRAM_ID);
+      attempt(() => env.settle(victim, job), E.InvalidAccountData);
+      attempt(() => env.lock(victim, { tier: 0, maxOutputTokens: 500 }), E.InvalidAccountData);
+    }
+  });
+
+  it('a slot expiring at i64::MAX is still refused to a stranger → JobNotExpired', () => {
+    const { env, victim, attacker, job, attempt } = scenario();
+    rewriteSlot(env, victim.credit, 0, { expiresAt: I64_MAX });
+    env.warp(1_000_000);
+    attempt(() => env.refund(victim, job, attacker.wallet), E.JobNotExpired);
+  });
+
+  it('the same job id in two slots (never written by the program): lock still refuses it → JobAlreadyLocked', () => {
+    const { env, victim, job, attempt } = scenario();
+    const first = CREDIT.decode(env.data(victim.credit)!).jobSlots[0];
+    rewriteSlot(env, victim.credit, 5, first);
+    attempt(() => env.lock(victim, { jobId: job.jobId }), E.JobAlreadyLocked);
   });
 });
 
@@ -206,11 +243,22 @@ describe('attack: malformed accounts and data', () => {
       [getSetSpendingLimitInstruction({ owner }, { maxCreditsPerJob: 50n }), [victim.wallet]],
       [
         getSettleInstruction(
-          { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, job: job.address, providerTokenAccount: worker.usdc, rentPayer: job.rentPayer.publicKey },
-          { outputTokens: 1_000, providerShareBps: 8_000 },
+          { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, providerTokenAccount: worker.usdc },
+          { jobId: job.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
         ),
         [env.operator],
       ],
+      [getLockInstruction({ authority: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint }, { jobId: 950n, tier: 0, maxOutputTokens: 10 }), [env.operator]],
+      [getRefundInstruction({ authority: env.operator.publicKey, creditAccount: victim.credit }, { jobId: job.jobId }), [env.operator]],
+      [getAddJobSlotsInstruction({ owner }, { count: 1 }), [victim.wallet]],
+      [getLockBatchInstruction({ authority: env.operator.publicKey }, [{ creditAccount: victim.credit, vault: victim.vault, jobId: 951n, tier: 0, maxOutputTokens: 10 }]), [env.operator]],
+      [
+        getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+          { creditAccount: victim.credit, vault: victim.vault, providerTokenAccount: worker.usdc, jobId: job.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
+        ]),
+        [env.operator],
+      ],
+      [getRefundBatchInstruction({ authority: env.operator.publicKey }, [{ creditAccount: victim.credit, jobId: job.jobId }]), [env.operator]],
       [getGrantCreditsInstruction({ operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, source: env.operatorUsdc }, { credits: 1n }), [env.operator]],
       // update_config's optional fields are read by the program's Borsh reader, which must consume every byte.
       [getUpdateConfigInstruction({ admin: env.admin.publicKey }, { paused: true }), [env.admin]],

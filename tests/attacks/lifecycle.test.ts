@@ -1,8 +1,8 @@
 // Settle and refund abuse: over-charging, expiry, replays, a spoofed clock,
-// close-and-revive.
+// replays within one transaction, a job id reused once its slot is free.
 import { Keypair, SystemProgram } from '@solana/web3.js';
-import { describe, it } from 'vitest';
-import { JobEscrowErrorCode as E, getSettleInstruction } from '../../sdk/src/index.js';
+import { describe, expect, it } from 'vitest';
+import { JobEscrowErrorCode as E, getLockInstruction, getRefundBatchInstruction, getSettleInstruction } from '../../sdk/src/index.js';
 import { scenario } from './scenario.js';
 
 describe('attack: job lifecycle', () => {
@@ -26,37 +26,51 @@ describe('attack: job lifecycle', () => {
     clockBytes.writeBigInt64LE(0n, 32);
     env.setRaw(fakeClock, clockBytes, SystemProgram.programId);
     const ix = getSettleInstruction(
-      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, job: job.address, providerTokenAccount: worker.usdc, rentPayer: job.rentPayer.publicKey },
-      { outputTokens: 1_000, providerShareBps: 8_000 },
+      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, providerTokenAccount: worker.usdc },
+      { jobId: job.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
     );
     ix.keys.push({ pubkey: fakeClock, isSigner: false, isWritable: false });
     attempt(() => env.send(ix, [env.operator]), E.JobExpired);
   });
 
-  it('settle twice → InvalidAccountOwner (the Job is closed)', () => {
+  it('settle twice → JobNotFound (the slot is free)', () => {
     const { env, victim, job, attempt } = scenario();
     env.settle(victim, job);
-    attempt(() => env.settle(victim, job), E.InvalidAccountOwner);
+    attempt(() => env.settle(victim, job), E.JobNotFound);
   });
 
-  it('refund twice → InvalidAccountOwner', () => {
+  it('refund twice → JobNotFound', () => {
     const { env, victim, job, attempt } = scenario();
     env.refund(victim, job);
-    attempt(() => env.refund(victim, job), E.InvalidAccountOwner);
+    attempt(() => env.refund(victim, job), E.JobNotFound);
   });
 
-  it('refund by a non-operator before expiry → JobNotExpired', () => {
+  it('refund by a stranger before expiry → JobNotExpired, also in a batch', () => {
     const { env, victim, attacker, job, attempt } = scenario();
     attempt(() => env.refund(victim, job, attacker.wallet), E.JobNotExpired);
+    const ix = getRefundBatchInstruction({ authority: attacker.wallet.publicKey }, [{ creditAccount: victim.credit, jobId: job.jobId }]);
+    attempt(() => env.send(ix, [attacker.wallet]), E.JobNotExpired);
   });
 
-  it('close-and-revive in one transaction: settle, re-fund the Job’s lamports, settle again → InvalidAccountOwner, nothing changes', () => {
+  it('settle twice in one transaction → JobNotFound, the first settle undone too', () => {
     const { env, victim, job, worker, attempt } = scenario();
     const settle = getSettleInstruction(
-      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, job: job.address, providerTokenAccount: worker.usdc, rentPayer: job.rentPayer.publicKey },
-      { outputTokens: 1_000, providerShareBps: 8_000 },
+      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, providerTokenAccount: worker.usdc },
+      { jobId: job.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
     );
-    const revive = SystemProgram.transfer({ fromPubkey: env.operator.publicKey, toPubkey: job.address, lamports: 2_000_000 });
-    attempt(() => env.send([settle, revive, settle], [env.operator]), E.InvalidAccountOwner);
+    attempt(() => env.send([settle, settle], [env.operator]), E.JobNotFound);
+  });
+
+  it('settle, re-lock the same id and settle again in one transaction is two honest jobs: each charged once', () => {
+    // A job id may be reused once its slot is free; the second settle charges the second lock only
+    const { env, victim, job, worker } = scenario();
+    const settle = getSettleInstruction(
+      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, providerTokenAccount: worker.usdc },
+      { jobId: job.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
+    );
+    const relock = getLockInstruction({ authority: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint }, { jobId: job.jobId, tier: 1, maxOutputTokens: 1_500 });
+    env.send([settle, relock, settle], [env.operator]);
+    expect(env.credit(victim)).toMatchObject({ locked: 0n, openJobs: 0, charged: 20n });
+    expect(env.tokenBalance(worker.usdc)).toBe(160_000n);
   });
 });

@@ -1,14 +1,12 @@
-// Re-initialization, upgrade authority, non-canonical and foreign PDAs.
-import { Keypair, PublicKey } from '@solana/web3.js';
+// Re-initialization, upgrade authority, foreign PDAs, re-locking a job.
+import { Keypair } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import {
-  JOB_ESCROW_PROGRAM_ID,
-  JOB_SEED,
   JobEscrowErrorCode as E,
   findConfigPda,
   findCreditAccountPda,
   findProgramDataAddress,
-  findJobPda,
+  getAddJobSlotsInstruction,
   getInitializeConfigInstruction,
   getOpenCreditAccountInstruction,
   getPurchaseInstruction,
@@ -60,23 +58,14 @@ describe('attack: initialization and PDAs', () => {
     attempt(() => env.send(ix, [attacker.wallet]), E.Unauthorized);
   });
 
-  it('a Job at a non-canonical bump (a second Job for one job id) → NonCanonicalBump', () => {
+  it('re-locking a job id in flight (a replayed lock, even at another tier) → JobAlreadyLocked', () => {
     const { env, victim, job, attempt } = scenario();
-    const [, bump] = findJobPda(victim.credit, job.jobId);
-    const seeds = [JOB_SEED, victim.credit.toBuffer(), Buffer.from(new BigUint64Array([job.jobId]).buffer)];
-    let lower: PublicKey | undefined;
-    for (let b = bump - 1; b >= 0 && !lower; b--) {
-      try {
-        lower = PublicKey.createProgramAddressSync([...seeds, Buffer.from([b])], JOB_ESCROW_PROGRAM_ID);
-      } catch {
-        // on the curve: not a PDA
-      }
-    }
-    attempt(() => env.lock(victim, { jobId: job.jobId, job: lower }), E.NonCanonicalBump);
+    attempt(() => env.lock(victim, { jobId: job.jobId, tier: 0, maxOutputTokens: 1 }), E.JobAlreadyLocked);
   });
 
-  it('a Job PDA derived for another credit account → InvalidPda', () => {
+  it('add_job_slots on the victim’s credit account signed by the attacker → Unauthorized', () => {
     const { env, victim, attacker, attempt } = scenario();
-    attempt(() => env.lock(victim, { jobId: 900n, job: findJobPda(attacker.credit, 900n)[0] }), E.InvalidPda);
+    const ix = getAddJobSlotsInstruction({ owner: attacker.wallet.publicKey, creditAccount: victim.credit }, { count: 1 });
+    attempt(() => env.send(ix, [attacker.wallet]), E.Unauthorized);
   });
 });

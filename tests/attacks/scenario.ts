@@ -24,7 +24,6 @@ export function scenario(): Scenario {
   const watched = [
     findConfigPda()[0],
     env.treasury,
-    job.address,
     worker.usdc,
     ...[victim, attacker].flatMap((u) => [u.credit, u.vault, u.usdc]),
   ];

@@ -19,7 +19,7 @@ describe('attack: signers', () => {
   it('lock with the operator’s signature stripped → MissingSignature', () => {
     const { env, victim, attacker, attempt } = scenario();
     const ix = getLockInstruction(
-      { authority: env.operator.publicKey, rentPayer: attacker.wallet.publicKey, creditAccount: victim.credit, mint: env.mint },
+      { authority: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint },
       { jobId: 500n, tier: 3, maxOutputTokens: 1_000 },
     );
     ix.keys[0].isSigner = false;
@@ -29,8 +29,8 @@ describe('attack: signers', () => {
   it('settle signed by someone other than the operator → Unauthorized', () => {
     const { env, victim, attacker, job, attempt } = scenario();
     const ix = getSettleInstruction(
-      { operator: attacker.wallet.publicKey, creditAccount: victim.credit, mint: env.mint, job: job.address, providerTokenAccount: attacker.usdc, rentPayer: job.rentPayer.publicKey },
-      { outputTokens: 1_500, providerShareBps: 8_500 },
+      { operator: attacker.wallet.publicKey, creditAccount: victim.credit, mint: env.mint, providerTokenAccount: attacker.usdc },
+      { jobId: job.jobId, outputTokens: 1_500, providerShareBps: 8_500 },
     );
     attempt(() => env.send(ix, [attacker.wallet]), E.Unauthorized);
   });

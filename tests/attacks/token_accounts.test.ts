@@ -38,8 +38,8 @@ describe('attack: token accounts and programs', () => {
   it('the attacker’s own token account passed as the victim’s vault → InvalidVault', () => {
     const { env, victim, attacker, job, attempt } = scenario();
     const ix = getSettleInstruction(
-      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, vault: attacker.usdc, job: job.address, providerTokenAccount: env.worker().usdc, rentPayer: job.rentPayer.publicKey },
-      { outputTokens: 1_500, providerShareBps: 8_000 },
+      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, vault: attacker.usdc, providerTokenAccount: env.worker().usdc },
+      { jobId: job.jobId, outputTokens: 1_500, providerShareBps: 8_000 },
     );
     attempt(() => env.send(ix, [env.operator]), E.InvalidVault);
   });

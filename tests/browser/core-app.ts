@@ -6,21 +6,30 @@ import {
   JobEscrowErrorCode,
   availableCredits,
   findCreditAccountPda,
-  findJobPda,
   findVaultAddress,
+  getLockBatchInstruction,
   getLockInstruction,
+  getRefundInstruction,
   quote,
 } from '../../sdk/src/index.js';
 
 const owner = new PublicKey(new URLSearchParams(location.search).get('owner')!);
 const mint = new PublicKey(new URLSearchParams(location.search).get('mint')!);
 const [credit] = findCreditAccountPda(owner);
-const [job] = findJobPda(credit, 42n);
-const ix = getLockInstruction({ authority: owner, rentPayer: owner, creditAccount: credit, mint }, { jobId: 42n, tier: 2, maxOutputTokens: 2_000 });
+const other = new PublicKey(new URLSearchParams(location.search).get('other')!);
+const [otherCredit] = findCreditAccountPda(other);
+const ix = getLockInstruction({ authority: owner, creditAccount: credit, mint }, { jobId: 42n, tier: 2, maxOutputTokens: 2_000 });
+const refund = getRefundInstruction({ authority: owner, creditAccount: credit }, { jobId: 42n });
+const batch = getLockBatchInstruction({ authority: owner }, [
+  { creditAccount: otherCredit, vault: findVaultAddress(otherCredit, mint), jobId: 1n, tier: 0, maxOutputTokens: 100 },
+  { creditAccount: credit, vault: findVaultAddress(credit, mint), jobId: 2n, tier: 1, maxOutputTokens: 200 },
+]);
 const result = {
   credit: credit.toBase58(),
   vault: findVaultAddress(credit, mint).toBase58(),
-  job: job.toBase58(),
+  refundData: Array.from(refund.data),
+  batchData: Array.from(batch.data),
+  batchKeys: batch.keys.map((k) => k.pubkey.toBase58()),
   lockData: Array.from(ix.data),
   lockKeys: ix.keys.map((k) => k.pubkey.toBase58()),
   quote: String(quote(2, 1_700)),

@@ -7,7 +7,6 @@ import { isSolanaError, SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM } from '@solana/
 import {
   JOB_ESCROW_ERROR__INSUFFICIENT_CREDITS,
   TierLevel,
-  findJobPda,
   findOwnerAddresses,
   getLockInstructionAsync,
   getOpenCreditAccountInstructionAsync,
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
   expect(world.tokenBalance(vault) === 5_000_000n, 'the vault holds 5 USDC');
 
   const lock = (jobId: bigint, tier: TierLevel, maxOutputTokens: number) =>
-    getLockInstructionAsync({ authority: world.operator, rentPayer: world.operator, creditAccount, vault, jobId, tier, maxOutputTokens });
+    getLockInstructionAsync({ authority: world.operator, creditAccount, vault, jobId, tier, maxOutputTokens });
   await world.send([await lock(1n, TierLevel.Standard, 2_000)], world.operator);
 
   const tooBig = await lock(2n, TierLevel.Max, 100_000); // 2,030 credits
@@ -51,14 +50,18 @@ async function main(): Promise<void> {
   expect(isSolanaError(cause, SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM), 'the refusal is a custom program error');
   expect(isJobEscrowError(cause, { instructions: { 0: tooBig } }, JOB_ESCROW_ERROR__INSUFFICIENT_CREDITS), 'the refusal is InsufficientCredits');
 
-  const [job] = await findJobPda({ creditAccount, jobId: 1n });
+  const lockedAccount = world.svm.getAccount(creditAccount);
+  if (!lockedAccount.exists) throw new Error('credit account missing');
+  const slot = decodeCreditAccount(lockedAccount).data.jobSlots.find((s) => s.expiresAt !== 0n);
+  expect(slot?.jobId === 1n && slot.tier === TierLevel.Standard, 'job 1 is in a slot of the credit account');
+
   const settled = await world.send(
-    [await getSettleInstructionAsync({ operator: world.operator, creditAccount, vault, job, providerTokenAccount: workerUsdc, rentPayer: world.operator.address, outputTokens: 1_200, providerShareBps: 8_000 })],
+    [await getSettleInstructionAsync({ operator: world.operator, creditAccount, vault, providerTokenAccount: workerUsdc, jobId: 1n, outputTokens: 1_200, providerShareBps: 8_000 })],
     world.operator,
   );
   const charged = quote(TierLevel.Standard, 1_200);
   const event = parseEvents(settled.logs)[0];
-  expect(event?.name === 'JobSettled' && event.data.creditsCharged === charged, 'settle charges the quote');
+  expect(event?.name === 'JobSettled' && event.data.creditsCharged === charged && event.data.creditAccount === creditAccount, 'settle charges the quote, naming the credit account');
 
   const account = world.svm.getAccount(creditAccount);
   if (!account.exists) throw new Error('credit account missing');

@@ -4,12 +4,14 @@ import { Keypair, PublicKey } from '@solana/web3.js';
 import {
   availableCredits,
   decodeConfig,
+  JOB_SLOTS_OFFSET,
+  JOB_SLOT_LEN,
   decodeCreditAccount,
-  decodeJob,
   findConfigPda,
   findCreditAccountPda,
-  findJobPda,
+  findOpenJob,
   findVaultAddress,
+  getAddJobSlotsInstruction,
   getExpirePromoInstruction,
   getGrantCreditsInstruction,
   getLockInstruction,
@@ -19,7 +21,7 @@ import {
   getSettleInstruction,
   type CreditAccount,
   type InitializeConfigArgs,
-  type Job,
+  type OpenJob,
 } from '../../sdk/src/index.js';
 import { TestEnv, type Sent } from './env.js';
 
@@ -31,10 +33,10 @@ export interface User {
   vault: PublicKey;
 }
 
+/** A job locked in one of `credit`'s slots. */
 export interface LockedJob {
-  address: PublicKey;
+  credit: PublicKey;
   jobId: bigint;
-  rentPayer: Keypair;
   sent: Sent;
 }
 
@@ -43,8 +45,6 @@ export interface LockOptions {
   tier?: number;
   maxOutputTokens?: number;
   authority?: Keypair;
-  rentPayer?: Keypair;
-  job?: PublicKey;
 }
 
 let nextJobId = 1n;
@@ -56,19 +56,19 @@ export class Escrow extends TestEnv {
   }
 
   /** A funded wallet holding `usdc` base units, with its credit account opened unless `open` is false. */
-  user({ usdc = 1_000_000_000n, open = true }: { usdc?: bigint; open?: boolean } = {}): User {
+  user({ usdc = 1_000_000_000n, open = true, jobSlots }: { usdc?: bigint; open?: boolean; jobSlots?: number } = {}): User {
     const wallet = this.wallet();
     const usdcAccount = this.createTokenAccount(wallet.publicKey, usdc);
     const [credit] = findCreditAccountPda(wallet.publicKey);
     if (open) {
-      this.send(getOpenCreditAccountInstruction({ payer: wallet.publicKey, owner: wallet.publicKey, mint: this.mint }), [wallet]);
+      this.send(getOpenCreditAccountInstruction({ payer: wallet.publicKey, owner: wallet.publicKey, mint: this.mint }, { jobSlots }), [wallet]);
     }
     return { wallet, usdc: usdcAccount, credit, vault: findVaultAddress(credit, this.mint) };
   }
 
   /** A user who bought `credits` credits. */
-  funded(credits: bigint): User {
-    const u = this.user();
+  funded(credits: bigint, opts: { jobSlots?: number } = {}): User {
+    const u = this.user(opts);
     this.purchase(u, credits);
     return u;
   }
@@ -77,17 +77,15 @@ export class Escrow extends TestEnv {
     return this.send(getPurchaseInstruction({ owner: u.wallet.publicKey, mint: this.mint, source: u.usdc }, { credits }), [signer]);
   }
 
+  /** Locks a job in a free slot of `u`'s credit account; the authority (default: the operator) is the only signer. */
   lock(u: User, o: LockOptions = {}): LockedJob {
     const jobId = o.jobId ?? nextJobId++;
     const authority = o.authority ?? this.operator;
-    const rentPayer = o.rentPayer ?? authority;
-    const address = o.job ?? findJobPda(u.credit, jobId)[0];
     const ix = getLockInstruction(
-      { authority: authority.publicKey, rentPayer: rentPayer.publicKey, creditAccount: u.credit, mint: this.mint, job: address },
+      { authority: authority.publicKey, creditAccount: u.credit, mint: this.mint },
       { jobId, tier: o.tier ?? 1, maxOutputTokens: o.maxOutputTokens ?? 1_500 },
     );
-    const signers = authority === rentPayer ? [authority] : [rentPayer, authority];
-    return { address, jobId, rentPayer, sent: this.send(ix, signers) };
+    return { credit: u.credit, jobId, sent: this.send(ix, [authority]) };
   }
 
   /** A worker wallet and its USDC account. */
@@ -96,33 +94,44 @@ export class Escrow extends TestEnv {
     return { wallet, usdc: this.createTokenAccount(wallet) };
   }
 
+  /** Settles job `job.jobId` of `u`'s credit account. */
   settle(
     u: User,
-    job: LockedJob,
+    job: { jobId: bigint },
     { outputTokens = 1_000, bps = 8_000, provider = this.worker().usdc, operator = this.operator } = {},
   ): Sent {
     return this.send(
       getSettleInstruction(
-        { operator: operator.publicKey, creditAccount: u.credit, mint: this.mint, job: job.address, providerTokenAccount: provider, rentPayer: job.rentPayer.publicKey },
-        { outputTokens, providerShareBps: bps },
+        { operator: operator.publicKey, creditAccount: u.credit, mint: this.mint, providerTokenAccount: provider },
+        { jobId: job.jobId, outputTokens, providerShareBps: bps },
       ),
       [operator],
     );
   }
 
-  refund(u: User, job: LockedJob, authority = this.operator): Sent {
-    return this.send(
-      getRefundInstruction({ authority: authority.publicKey, creditAccount: u.credit, job: job.address, rentPayer: job.rentPayer.publicKey }),
-      [authority],
-    );
+  /** Refunds job `job.jobId` of `u`'s credit account, signed by `authority` (default: the operator). */
+  refund(u: User, job: { jobId: bigint }, authority = this.operator): Sent {
+    return this.send(getRefundInstruction({ authority: authority.publicKey, creditAccount: u.credit }, { jobId: job.jobId }), [authority]);
+  }
+
+  /** add_job_slots: the owner pays for `count` more slots. */
+  addJobSlots(u: User, count: number, owner = u.wallet): Sent {
+    return this.send(getAddJobSlotsInstruction({ owner: owner.publicKey, creditAccount: u.credit }, { count }), [owner]);
   }
 
   credit(u: User): CreditAccount {
     return decodeCreditAccount(this.data(u.credit)!);
   }
 
-  job(job: LockedJob): Job {
-    return decodeJob(this.data(job.address)!);
+  /** The job `jobId` in flight in `u`'s credit account, or undefined. */
+  job(u: User, job: { jobId: bigint }): OpenJob | undefined {
+    return findOpenJob(this.credit(u), job.jobId);
+  }
+
+  /** The 57 bytes of slot `i` of `u`'s credit account. */
+  slotBytes(u: User, i: number): Buffer {
+    const start = JOB_SLOTS_OFFSET + JOB_SLOT_LEN * i;
+    return this.data(u.credit)!.subarray(start, start + JOB_SLOT_LEN);
   }
 
   /** The operator's USDC account, funded with $1,000,000 on first use: the source of grants. */

@@ -182,7 +182,7 @@ describe('job-escrow operator against solana-test-validator', () => {
       for (const id of [1n, 2n, 3n]) await lockAt(alice.owner, id);
       expect(await matchesChain()).toBe(true);
       expect((await account()).locked).toBe('24'); // three Standard jobs of 500 tokens, 8 credits each
-      const expiries = new Map((await opClient.openJobs({ owner: alice.owner })).map(({ address, job }) => [address.toBase58(), job.expiresAt]));
+      const expiries = new Map((await opClient.openJobs({ owner: alice.owner })).map(({ job }) => [String(job.jobId), job.expiresAt]));
 
       // Nobody calls refund: the operator must.
       await waitFor('the operator to refund all three', async () => (await opClient.openJobs({ owner: alice.owner })).length === 0, 40_000);
@@ -191,7 +191,7 @@ describe('job-escrow operator against solana-test-validator', () => {
       // Latency on the chain's own clock: the refund's block time minus the job's expires_at (whole seconds).
       const reported = () =>
         op.stderr.flatMap((l) => {
-          const m = /^refunded (\w+) (-?[\d.]+) s after expiry \((\w+)\)/.exec(l);
+          const m = /^refunded job (\d+) of \w+ (-?[\d.]+) s after expiry \((\w+)\)/.exec(l);
           return m ? [{ job: m[1], reported: Number(m[2]), signature: m[3] }] : [];
         });
       // The chain may show a job closed a poll before the operator has seen its confirmation.

@@ -146,20 +146,20 @@ describe('against solana-test-validator', () => {
     abort.abort();
 
     const locked = await send(
-      [await K.getLockInstructionAsync({ authority: op, rentPayer: op, creditAccount, vault, jobId: 1n, tier: K.TierLevel.Pro, maxOutputTokens: 1_500 })],
+      [await K.getLockInstructionAsync({ authority: op, creditAccount, vault, jobId: 1n, tier: K.TierLevel.Pro, maxOutputTokens: 1_500 })],
       op,
     );
     expect(locked).toMatchObject([{ name: 'JobLocked', data: { jobId: 1n, creditsLocked: K.quote(K.TierLevel.Pro, 1_500) } }]);
-    const [job] = await K.findJobPda({ creditAccount, jobId: 1n });
-    expect((await K.fetchJob(rpc, job)).data).toMatchObject({ jobId: 1n, tier: K.TierLevel.Pro });
+    const slots = () => K.fetchCreditAccount(rpc, creditAccount).then((a) => a.data.jobSlots);
+    expect((await slots())[0]).toMatchObject({ jobId: 1n, tier: K.TierLevel.Pro });
 
     const settled = await send(
-      [await K.getSettleInstructionAsync({ operator: op, creditAccount, vault, job, providerTokenAccount: address(workerUsdc.toBase58()), rentPayer: op.address, outputTokens: 900, providerShareBps: 8_000 })],
+      [await K.getSettleInstructionAsync({ operator: op, creditAccount, vault, providerTokenAccount: address(workerUsdc.toBase58()), jobId: 1n, outputTokens: 900, providerShareBps: 8_000 })],
       op,
     );
     const charged = K.quote(K.TierLevel.Pro, 900);
     expect(settled).toMatchObject([{ name: 'JobSettled', data: { jobId: 1n, creditsCharged: charged } }]);
-    expect((await K.fetchMaybeJob(rpc, job)).exists).toBe(false);
+    expect((await slots())[0].expiresAt).toBe(0n); // the slot is free again
 
     const balance = await K.fetchBalance(rpc, { owner: alice.address, mint });
     expect(balance).toMatchObject({ available: 300n - charged, withdrawable: 300n - charged, locked: 0n, charged, purchased: 300n });

@@ -28,6 +28,10 @@ pub mod instruction {
         CLOSE_CREDIT_ACCOUNT = [114, 49, 149, 95, 1, 65, 159, 181];
         GRANT_CREDITS = [179, 42, 133, 139, 107, 197, 60, 164];
         EXPIRE_PROMO = [3, 199, 16, 118, 204, 29, 97, 150];
+        ADD_JOB_SLOTS = [64, 254, 21, 99, 126, 220, 119, 39];
+        LOCK_BATCH = [214, 236, 122, 48, 86, 245, 36, 36];
+        SETTLE_BATCH = [22, 2, 21, 223, 225, 122, 163, 214];
+        REFUND_BATCH = [227, 54, 194, 2, 78, 8, 104, 29];
     }
 }
 
@@ -35,11 +39,9 @@ pub mod instruction {
 pub mod account {
     pub const CONFIG: [u8; 8] = [155, 12, 170, 224, 30, 250, 204, 130];
     pub const CREDIT_ACCOUNT: [u8; 8] = [196, 171, 234, 132, 239, 255, 21, 96];
-    pub const JOB: [u8; 8] = [75, 124, 80, 203, 161, 180, 202, 80];
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("Config", CONFIG),
         ("CreditAccount", CREDIT_ACCOUNT),
-        ("Job", JOB),
     ];
 }
 
@@ -57,6 +59,7 @@ pub mod event {
     pub const CREDIT_ACCOUNT_CLOSED: [u8; 8] = [246, 95, 206, 205, 198, 232, 140, 172];
     pub const CREDITS_GRANTED: [u8; 8] = [128, 66, 160, 5, 222, 142, 108, 212];
     pub const PROMO_EXPIRED: [u8; 8] = [131, 185, 4, 110, 77, 151, 117, 121];
+    pub const JOB_SLOTS_ADDED: [u8; 8] = [202, 184, 254, 39, 62, 181, 99, 134];
     pub const ALL: &[(&str, [u8; 8])] = &[
         ("ConfigUpdated", CONFIG_UPDATED),
         ("CreditAccountOpened", CREDIT_ACCOUNT_OPENED),
@@ -70,5 +73,6 @@ pub mod event {
         ("CreditAccountClosed", CREDIT_ACCOUNT_CLOSED),
         ("CreditsGranted", CREDITS_GRANTED),
         ("PromoExpired", PROMO_EXPIRED),
+        ("JobSlotsAdded", JOB_SLOTS_ADDED),
     ];
 }

@@ -5,8 +5,9 @@ use {
     pinocchio::{AccountView, Address, ProgramResult},
 };
 
-/// The most accounts any instruction takes; extra accounts are ignored.
-const MAX_ACCOUNTS: usize = 12;
+/// The most accounts an instruction may pass (a transaction locks at most
+/// 64): the batch forms name two per credit account.
+const MAX_ACCOUNTS: usize = 64;
 
 pinocchio::program_entrypoint!(process_instruction, MAX_ACCOUNTS);
 pinocchio::no_allocator!();
@@ -24,6 +25,10 @@ pub fn process_instruction(_program_id: &Address, accounts: &mut [AccountView], 
         SETTLE => process_settle(accounts, data),
         // 8 - refund
         REFUND => process_refund(accounts, data),
+        // The batch forms of the job lifecycle.
+        LOCK_BATCH => process_lock_batch(accounts, data),
+        SETTLE_BATCH => process_settle_batch(accounts, data),
+        REFUND_BATCH => process_refund_batch(accounts, data),
         // 5 - purchase
         PURCHASE => process_purchase(accounts, data),
         // 9 - withdraw
@@ -48,6 +53,8 @@ pub fn process_instruction(_program_id: &Address, accounts: &mut [AccountView], 
         GRANT_CREDITS => process_grant_credits(accounts, data),
         // 14 - expire_promo
         EXPIRE_PROMO => process_expire_promo(accounts, data),
+        // 15 - add_job_slots
+        ADD_JOB_SLOTS => process_add_job_slots(accounts, data),
         _ => Err(JobEscrowError::InvalidInstructionData.into()),
     }
 }

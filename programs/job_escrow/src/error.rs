@@ -45,8 +45,8 @@ errors! {
     ArithmeticOverflow,
     CreditAccountNotEmpty,
     NoPendingAdmin,
-    JobMismatch,
-    NonCanonicalBump,
+    JobNotFound,
+    JobAlreadyLocked,
     InvalidProgramAccount,
     NothingToCollect,
     DuplicateAccount,
@@ -58,6 +58,9 @@ errors! {
     InvalidPromoExpiry,
     PromoNotExpired,
     NothingToExpire,
+    NoFreeJobSlot,
+    TooManyJobSlots,
+    InvalidBatch,
 }
 
 impl JobEscrowError {

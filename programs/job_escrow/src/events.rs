@@ -3,9 +3,11 @@
 //! `emit!` logs ("Program data: <base64>"). Each event is a `#[repr(C)]`
 //! struct of byte arrays whose bytes are that part.
 //!
-//! Events on the job path (purchase, lock, settle, refund, withdraw) carry no
-//! account keys: `sol_log_data` costs one compute unit per byte, and the
-//! credit account is an account of the instruction that logged the event.
+//! The job events (JobLocked, JobSettled, JobRefunded) carry their credit
+//! account, so an indexer attributes each from its own bytes even when one
+//! batch instruction handles jobs of many accounts. The other events on the
+//! money path (purchase, withdraw) carry no account keys: `sol_log_data` costs
+//! one compute unit per byte, and the credit account is the instruction's.
 use {
     crate::{
         discriminator::event::*,
@@ -99,6 +101,7 @@ event! {
 }
 event! {
     JobLocked = JOB_LOCKED {
+        credit_account: Address,
         job_id: [u8; 8],
         tier: u8,
         credits_locked: [u8; 8],
@@ -108,6 +111,7 @@ event! {
 event! {
     /// The platform fee is `credits_charged * price - worker_amount`.
     JobSettled = JOB_SETTLED {
+        credit_account: Address,
         job_id: [u8; 8],
         credits_charged: [u8; 8],
         worker_amount: [u8; 8],
@@ -115,7 +119,7 @@ event! {
 }
 event! {
     /// `reason`: 0 = failed (operator, before expiry), 1 = expired.
-    JobRefunded = JOB_REFUNDED { job_id: [u8; 8], credits_released: [u8; 8], reason: u8 }
+    JobRefunded = JOB_REFUNDED { credit_account: Address, job_id: [u8; 8], credits_released: [u8; 8], reason: u8 }
 }
 event! {
     CreditsWithdrawn = CREDITS_WITHDRAWN { credits: [u8; 8], amount: [u8; 8] }
@@ -136,4 +140,8 @@ event! {
 event! {
     /// `reason`: 0 = expired, 1 = given up by the owner.
     PromoExpired = PROMO_EXPIRED { credits: [u8; 8], reason: u8 }
+}
+event! {
+    /// `job_slots`: the account's slot count after the change.
+    JobSlotsAdded = JOB_SLOTS_ADDED { job_slots: u8 }
 }

@@ -4,6 +4,7 @@ import { findConfigPda, findCreditAccountPda } from '../pdas.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../constants.js';
 import { decodeAccountData } from '../codec.js';
 import type { TierPrice } from '../constants.js';
+import { toU64, type Amount } from '../idl.js';
 
 export interface Config {
   admin: PublicKey;
@@ -20,8 +21,6 @@ export interface Config {
   tiers: TierPrice[];
   /** The ceiling on any job's `maxOutputTokens`. */
   maxOutputTokensPerJob: number;
-  /** Lamports a Job account needs to be rent-exempt (refreshed by update_config). */
-  jobRentLamports: bigint;
   paused: boolean;
   bump: number;
 }
@@ -56,20 +55,26 @@ export interface CreditAccount {
   /** Lamports `rentPayer` paid (the account's rent, and the vault's when the open created it). */
   rentPaid: bigint;
   bump: number;
+  /** Every job slot of the account, free ones included (all zeros, `expiresAt` 0): see openJobsOf. */
+  jobSlots: JobSlot[];
 }
 
-export interface Job {
-  creditAccount: PublicKey;
+/** One job slot of a CreditAccount as stored: all zeros when free. */
+export interface JobSlot {
   jobId: bigint;
   tier: number;
   maxOutputTokens: number;
   creditsLocked: bigint;
   /** The tier's prices when the job was locked: settle charges these. */
   price: TierPrice;
-  rentPayer: PublicKey;
   lockedAt: bigint;
+  /** Unix seconds after which anyone may refund the job; 0 = the slot is free. */
   expiresAt: bigint;
-  bump: number;
+}
+
+/** A job in flight: an occupied slot, with its index in the account's `jobSlots`. */
+export interface OpenJob extends JobSlot {
+  slot: number;
 }
 
 /**
@@ -85,9 +90,16 @@ export function decodeCreditAccount(data: Uint8Array): CreditAccount {
   return decodeAccountData('CreditAccount', data);
 }
 
-/** @throws if the discriminator is not Job's. */
-export function decodeJob(data: Uint8Array): Job {
-  return decodeAccountData('Job', data);
+/** The jobs in flight of a credit account (its occupied slots, in slot order). */
+export function openJobsOf(credit: Pick<CreditAccount, 'jobSlots'>): OpenJob[] {
+  return credit.jobSlots.flatMap((s, slot) => (s.expiresAt !== 0n ? [{ slot, ...s }] : []));
+}
+
+/** The job `jobId` in flight in `credit`, or undefined when no slot holds it. */
+export function findOpenJob(credit: Pick<CreditAccount, 'jobSlots'>, jobId: Amount): OpenJob | undefined {
+  const id = toU64(jobId, 'jobId');
+  const slot = credit.jobSlots.findIndex((s) => s.expiresAt !== 0n && s.jobId === id);
+  return slot < 0 ? undefined : { slot, ...credit.jobSlots[slot] };
 }
 
 /** The subset of `Connection` the fetchers need (AnchorProvider, bankrun and LiteSVM providers all have it). */
@@ -160,12 +172,3 @@ export function fetchCreditAccount(connection: AccountReader, owner: PublicKey, 
   return fetchOrThrow('CreditAccount', findCreditAccountPda(owner, opts)[0], fetchMaybeCreditAccount(connection, owner, opts));
 }
 
-/** The Job at `address`, or null when it is not open (never locked, settled or refunded). */
-export function fetchMaybeJob(connection: AccountReader, address: PublicKey, { programId = JOB_ESCROW_PROGRAM_ID }: Opts = {}): Promise<Job | null> {
-  return fetchMaybe(connection, address, decodeJob, programId);
-}
-
-/** @throws AccountNotFoundError when no Job is open at `address`. */
-export function fetchJob(connection: AccountReader, address: PublicKey, opts: Opts = {}): Promise<Job> {
-  return fetchOrThrow('Job', address, fetchMaybeJob(connection, address, opts));
-}

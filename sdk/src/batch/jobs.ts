@@ -1,31 +1,36 @@
 // Locks, settles and refunds many jobs at once (JobEscrowClient.lockMany,
-// settleMany, refundMany): one outcome per job, instructions packed by
-// sendBatched, fee payers and Job rent payers from a PayerPool, v0
-// transactions over the operator's LookupTables when given.
+// settleMany, refundMany): one outcome per job. The credit accounts are read
+// once to answer off-chain what the program would reject (no credit
+// account, an id already in flight, no free slot, an unknown id); the rest
+// go into lock_batch / settle_batch / refund_batch instructions packed by
+// sendPacked (as many jobs per transaction as fit; a rejected batch is split
+// until the bad job is alone), v0 transactions over the operator's
+// LookupTables when given. Lock and settle transactions carry one signature:
+// the authority's, which pays the fee. A PayerPool only pays for (and signs
+// as the authority of) refunds of expired jobs, which anyone may send.
 import type { Keypair, PublicKey, Signer } from '@solana/web3.js';
-import { decodeJob } from '../accounts/index.js';
+import { decodeCreditAccount, findOpenJob, openJobsOf, readAccountInfos, type CreditAccount } from '../accounts/index.js';
 import type { JobEscrowClient } from '../client.js';
-import { COMPUTE_UNITS, TOKEN_PROGRAM_ADDRESS } from '../constants.js';
+import { TOKEN_PROGRAM_ADDRESS, batchComputeUnits } from '../constants.js';
 import { JobEscrowErrorCode } from '../errors.js';
 import { toU64, type Amount } from '../idl.js';
-import { getLockInstruction, getRefundInstruction, getSettleInstruction } from '../instructions/index.js';
-import { findConfigPda, findCreditAccountPda, findJobPda, findVaultAddress } from '../pdas.js';
+import { getLockBatchInstruction, getRefundBatchInstruction, getSettleBatchInstruction } from '../instructions/index.js';
+import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.js';
 import type { LookupTables } from './lookupTables.js';
 import type { PayerPool } from './payerPool.js';
-import { sendBatched, type BatchItem, type BatchStats, type ItemOutcome } from './send.js';
+import { sendPacked, type BatchStats, type PackBuilder } from './send.js';
 import { PublicKey as Key } from '@solana/web3.js';
 
-/** Jobs in a row that take their rent from the same pool key. */
-const RENT_PAYER_RUN = 16;
-
 export interface BatchOptions {
-  /** Signs as the operator (lock, settle) or refund authority. Default: the provider wallet's keypair, when it exposes one. */
+  /** Signs as the operator (lock, settle) or refund authority, and pays the fee. Default: the provider wallet's keypair, when it exposes one. */
   authority?: Signer;
-  /** Fee payers and (lock) Job rent payers; default the authority alone. */
+  /** Fee payers for refunds of expired jobs (each pool key signs as the refund's authority); never a second signer. */
   payers?: PayerPool;
   /** v0 transactions over these tables (extended with the jobs' accounts first). */
   lookupTables?: LookupTables;
   maxInFlight?: number;
+  /** Called as jobs get their outcome: (jobs with an outcome, all jobs). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface LockRequest {
@@ -47,9 +52,9 @@ export interface RefundRequest {
 }
 
 export type JobOutcome =
-  | { status: 'done'; job: PublicKey; signature: string }
-  | { status: 'already-locked'; job: PublicKey }
-  | { status: 'rejected'; job: PublicKey; code?: number; error: string };
+  | { status: 'done'; creditAccount: PublicKey; jobId: bigint; signature: string }
+  | { status: 'already-locked'; creditAccount: PublicKey; jobId: bigint }
+  | { status: 'rejected'; creditAccount: PublicKey; jobId: bigint; code?: number; error: string };
 
 export interface BatchResult {
   outcomes: JobOutcome[];
@@ -67,128 +72,239 @@ function authorityOf(client: JobEscrowClient, o: BatchOptions): Signer {
   return authority;
 }
 
-/** Each request's CreditAccount PDA and Job PDA. */
-function jobAddresses(client: JobEscrowClient, requests: { owner: PublicKey; jobId: Amount }[]) {
-  const credit = requests.map((r) => findCreditAccountPda(r.owner, { programId: client.programId })[0]);
-  const jobs = requests.map((r, i) => findJobPda(credit[i], toU64(r.jobId, 'jobId'), { programId: client.programId })[0]);
-  return { credit, jobs };
-}
-
-/** Job PDAs with their accounts (null when absent), read 100 at a time. */
-async function readJobs(client: JobEscrowClient, jobs: PublicKey[]) {
-  const out: (ReturnType<typeof decodeJob> | null)[] = [];
-  for (let i = 0; i < jobs.length; i += 100) {
-    const infos = await client.connection.getMultipleAccountsInfo(jobs.slice(i, i + 100), 'confirmed');
-    out.push(...infos.map((a) => (a && a.owner.equals(client.programId) && a.data.length > 0 ? decodeJob(a.data) : null)));
+/** The credit accounts at `addresses` (null when absent or not the program's), read 100 per call, by base58 address. */
+export async function readCreditAccounts(client: JobEscrowClient, addresses: PublicKey[]): Promise<Map<string, CreditAccount | null>> {
+  const unique = [...new Map(addresses.map((a) => [a.toBase58(), a])).values()];
+  const out = new Map<string, CreditAccount | null>();
+  for (let i = 0; i < unique.length; i += 100) {
+    const chunk = unique.slice(i, i + 100);
+    const infos = await readAccountInfos(client.connection, chunk);
+    chunk.forEach((a, k) => {
+      const info = infos[k];
+      out.set(a.toBase58(), info && info.owner.equals(client.programId) && info.data.length > 0 ? decodeCreditAccount(info.data) : null);
+    });
   }
   return out;
 }
 
-async function run(
+/** A job ready to send: its credit account and id, and what its builder needs. */
+type Ready<T> = { creditAccount: PublicKey; jobId: bigint; input: T };
+
+/** Accounts every job instruction shares (the tables' first entries). */
+function sharedAccounts(client: JobEscrowClient): PublicKey[] {
+  return [client.programId, findConfigPda({ programId: client.programId })[0], new Key(TOKEN_PROGRAM_ADDRESS)];
+}
+
+/** Sends the ready jobs with `build`, fee payer `feePayer`, and writes their outcomes into `outcomes` at `at[k]`. */
+async function runPacked<T>(
   client: JobEscrowClient,
   o: BatchOptions,
-  jobs: PublicKey[],
-  prepared: (BatchItem | JobOutcome)[],
-  shared: PublicKey[],
-): Promise<BatchResult> {
-  const authority = authorityOf(client, o);
-  const items = prepared.filter((p): p is BatchItem => 'ix' in p);
-  // The accounts jobs share (not each job's own PDA, used once).
-  const tables = o.lookupTables ? await o.lookupTables.ensure(shared) : undefined;
-  const { outcomes, stats } = await sendBatched(client.connection, items, {
-    feePayer: () => o.payers?.next() ?? authority,
-    lookupTables: tables,
-    maxInFlight: o.maxInFlight,
-  });
-  let k = 0;
+  ready: Ready<T>[],
+  build: (jobs: Ready<T>[], payer: Signer) => ReturnType<PackBuilder>['instructions'][number],
+  units: (jobs: Ready<T>[]) => number,
+  feePayer: () => Signer,
+  tableAddresses: PublicKey[],
+  progress: (done: number) => void,
+): Promise<{ outcomes: JobOutcome[]; stats: BatchStats }> {
+  if (!ready.length) return { outcomes: [], stats: { transactions: 0, resent: 0 } };
+  const tables = o.lookupTables ? await o.lookupTables.ensure([...sharedAccounts(client), ...tableAddresses]) : undefined;
+  const { outcomes, stats } = await sendPacked(
+    client.connection,
+    ready.length,
+    (ids, payer) => {
+      const jobs = ids.map((i) => ready[i]);
+      return { instructions: [build(jobs, payer)], groups: [ids], units: units(jobs), signers: [] };
+    },
+    { feePayer, lookupTables: tables, maxInFlight: o.maxInFlight, onProgress: progress },
+  );
   return {
-    outcomes: prepared.map((p, i) => {
-      if (!('ix' in p)) return p;
-      const r: ItemOutcome = outcomes[k++];
-      return r.ok ? { status: 'done', job: jobs[i], signature: r.signature } : { status: 'rejected', job: jobs[i], code: r.code, error: r.error };
+    outcomes: outcomes.map((r, i): JobOutcome => {
+      const { creditAccount, jobId } = ready[i];
+      return r.ok ? { status: 'done', creditAccount, jobId, signature: r.signature } : { status: 'rejected', creditAccount, jobId, code: r.code, error: r.error };
     }),
     stats,
   };
 }
 
-/** Shared accounts every job instruction names (the tables' first entries). */
-function sharedAccounts(client: JobEscrowClient, o: BatchOptions): PublicKey[] {
-  return [client.programId, findConfigPda({ programId: client.programId })[0], new Key(TOKEN_PROGRAM_ADDRESS), ...(o.payers?.publicKeys ?? [])];
+function distinctAccounts(jobs: { creditAccount: PublicKey }[]): number {
+  return new Set(jobs.map((j) => j.creditAccount.toBase58())).size;
+}
+
+/** Outcomes in request order: the off-chain answers where given, else the sent jobs' outcomes in order. */
+function merge(pre: (JobOutcome | null)[], sent: JobOutcome[]): JobOutcome[] {
+  let k = 0;
+  return pre.map((p) => p ?? sent[k++]);
+}
+
+function progressOf(o: BatchOptions, total: number, answered: number) {
+  let done = answered;
+  if (answered) o.onProgress?.(answered, total);
+  return (n: number) => {
+    done = answered + n;
+    o.onProgress?.(done, total);
+  };
+}
+
+type Keyed = { creditAccount: PublicKey; jobId: bigint };
+const keyOf = (j: Keyed) => `${j.creditAccount.toBase58()}:${j.jobId}`;
+
+/** Each request's credit account and id, and a rejection for a request whose (account, id) came earlier in the list. */
+function addressJobs(client: JobEscrowClient, requests: { owner: PublicKey; jobId: Amount }[]) {
+  const seen = new Set<string>();
+  return requests.map((r) => {
+    const creditAccount = findCreditAccountPda(r.owner, { programId: client.programId })[0];
+    const jobId = toU64(r.jobId, 'jobId');
+    const key = keyOf({ creditAccount, jobId });
+    const duplicate = seen.has(key);
+    seen.add(key);
+    return { creditAccount, jobId, duplicate, owner: r.owner };
+  });
 }
 
 export async function lockMany(client: JobEscrowClient, requests: LockRequest[], o: BatchOptions = {}): Promise<BatchResult> {
   const authority = authorityOf(client, o);
   const { mint } = await client.config();
-  const { credit, jobs } = jobAddresses(client, requests);
-  const existing = await readJobs(client, jobs);
-  const prepared = requests.map((r, i): BatchItem | JobOutcome => {
-    const found = existing[i];
-    if (found) {
-      return found.tier === r.tier && found.maxOutputTokens === r.maxOutputTokens
-        ? { status: 'already-locked', job: jobs[i] }
-        : { status: 'rejected', job: jobs[i], code: JobEscrowErrorCode.AlreadyInitialized, error: 'the job id is locked with other parameters' };
+  const jobs = addressJobs(client, requests);
+  const accounts = await readCreditAccounts(client, jobs.map((j) => j.creditAccount));
+  const free = new Map([...accounts].map(([k, a]) => [k, a ? a.jobSlots.length - openJobsOf(a).length : 0]));
+  const ready: Ready<LockRequest & { vault: PublicKey }>[] = [];
+  const pre = requests.map((r, i): JobOutcome | null => {
+    const { creditAccount, jobId, duplicate, owner } = jobs[i];
+    const account = accounts.get(creditAccount.toBase58());
+    if (!account) return { status: 'rejected', creditAccount, jobId, error: `${owner.toBase58()} has no credit account` };
+    if (duplicate) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.JobAlreadyLocked, error: 'the job id is listed twice in the batch' };
+    const open = findOpenJob(account, jobId);
+    if (open) {
+      return open.tier === Number(r.tier) && open.maxOutputTokens === r.maxOutputTokens
+        ? { status: 'already-locked', creditAccount, jobId }
+        : { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.JobAlreadyLocked, error: 'the job id is locked with other parameters' };
     }
-    // Consecutive jobs share a rent payer, so a packed transaction carries one or two extra signatures, not one per job.
-    const rentPayer = o.payers?.at(Math.floor(i / RENT_PAYER_RUN)) ?? authority;
-    const ix = getLockInstruction(
-      { authority: authority.publicKey, rentPayer: rentPayer.publicKey, creditAccount: credit[i], mint, job: jobs[i] },
-      { jobId: r.jobId, tier: r.tier, maxOutputTokens: r.maxOutputTokens },
-      { programId: client.programId },
-    );
-    return { ix, units: COMPUTE_UNITS.lock, signers: [authority, rentPayer] };
+    const slots = free.get(creditAccount.toBase58())!;
+    if (slots <= 0) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.NoFreeJobSlot, error: 'no free job slot in the credit account' };
+    free.set(creditAccount.toBase58(), slots - 1);
+    ready.push({ creditAccount, jobId, input: { ...r, vault: findVaultAddress(creditAccount, mint) } });
+    return null;
   });
-  const shared = [...sharedAccounts(client, o), ...credit, ...credit.map((c) => findVaultAddress(c, mint))];
-  return run(client, o, jobs, prepared, shared);
+  const progress = progressOf(o, requests.length, requests.length - ready.length);
+  const sent = await runPacked(
+    client,
+    o,
+    ready,
+    (batch) =>
+      getLockBatchInstruction(
+        { authority: authority.publicKey },
+        batch.map((j) => ({ creditAccount: j.creditAccount, vault: j.input.vault, jobId: j.jobId, tier: j.input.tier, maxOutputTokens: j.input.maxOutputTokens })),
+        { programId: client.programId },
+      ),
+    (batch) => batchComputeUnits('lock_batch', { jobs: batch.length, accounts: distinctAccounts(batch) }),
+    () => authority,
+    ready.flatMap((j) => [j.creditAccount, j.input.vault]),
+    progress,
+  );
+  return { outcomes: merge(pre, sent.outcomes), stats: sent.stats };
 }
 
 export async function settleMany(client: JobEscrowClient, requests: SettleRequest[], o: BatchOptions = {}): Promise<BatchResult> {
   const authority = authorityOf(client, o);
   const config = await client.config();
-  const { credit, jobs } = jobAddresses(client, requests);
-  const existing = await readJobs(client, jobs);
-  const prepared = requests.map((r, i): BatchItem | JobOutcome => {
-    const found = existing[i];
-    if (!found) return { status: 'rejected', job: jobs[i], error: 'job not found (never locked, or already settled or refunded)' };
-    const ix = getSettleInstruction(
-      { operator: authority.publicKey, creditAccount: credit[i], mint: config.mint, job: jobs[i], providerTokenAccount: r.providerTokenAccount, rentPayer: found.rentPayer },
-      { outputTokens: r.outputTokens, providerShareBps: r.providerShareBps ?? config.providerShareBpsMin },
-      { programId: client.programId },
-    );
-    return { ix, units: COMPUTE_UNITS.settle, signers: [authority] };
+  const jobs = addressJobs(client, requests);
+  const accounts = await readCreditAccounts(client, jobs.map((j) => j.creditAccount));
+  const ready: Ready<SettleRequest & { vault: PublicKey }>[] = [];
+  const pre = requests.map((r, i): JobOutcome | null => {
+    const { creditAccount, jobId, duplicate, owner } = jobs[i];
+    const account = accounts.get(creditAccount.toBase58());
+    if (!account) return { status: 'rejected', creditAccount, jobId, error: `${owner.toBase58()} has no credit account` };
+    if (duplicate) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.JobNotFound, error: 'the job id is listed twice in the batch' };
+    if (!findOpenJob(account, jobId)) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.JobNotFound, error: 'job not found (never locked, or already settled or refunded)' };
+    ready.push({ creditAccount, jobId, input: { ...r, vault: findVaultAddress(creditAccount, config.mint) } });
+    return null;
   });
-  const shared = [...sharedAccounts(client, o), ...credit, ...credit.map((c) => findVaultAddress(c, config.mint)), ...requests.map((r) => r.providerTokenAccount)];
-  return run(client, o, jobs, prepared, shared);
+  const progress = progressOf(o, requests.length, requests.length - ready.length);
+  const sent = await runPacked(
+    client,
+    o,
+    ready,
+    (batch) =>
+      getSettleBatchInstruction(
+        { operator: authority.publicKey },
+        batch.map((j) => ({
+          creditAccount: j.creditAccount,
+          vault: j.input.vault,
+          providerTokenAccount: j.input.providerTokenAccount,
+          jobId: j.jobId,
+          outputTokens: j.input.outputTokens,
+          providerShareBps: j.input.providerShareBps ?? config.providerShareBpsMin,
+        })),
+        { programId: client.programId },
+      ),
+    (batch) => batchComputeUnits('settle_batch', { jobs: batch.length, accounts: distinctAccounts(batch) }),
+    () => authority,
+    ready.flatMap((j) => [j.creditAccount, j.input.vault, j.input.providerTokenAccount]),
+    progress,
+  );
+  return { outcomes: merge(pre, sent.outcomes), stats: sent.stats };
 }
 
-/** A job to refund, as read from its account (the crank keeps these in memory). */
+/** A job to refund, as read from its credit account (the crank keeps these in memory). */
 export interface OpenJobRef {
-  job: PublicKey;
   creditAccount: PublicKey;
-  rentPayer: PublicKey;
+  jobId: bigint;
+  /** Unix seconds: from then on anyone may refund it (a PayerPool key signs). */
+  expiresAt: bigint;
 }
 
 export async function refundMany(client: JobEscrowClient, requests: RefundRequest[], o: BatchOptions = {}): Promise<BatchResult> {
-  const { credit, jobs } = jobAddresses(client, requests);
-  const existing = await readJobs(client, jobs);
+  const jobs = addressJobs(client, requests);
+  const accounts = await readCreditAccounts(client, jobs.map((j) => j.creditAccount));
   return refundJobs(
     client,
-    jobs.map((job, i) => (existing[i] ? { job, creditAccount: credit[i], rentPayer: existing[i]!.rentPayer } : { status: 'rejected', job, error: 'job not found (never locked, or already settled or refunded)' })),
+    jobs.map(({ creditAccount, jobId, duplicate, owner }): OpenJobRef | JobOutcome => {
+      const account = accounts.get(creditAccount.toBase58());
+      if (!account) return { status: 'rejected', creditAccount, jobId, error: `${owner.toBase58()} has no credit account` };
+      if (duplicate) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.JobNotFound, error: 'the job id is listed twice in the batch' };
+      const open = findOpenJob(account, jobId);
+      if (!open) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.JobNotFound, error: 'job not found (never locked, or already settled or refunded)' };
+      return { creditAccount, jobId, expiresAt: open.expiresAt };
+    }),
     o,
   );
 }
 
 /**
- * Refunds jobs whose accounts the caller has already read (no second read):
- * the crank's path. A job closed meanwhile comes back rejected with the
- * program's InvalidAccountOwner.
+ * Refunds jobs whose credit accounts the caller has already read (no second
+ * read): the crank's path. Expired jobs are refunded by the PayerPool's keys
+ * when given (each pays for and signs its own transactions), the others by
+ * the authority. A job closed meanwhile comes back rejected with the
+ * program's JobNotFound.
  */
 export async function refundJobs(client: JobEscrowClient, jobs: (OpenJobRef | JobOutcome)[], o: BatchOptions = {}): Promise<BatchResult> {
-  const authority = authorityOf(client, o);
-  const prepared = jobs.map((j): BatchItem | JobOutcome => {
-    if ('status' in j) return j;
-    const ix = getRefundInstruction({ authority: authority.publicKey, creditAccount: j.creditAccount, job: j.job, rentPayer: j.rentPayer }, { programId: client.programId });
-    return { ix, units: COMPUTE_UNITS.refund, signers: [authority] };
-  });
-  const credit = jobs.filter((j): j is OpenJobRef => !('status' in j)).map((j) => j.creditAccount);
-  return run(client, o, jobs.map((j) => j.job), prepared, [...sharedAccounts(client, o), ...credit]);
+  const open = jobs.filter((j): j is OpenJobRef => !('status' in j));
+  const now = open.length && o.payers ? await client.clusterTime() : 0n;
+  const byPool = o.payers ? open.filter((j) => j.expiresAt !== 0n && j.expiresAt <= now) : [];
+  const pooled = new Set(byPool.map(keyOf));
+  const byAuthority = open.filter((j) => !pooled.has(keyOf(j)));
+  const progress = progressOf(o, jobs.length, jobs.length - open.length);
+  const counts = [0, 0];
+  const send = (list: OpenJobRef[], feePayer: () => Signer, part: 0 | 1) =>
+    runPacked(
+      client,
+      o,
+      list.map((j) => ({ creditAccount: j.creditAccount, jobId: j.jobId, input: j })),
+      (batch, payer) => getRefundBatchInstruction({ authority: payer.publicKey }, batch, { programId: client.programId }),
+      (batch) => batchComputeUnits('refund_batch', { jobs: batch.length, accounts: distinctAccounts(batch) }),
+      feePayer,
+      list.map((j) => j.creditAccount),
+      (n) => {
+        counts[part] = n;
+        progress(counts[0] + counts[1]);
+      },
+    );
+  const authority = byAuthority.length ? authorityOf(client, o) : undefined;
+  const [fromPool, fromAuthority] = await Promise.all([send(byPool, () => o.payers!.next(), 0), send(byAuthority, () => authority!, 1)]);
+  const result = new Map<string, JobOutcome>();
+  for (const r of [...fromPool.outcomes, ...fromAuthority.outcomes]) result.set(keyOf(r), r);
+  return {
+    outcomes: jobs.map((j) => ('status' in j ? j : result.get(keyOf(j))!)),
+    stats: { transactions: fromPool.stats.transactions + fromAuthority.stats.transactions, resent: fromPool.stats.resent + fromAuthority.stats.resent },
+  };
 }

@@ -1,9 +1,12 @@
 import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, type Connection, type PublicKey, type Signer } from '@solana/web3.js';
 
 /**
- * Keys that take turns paying transaction fees and Job rent, so no single
- * account is written by every job (Solana caps the compute units that write
- * one account per block). Round-robin; the operator key stays the authority.
+ * Keys that take turns paying transaction fees, so no single account is
+ * written by every transaction (Solana caps the compute units that write one
+ * account per block). Round-robin. A pool key only pays for a transaction
+ * whose sole signer it can be (a refund of expired jobs, which anyone may
+ * send); lock and settle transactions are paid and signed by the operator
+ * alone.
  */
 export class PayerPool {
   private i = 0;

@@ -1,9 +1,14 @@
-// Packs instructions into as few transactions as fit (the 1,232-byte packet
-// and the 1.4 M compute-unit ceiling, measured by compiling the message, not
-// guessed), keeps up to `maxInFlight` of them in flight, confirms them
-// together with batched getSignatureStatuses polls, and gives each
-// instruction its own outcome: when one instruction fails, only it is
-// rejected (with the program's error code) and the others are packed again.
+// Packs work into as few transactions as fit (the 1,232-byte packet, the 64
+// account locks and the 1.4 M compute-unit ceiling, measured by compiling the
+// message, not guessed), keeps up to `maxInFlight` of them in flight,
+// confirms them together with batched getSignatureStatuses polls, and gives
+// each item its own outcome. An item is an instruction (sendBatched) or one
+// job of a batch instruction that carries many (sendPacked with a builder):
+// when an instruction of one item fails, only it is rejected (with the
+// program's error code) and the others are packed again; when a batch
+// instruction fails (the program rejects all its jobs for one bad job), its
+// jobs are split in halves, each sent on its own, until the bad job is alone
+// and rejected and every good job has landed.
 // A send whose fate is unknown (an RPC or network error after the request
 // left) is rebroadcast as the same signed bytes, which the cluster
 // deduplicates, never repacked; its jobs go into a new transaction only after
@@ -23,6 +28,8 @@ import {
 
 export const PACKET_BYTES = 1_232;
 export const MAX_TRANSACTION_UNITS = 1_400_000;
+/** Accounts one transaction may lock (name), lookup-table entries included. */
+export const MAX_TRANSACTION_ACCOUNTS = 64;
 
 /** One instruction of a batch. Items may land in any order and in different transactions, so none may depend on another's effect. */
 export interface BatchItem {
@@ -42,6 +49,8 @@ export interface BatchSendOptions {
   lookupTables?: AddressLookupTableAccount[];
   /** Transactions awaiting confirmation at once (default 8). */
   maxInFlight?: number;
+  /** Called each time items get their outcome, with the number of items that have one. */
+  onProgress?: (done: number) => void;
 }
 
 export interface BatchStats {
@@ -53,6 +62,8 @@ export interface BatchStats {
 interface InFlight {
   signature: string;
   items: number[];
+  /** The items of each instruction after the compute budget, in order. */
+  groups: number[][];
   lastValidBlockHeight: number;
   /** The signed bytes, rebroadcast while the send's fate is unknown. */
   bytes: Uint8Array;
@@ -81,11 +92,48 @@ export function failedInstruction(err: unknown): { index: number; code?: number;
   return { index: Number(m[1]), code: custom ? parseInt(custom[1], 16) : undefined, message: m[2].trim() };
 }
 
+/** The transaction a builder makes for some items: its instructions, which items each carries, and what it needs. */
+export interface PackedTransaction {
+  instructions: TransactionInstruction[];
+  /** `groups[k]`: the items instruction `k` carries (one batch instruction may carry many). */
+  groups: number[][];
+  units: number;
+  /** Signers besides the fee payer. */
+  signers: Signer[];
+}
+
+/** Builds the instructions for the items `ids` (any non-empty subset, in the given order), `payer` paying the fee. */
+export type PackBuilder = (ids: number[], payer: Signer) => PackedTransaction;
+
 /** Sends `items` packed and pipelined; returns each item's outcome (by index) and the transaction counts. */
 export async function sendBatched(connection: Connection, items: BatchItem[], o: BatchSendOptions): Promise<{ outcomes: ItemOutcome[]; stats: BatchStats }> {
-  const outcomes: ItemOutcome[] = new Array(items.length);
-  const queue = items.map((_, i) => i);
-  const tries = new Array<number>(items.length).fill(0);
+  return sendPacked(connection, items.length, (ids) => ({
+    instructions: ids.map((i) => items[i].ix),
+    groups: ids.map((i) => [i]),
+    units: ids.reduce((n, i) => n + items[i].units, 0),
+    signers: ids.flatMap((i) => items[i].signers),
+  }), o);
+}
+
+/** Distinct accounts a compiled message locks (its static keys and every lookup-table entry it uses). */
+function lockedAccounts(tx: VersionedTransaction): number {
+  const m = tx.message;
+  return m.staticAccountKeys.length + m.addressTableLookups.reduce((n, l) => n + l.writableIndexes.length + l.readonlyIndexes.length, 0);
+}
+
+/**
+ * Sends `count` items, packed by `build` into as few transactions as fit and
+ * pipelined; returns each item's outcome (by index) and the transaction
+ * counts. A failed instruction carrying one item rejects that item; one
+ * carrying several is split in two halves, each packed on its own.
+ */
+export async function sendPacked(connection: Connection, count: number, build: PackBuilder, o: BatchSendOptions): Promise<{ outcomes: ItemOutcome[]; stats: BatchStats }> {
+  const outcomes: ItemOutcome[] = new Array(count);
+  /** Items packed with any others, in order. */
+  const queue = Array.from({ length: count }, (_, i) => i);
+  /** Halves of failed batch instructions: each packed only with its own items, before the queue. */
+  const splits: number[][] = [];
+  const tries = new Array<number>(count).fill(0);
   /** Puts items back in front of the queue; one sent 6 times without an answer of its own fails with `why`. */
   const requeue = (ids: number[], why: string) => {
     const again = ids.filter((i) => {
@@ -102,63 +150,82 @@ export async function sendBatched(connection: Connection, items: BatchItem[], o:
   const maxInFlight = o.maxInFlight ?? 8;
   let lastSendError = '';
 
-  const compile = (ids: number[], payer: Signer) => {
-    const units = ids.reduce((n, i) => n + items[i].units, 0);
+  const compile = (packed: PackedTransaction, payer: Signer) => {
     const message = new TransactionMessage({
       payerKey: payer.publicKey,
       recentBlockhash: blockhash.blockhash,
-      instructions: [ComputeBudgetProgram.setComputeUnitLimit({ units: Math.min(MAX_TRANSACTION_UNITS, units) }), ...ids.map((i) => items[i].ix)],
+      instructions: [ComputeBudgetProgram.setComputeUnitLimit({ units: Math.min(MAX_TRANSACTION_UNITS, packed.units) }), ...packed.instructions],
     });
     return new VersionedTransaction(o.lookupTables?.length ? message.compileToV0Message(o.lookupTables) : message.compileToLegacyMessage());
   };
   const fits = (ids: number[], payer: Signer) => {
-    if (ids.reduce((n, i) => n + items[i].units, 0) > MAX_TRANSACTION_UNITS) return false;
     try {
-      return compile(ids, payer).serialize().length <= PACKET_BYTES;
+      const packed = build(ids, payer);
+      if (packed.units > MAX_TRANSACTION_UNITS) return false;
+      const tx = compile(packed, payer);
+      return lockedAccounts(tx) <= MAX_TRANSACTION_ACCOUNTS && tx.serialize().length <= PACKET_BYTES;
     } catch {
-      return false; // too many accounts or bytes to even serialize
+      return false; // too many accounts or bytes to even serialize, or a batch index past 255
     }
   };
-  /** The longest prefix of the queue that fits one transaction. */
+  /** The longest prefix of the first split (or else of the queue) that fits one transaction. */
+  let answered = 0;
+  const report = () => {
+    const now = outcomes.reduce((n) => n + 1, 0); // counts the filled entries of the sparse array
+    if (now !== answered) o.onProgress?.((answered = now));
+  };
   const pack = (payer: Signer) => {
-    const ids = [queue.shift()!];
-    while (queue.length && fits([...ids, queue[0]], payer)) ids.push(queue.shift()!);
+    const source = splits.length ? splits[0] : queue;
+    const ids = [source.shift()!];
+    while (source.length && fits([...ids, source[0]], payer)) ids.push(source.shift()!);
+    if (splits.length && !splits[0].length) splits.shift();
     return ids;
   };
-  /** Rejects the item at transaction instruction `index` and puts the others back in front. */
-  const reject = (ids: number[], failure: { index: number; code?: number; message: string }) => {
-    const at = failure.index - 1; // instruction 0 is the compute budget
-    const bad = ids[at];
+  /** Rejects the items of the failed instruction (or splits them) and puts the others back in front. */
+  const reject = (f: { items: number[]; groups: number[][] }, failure: { index: number; code?: number; message: string }) => {
+    const bad = f.groups[failure.index - 1]; // instruction 0 is the compute budget
     if (bad === undefined) {
-      requeue(ids, failure.message);
+      requeue(f.items, failure.message);
       return;
     }
-    outcomes[bad] = { ok: false, code: failure.code, error: failure.message };
-    queue.unshift(...ids.filter((i) => i !== bad));
+    if (bad.length === 1) outcomes[bad[0]] = { ok: false, code: failure.code, error: failure.message };
+    else {
+      const half = Math.ceil(bad.length / 2);
+      splits.unshift(bad.slice(0, half), bad.slice(half));
+    }
+    queue.unshift(...f.items.filter((i) => !bad.includes(i)));
     stats.resent++;
   };
 
-  while (queue.length || inFlight.length) {
+  while (queue.length || splits.length || inFlight.length) {
     if (Date.now() - blockhashAt > 20_000) {
       blockhash = await connection.getLatestBlockhash('confirmed').catch(() => blockhash);
       blockhashAt = Date.now();
     }
-    while (queue.length && inFlight.length < maxInFlight) {
+    while ((queue.length || splits.length) && inFlight.length < maxInFlight) {
       const payer = o.feePayer();
       const ids = pack(payer);
-      const tx = compile(ids, payer);
-      const signers = new Map([payer, ...ids.flatMap((i) => items[i].signers)].map((s) => [s.publicKey.toBase58(), s]));
+      const packed = build(ids, payer);
+      const tx = compile(packed, payer);
+      const signers = new Map([payer, ...packed.signers].map((s) => [s.publicKey.toBase58(), s]));
       tx.sign([...signers.values()]);
       stats.transactions++;
       const bytes = tx.serialize();
-      const entry: InFlight = { signature: bs58.encode(tx.signatures[0]), items: ids, lastValidBlockHeight: blockhash.lastValidBlockHeight, bytes, unsure: false };
+      const entry: InFlight = {
+        signature: bs58.encode(tx.signatures[0]),
+        items: ids,
+        groups: packed.groups,
+        lastValidBlockHeight: blockhash.lastValidBlockHeight,
+        bytes,
+        unsure: false,
+      };
       try {
         await connection.sendRawTransaction(bytes, { preflightCommitment: 'confirmed' });
         inFlight.push(entry);
       } catch (err) {
         const failure = failedInstruction(err);
         lastSendError = err instanceof Error ? err.message : String(err);
-        if (failure) reject(ids, failure);
+        if (failure) reject(entry, failure);
         else if (refusedByPreflight(err)) {
           // Refused before forwarding (a blockhash this node does not know yet, …): pack again with a fresh one.
           requeue(ids, lastSendError);
@@ -189,7 +256,7 @@ export async function sendBatched(connection: Connection, items: BatchItem[], o:
       if (status && (status.confirmationStatus === 'confirmed' || status.confirmationStatus === 'finalized')) {
         inFlight.splice(k, 1);
         if (!status.err) for (const i of f.items) outcomes[i] = { ok: true, signature: f.signature };
-        else reject(f.items, failedInstruction(status.err as TransactionError) ?? { index: -1, message: JSON.stringify(status.err) });
+        else reject(f, failedInstruction(status.err as TransactionError) ?? { index: -1, message: JSON.stringify(status.err) });
       } else if (!status && height > f.lastValidBlockHeight && height > 0) {
         // Packed again only when the cluster says it did not land; an RPC error here asks again on the next poll.
         const landed = await connection.getSignatureStatuses([f.signature], { searchTransactionHistory: true }).then((r) => r.value[0], () => 'unknown' as const);
@@ -205,6 +272,8 @@ export async function sendBatched(connection: Connection, items: BatchItem[], o:
         );
       }
     }
+    report();
   }
+  report();
   return { outcomes, stats };
 }

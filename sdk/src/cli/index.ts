@@ -17,8 +17,8 @@ import type { Server } from 'node:http';
 import { walletKeypair } from '../batch/jobs.js';
 import { PayerPool } from '../batch/payerPool.js';
 import { JobEscrowClient } from '../client.js';
-import { COMPUTE_UNITS, Tier } from '../constants.js';
-import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
+import { COMPUTE_UNITS, MAX_JOB_SLOTS, Tier } from '../constants.js';
+import { JobEscrowError, JobEscrowErrorCode, PROGRAM_ERRORS } from '../errors.js';
 import { toCsv } from '../history.js';
 import { WITHDRAW_ALL, getInitializeConfigInstruction, type UpdateConfigArgs } from '../instructions/index.js';
 import { formatUnits } from '../core/pricing.js';
@@ -65,6 +65,8 @@ const OPTIONS = {
   label: { type: 'string' },
   memo: { type: 'string' },
   'job-id': { type: 'string' },
+  'job-slots': { type: 'string' },
+  'batch-wait-ms': { type: 'string' },
   tier: { type: 'string' },
   'max-tokens': { type: 'string' },
   tokens: { type: 'string' },
@@ -198,6 +200,8 @@ function version(): string {
 
 interface Ctx {
   v: Values;
+  /** Positional arguments after the command name. */
+  args: string[];
   client: JobEscrowClient;
   wallet: PublicKey;
   out: (line: string) => void;
@@ -281,11 +285,26 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   open: {
-    usage: '[--owner <pk>]',
-    summary: 'open a credit account (the wallet pays)',
+    usage: '[--owner <pk>] [--job-slots n]',
+    summary: `open a credit account (the wallet pays the rent, and gets it back when the owner closes) with n job slots, the jobs it can have in flight at once (default 16, at most ${MAX_JOB_SLOTS})`,
     async run({ v, client, wallet, out }) {
-      const r = await client.openCreditAccount({ owner: key(v, 'owner', wallet) });
+      const jobSlots = v['job-slots'] === undefined ? undefined : Number(whole(v, 'job-slots'));
+      if (jobSlots !== undefined && (jobSlots < 1 || jobSlots > MAX_JOB_SLOTS)) throw new UsageError(`--job-slots must be from 1 to ${MAX_JOB_SLOTS}, got ${v['job-slots']}`);
+      const r = await client.openCreditAccount({ owner: key(v, 'owner', wallet), jobSlots });
       out(`credit account ${r.creditAccount.toBase58()}, vault ${r.vault.toBase58()} (${r.signature})`);
+    },
+  },
+  'add-job-slots': {
+    usage: '<count>',
+    summary: `owner: give the wallet's credit account count more job slots (the wallet pays their rent, returned to it at close; at most ${MAX_JOB_SLOTS} in all)`,
+    async run({ args, client, wallet, out }) {
+      const [raw, ...extra] = args;
+      if (raw === undefined) throw new UsageError('add-job-slots needs a count: job-escrow add-job-slots <count>');
+      if (extra.length) throw new UsageError(`add-job-slots takes one count, got ${args.join(' ')}`);
+      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_JOB_SLOTS) throw new UsageError(`the count must be a whole number from 1 to ${MAX_JOB_SLOTS}, got ${raw}`);
+      const r = await client.addJobSlots({ count: Number(raw) });
+      const after = await client.creditAccount({ owner: wallet });
+      out(`added ${raw} job slot(s)${after ? `: ${after.jobSlots.length} in all` : ''} (${r.signature})`);
     },
   },
   'topup-url': {
@@ -344,13 +363,29 @@ const COMMANDS: Record<string, Command> = {
   },
   crank: {
     usage: '[--owner <pk>]',
-    summary: 'refund every expired job once',
+    summary: 'refund every expired job once (refund_batch: jobs of many accounts per transaction)',
     async run({ v, client, out, err }) {
-      const r = await client.refundExpired({
-        owner: v.owner ? key(v, 'owner') : undefined,
-        onProgress: (done, total) => err(`refunded ${done}/${total} expired job(s)…`),
-      });
-      out(`refunded ${r.jobs.length} expired job(s) in ${r.signatures.length} transaction(s)`);
+      const [open, now] = await Promise.all([client.openJobs({ owner: v.owner ? key(v, 'owner') : undefined }), client.clusterTime()]);
+      const expired = open.filter(({ job }) => job.expiresAt <= now);
+      if (!expired.length) {
+        out('refunded 0 expired job(s) in 0 transaction(s)');
+        return;
+      }
+      const { outcomes } = await client.refundMany(expired.map(({ owner, job }) => ({ owner, jobId: job.jobId })));
+      const signatures = new Set<string>();
+      let failed = 0;
+      for (const o of outcomes) {
+        if (o.status === 'done') signatures.add(o.signature);
+        else if (o.status === 'rejected') {
+          // Settled or refunded by someone else since the read: nothing left to do.
+          if (o.code !== JobEscrowErrorCode.JobNotFound) failed++;
+          err(`not refunded: job ${o.jobId} of ${o.creditAccount.toBase58()}: ${o.error}`);
+        }
+      }
+      const done = outcomes.filter((o) => o.status === 'done').length;
+      err(`refunded ${done}/${expired.length} expired job(s)…`);
+      out(`refunded ${done} expired job(s) in ${signatures.size} transaction(s)`);
+      if (failed) throw new Error(`${failed} refund(s) failed`);
     },
   },
   jobs: {
@@ -361,14 +396,14 @@ const COMMANDS: Record<string, Command> = {
       const [jobs, now] = await Promise.all([client.openJobs({ owner: v.owner ? key(v, 'owner') : undefined }), client.clusterTime()]);
       jobs.sort((a, b) => (a.job.expiresAt < b.job.expiresAt ? -1 : a.job.expiresAt > b.job.expiresAt ? 1 : 0));
       if (v.json) {
-        out(jsonText(jobs.map(({ address, job }) => ({ address, ...job, expired: job.expiresAt <= now }))));
+        out(jsonText(jobs.map(({ owner, creditAccount, job }) => ({ owner, creditAccount, ...job, expired: job.expiresAt <= now }))));
         return;
       }
       const expired = jobs.filter(({ job }) => job.expiresAt <= now).length;
       out(`${jobs.length} open job(s), ${expired} expired`);
-      for (const { address, job } of jobs) {
+      for (const { owner, creditAccount, job } of jobs) {
         const due = job.expiresAt <= now ? `expired ${now - job.expiresAt} s ago` : `expires in ${job.expiresAt - now} s`;
-        out(`${address.toBase58()}  job ${job.jobId}  ${TIER_NAMES[job.tier] ?? job.tier}  ${job.creditsLocked} credits  ${due} (${when(job.expiresAt)})  credit account ${job.creditAccount.toBase58()}`);
+        out(`owner ${owner.toBase58()}  job ${job.jobId}  ${TIER_NAMES[job.tier] ?? job.tier}  ${job.creditsLocked} credits  ${due} (${when(job.expiresAt)})  credit account ${creditAccount.toBase58()}`);
       }
     },
   },
@@ -442,10 +477,16 @@ const COMMANDS: Record<string, Command> = {
   },
   close: {
     usage: '',
-    summary: 'close the wallet\'s empty credit account (unspent promotional credits are given up first); the rent goes back to whoever paid it, the rest to the wallet',
-    async run({ client, out }) {
+    summary: 'close the wallet\'s empty credit account (unspent promotional credits are given up first); its rent payer gets back the rent it paid at opening, the wallet the rest (the rent of job slots it added)',
+    async run({ client, wallet, out }) {
+      const before = await client.creditAccount({ owner: wallet });
       const r = await client.closeCreditAccount();
-      out(`closed the credit account ${r.creditAccount.toBase58()}; rent returned to the wallet (${r.signature})`);
+      const payer = before?.rentPayer;
+      out(
+        !payer || payer.equals(wallet)
+          ? `closed the credit account ${r.creditAccount.toBase58()}; rent returned to the wallet, its rent payer (${r.signature})`
+          : `closed the credit account ${r.creditAccount.toBase58()}; ${before!.rentPaid} lamports of rent returned to its rent payer ${payer.toBase58()}, the rest to the wallet (${r.signature})`,
+      );
     },
   },
   grant: {
@@ -470,9 +511,9 @@ const COMMANDS: Record<string, Command> = {
   },
   operator: {
     usage:
-      '[--db job-escrow-operator.sqlite] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--low-threshold 100] [--payers 4 [--payer-sol 0.2]]',
+      '[--db job-escrow-operator.sqlite] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--low-threshold 100] [--payers 4 [--payer-sol 0.2]] [--batch-wait-ms 20]',
     summary:
-      'run the operator service until stopped: refunds expired jobs, indexes accounts into SQLite, serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY); --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL',
+      'run the operator service until stopped: refunds expired jobs, indexes accounts into SQLite, serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY); --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL; --batch-wait-ms: how long a batched lock or settle waits for others (0: sent at once)',
     async run({ v, client, out, err, io }) {
       const env = io.env ?? process.env;
       const secret = v['webhook-secret'] ?? env.JOB_ESCROW_WEBHOOK_SECRET;
@@ -501,6 +542,7 @@ const COMMANDS: Record<string, Command> = {
         apiKey: v['api-key'] ?? env.JOB_ESCROW_API_KEY,
         webhook: v['webhook-url'] ? { url: v['webhook-url'], secret: secret! } : undefined,
         lowThreshold: v['low-threshold'] ? whole(v, 'low-threshold') : undefined,
+        batchWaitMs: v['batch-wait-ms'] === undefined ? undefined : Number(whole(v, 'batch-wait-ms')),
         log: err,
       });
       out(`operator running: API ${running.url}`);
@@ -607,7 +649,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     const provider = io.provider ?? resolveProvider(v, !command.readOnly);
     rpcUrl = provider.connection.rpcEndpoint;
     const client = new JobEscrowClient(provider, { programId, priorityFeeMicroLamports: v['priority-fee'] ? Number(v['priority-fee']) : undefined });
-    await command.run({ v, client, wallet: client.wallet, out, err, io });
+    await command.run({ v, args: positionals.slice(1), client, wallet: client.wallet, out, err, io });
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {

@@ -14,7 +14,20 @@ export const ASSOCIATED_TOKEN_PROGRAM_ADDRESS = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH2
 const utf8 = (s: string) => new TextEncoder().encode(s);
 export const CONFIG_SEED = utf8('config');
 export const CREDIT_SEED = utf8('credits');
-export const JOB_SEED = utf8('job');
+
+/** Job slots a credit account opens with when `open_credit_account` is given 0. */
+export const DEFAULT_JOB_SLOTS = 16;
+/** The most job slots a credit account may hold (open_credit_account, add_job_slots). */
+export const MAX_JOB_SLOTS = 64;
+/** Bytes of one JobSlot in a CreditAccount. */
+export const JOB_SLOT_LEN = 57;
+/** Where the job slots start in a CreditAccount: 229 bytes of fields, then the Vec's u32 count. */
+export const JOB_SLOTS_OFFSET = 233;
+
+/** Bytes of a CreditAccount holding `slots` job slots (233 + 57 × slots). */
+export function creditAccountLen(slots: number = DEFAULT_JOB_SLOTS): number {
+  return JOB_SLOTS_OFFSET + JOB_SLOT_LEN * slots;
+}
 
 /** USDC has 6 decimals; 1 credit = $0.01 = 10,000 base units by default. */
 export const USDC_DECIMALS = 6;
@@ -62,9 +75,12 @@ export const COMPUTE_UNITS = {
   accept_admin: 5_000,
   open_credit_account: 60_000,
   purchase: 10_000,
+  add_job_slots: 10_000,
+  // TODO(measure): the slot model's lock/settle/refund and per-job batch
+  // costs are generous placeholders until the new program is measured.
   lock: 8_000,
   settle: 12_000,
-  refund: 2_000,
+  refund: 4_000,
   withdraw: 10_000,
   set_spending_limit: 2_000,
   collect_fees: 10_000,
@@ -72,3 +88,20 @@ export const COMPUTE_UNITS = {
   grant_credits: 10_000,
   expire_promo: 10_000,
 } as const;
+
+/**
+ * Compute units of a batch instruction: a fixed part plus a part per job and
+ * per distinct credit account (each account is loaded and its slots scanned
+ * once). TODO(measure): placeholders, generous, until measured.
+ */
+export const BATCH_COMPUTE_UNITS = {
+  lock_batch: { base: 3_000, perAccount: 1_500, perJob: 1_400 },
+  settle_batch: { base: 3_000, perAccount: 1_500, perJob: 12_000 },
+  refund_batch: { base: 3_000, perAccount: 1_500, perJob: 1_200 },
+} as const;
+
+/** The compute-unit limit for one batch instruction of `jobs` jobs over `accounts` credit accounts. */
+export function batchComputeUnits(name: keyof typeof BATCH_COMPUTE_UNITS, { jobs, accounts }: { jobs: number; accounts: number }): number {
+  const c = BATCH_COMPUTE_UNITS[name];
+  return c.base + c.perAccount * accounts + c.perJob * jobs;
+}

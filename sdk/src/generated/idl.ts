@@ -467,7 +467,12 @@ export const IDL = {
           "address": "11111111111111111111111111111111"
         }
       ],
-      "args": []
+      "args": [
+        {
+          "name": "job_slots",
+          "type": "u8"
+        }
+      ]
     },
     {
       "name": "purchase",
@@ -554,7 +559,7 @@ export const IDL = {
     {
       "name": "lock",
       "docs": [
-        "Locks a job's price (from the tier table) and creates its Job PDA."
+        "Locks a job's price (from the tier table) in a free job slot of the credit account."
       ],
       "discriminator": [
         21,
@@ -569,11 +574,6 @@ export const IDL = {
       "accounts": [
         {
           "name": "authority",
-          "signer": true
-        },
-        {
-          "name": "rent_payer",
-          "writable": true,
           "signer": true
         },
         {
@@ -600,34 +600,6 @@ export const IDL = {
         },
         {
           "name": "vault"
-        },
-        {
-          "name": "job",
-          "writable": true,
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  106,
-                  111,
-                  98
-                ]
-              },
-              {
-                "kind": "account",
-                "path": "credit_account"
-              },
-              {
-                "kind": "arg",
-                "path": "job_id"
-              }
-            ]
-          }
-        },
-        {
-          "name": "system_program",
-          "address": "11111111111111111111111111111111"
         }
       ],
       "args": [
@@ -648,7 +620,7 @@ export const IDL = {
     {
       "name": "settle",
       "docs": [
-        "Charges a job before it expires, pays the worker, keeps the fee in the vault, closes the Job."
+        "Charges a job before it expires, pays the worker, keeps the fee in the vault, frees the job's slot."
       ],
       "discriminator": [
         175,
@@ -692,15 +664,7 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "job",
-          "writable": true
-        },
-        {
           "name": "provider_token_account",
-          "writable": true
-        },
-        {
-          "name": "rent_payer",
           "writable": true
         },
         {
@@ -709,6 +673,10 @@ export const IDL = {
         }
       ],
       "args": [
+        {
+          "name": "job_id",
+          "type": "u64"
+        },
         {
           "name": "output_tokens",
           "type": "u32"
@@ -722,7 +690,7 @@ export const IDL = {
     {
       "name": "refund",
       "docs": [
-        "Returns a job's lock to the balance and closes the Job: the operator at any time, anyone after expiry."
+        "Returns a job's lock to the balance and frees its slot: the operator at any time, anyone after expiry."
       ],
       "discriminator": [
         2,
@@ -760,17 +728,14 @@ export const IDL = {
         {
           "name": "credit_account",
           "writable": true
-        },
-        {
-          "name": "job",
-          "writable": true
-        },
-        {
-          "name": "rent_payer",
-          "writable": true
         }
       ],
-      "args": []
+      "args": [
+        {
+          "name": "job_id",
+          "type": "u64"
+        }
+      ]
     },
     {
       "name": "withdraw",
@@ -1163,6 +1128,226 @@ export const IDL = {
         }
       ],
       "args": []
+    },
+    {
+      "name": "add_job_slots",
+      "docs": [
+        "Adds `count` job slots to the owner's credit account (at most 64 in all); the owner pays the larger account's rent and gets it back at close."
+      ],
+      "discriminator": [
+        64,
+        254,
+        21,
+        99,
+        126,
+        220,
+        119,
+        39
+      ],
+      "accounts": [
+        {
+          "name": "owner",
+          "writable": true,
+          "signer": true
+        },
+        {
+          "name": "credit_account",
+          "writable": true,
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  114,
+                  101,
+                  100,
+                  105,
+                  116,
+                  115
+                ]
+              },
+              {
+                "kind": "account",
+                "path": "owner"
+              }
+            ]
+          }
+        },
+        {
+          "name": "system_program",
+          "address": "11111111111111111111111111111111"
+        }
+      ],
+      "args": [
+        {
+          "name": "count",
+          "type": "u8"
+        }
+      ]
+    },
+    {
+      "name": "lock_batch",
+      "docs": [
+        "lock for many jobs across many credit accounts. Remaining accounts: (credit_account (w), vault) per account, each listed once.",
+        "Jobs are grouped by `account` (the pair's index), in ascending credit-account order (the address as four little-endian u64 words, first word first). One bad job rejects the batch."
+      ],
+      "discriminator": [
+        214,
+        236,
+        122,
+        48,
+        86,
+        245,
+        36,
+        36
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "jobs",
+          "type": {
+            "vec": {
+              "defined": {
+                "name": "LockBatchJob"
+              }
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "settle_batch",
+      "docs": [
+        "settle for many jobs. Remaining accounts: (credit_account (w), vault (w)) per account, then the workers' token accounts (w).",
+        "`account` is a pair's index, `provider` an index into the remaining accounts; jobs grouped by account in ascending address order."
+      ],
+      "discriminator": [
+        22,
+        2,
+        21,
+        223,
+        225,
+        122,
+        163,
+        214
+      ],
+      "accounts": [
+        {
+          "name": "operator",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        },
+        {
+          "name": "token_program",
+          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+        }
+      ],
+      "args": [
+        {
+          "name": "jobs",
+          "type": {
+            "vec": {
+              "defined": {
+                "name": "SettleBatchJob"
+              }
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "refund_batch",
+      "docs": [
+        "refund for many jobs. Remaining accounts: credit_account (w) per account, each listed once.",
+        "Jobs grouped by `account` (the index) in ascending address order; the operator at any time, anyone for expired jobs."
+      ],
+      "discriminator": [
+        227,
+        54,
+        194,
+        2,
+        78,
+        8,
+        104,
+        29
+      ],
+      "accounts": [
+        {
+          "name": "authority",
+          "signer": true
+        },
+        {
+          "name": "config",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  99,
+                  111,
+                  110,
+                  102,
+                  105,
+                  103
+                ]
+              }
+            ]
+          }
+        }
+      ],
+      "args": [
+        {
+          "name": "jobs",
+          "type": {
+            "vec": {
+              "defined": {
+                "name": "RefundBatchJob"
+              }
+            }
+          }
+        }
+      ]
     }
   ],
   "accounts": [
@@ -1190,19 +1375,6 @@ export const IDL = {
         255,
         21,
         96
-      ]
-    },
-    {
-      "name": "Job",
-      "discriminator": [
-        75,
-        124,
-        80,
-        203,
-        161,
-        180,
-        202,
-        80
       ]
     }
   ],
@@ -1362,6 +1534,19 @@ export const IDL = {
         117,
         121
       ]
+    },
+    {
+      "name": "JobSlotsAdded",
+      "discriminator": [
+        202,
+        184,
+        254,
+        39,
+        62,
+        181,
+        99,
+        134
+      ]
     }
   ],
   "errors": [
@@ -1502,13 +1687,13 @@ export const IDL = {
     },
     {
       "code": 6027,
-      "name": "JobMismatch",
-      "msg": "The job belongs to another credit account"
+      "name": "JobNotFound",
+      "msg": "No job with this id is in flight in the credit account"
     },
     {
       "code": 6028,
-      "name": "NonCanonicalBump",
-      "msg": "The job address is not the canonical PDA"
+      "name": "JobAlreadyLocked",
+      "msg": "A job with this id is already in flight in the credit account"
     },
     {
       "code": 6029,
@@ -1564,6 +1749,21 @@ export const IDL = {
       "code": 6039,
       "name": "NothingToExpire",
       "msg": "No unspent, unlocked promotional credits to expire"
+    },
+    {
+      "code": 6040,
+      "name": "NoFreeJobSlot",
+      "msg": "Every job slot of the credit account is in use"
+    },
+    {
+      "code": 6041,
+      "name": "TooManyJobSlots",
+      "msg": "A credit account holds at most 64 job slots"
+    },
+    {
+      "code": 6042,
+      "name": "InvalidBatch",
+      "msg": "The batch is empty, names an account it does not list, or lists its credit accounts out of ascending order"
     }
   ],
   "types": [
@@ -1648,10 +1848,6 @@ export const IDL = {
           {
             "name": "max_output_tokens_per_job",
             "type": "u32"
-          },
-          {
-            "name": "job_rent_lamports",
-            "type": "u64"
           },
           {
             "name": "paused",
@@ -1748,19 +1944,28 @@ export const IDL = {
           {
             "name": "bump",
             "type": "u8"
+          },
+          {
+            "name": "job_slots",
+            "type": {
+              "vec": {
+                "defined": {
+                  "name": "JobSlot"
+                }
+              }
+            }
           }
         ]
       }
     },
     {
-      "name": "Job",
+      "name": "JobSlot",
+      "docs": [
+        "One job slot of a CreditAccount: all zeros when free (expires_at 0), otherwise one job in flight."
+      ],
       "type": {
         "kind": "struct",
         "fields": [
-          {
-            "name": "credit_account",
-            "type": "pubkey"
-          },
           {
             "name": "job_id",
             "type": "u64"
@@ -1786,20 +1991,80 @@ export const IDL = {
             }
           },
           {
-            "name": "rent_payer",
-            "type": "pubkey"
-          },
-          {
             "name": "locked_at",
             "type": "i64"
           },
           {
             "name": "expires_at",
             "type": "i64"
+          }
+        ]
+      }
+    },
+    {
+      "name": "LockBatchJob",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "account",
+            "type": "u8"
           },
           {
-            "name": "bump",
+            "name": "job_id",
+            "type": "u64"
+          },
+          {
+            "name": "tier",
             "type": "u8"
+          },
+          {
+            "name": "max_output_tokens",
+            "type": "u32"
+          }
+        ]
+      }
+    },
+    {
+      "name": "SettleBatchJob",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "account",
+            "type": "u8"
+          },
+          {
+            "name": "provider",
+            "type": "u8"
+          },
+          {
+            "name": "job_id",
+            "type": "u64"
+          },
+          {
+            "name": "output_tokens",
+            "type": "u32"
+          },
+          {
+            "name": "provider_share_bps",
+            "type": "u16"
+          }
+        ]
+      }
+    },
+    {
+      "name": "RefundBatchJob",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "account",
+            "type": "u8"
+          },
+          {
+            "name": "job_id",
+            "type": "u64"
           }
         ]
       }
@@ -1867,10 +2132,6 @@ export const IDL = {
             "type": "u32"
           },
           {
-            "name": "job_rent_lamports",
-            "type": "u64"
-          },
-          {
             "name": "paused",
             "type": "bool"
           }
@@ -1919,6 +2180,10 @@ export const IDL = {
         "kind": "struct",
         "fields": [
           {
+            "name": "credit_account",
+            "type": "pubkey"
+          },
+          {
             "name": "job_id",
             "type": "u64"
           },
@@ -1943,6 +2208,10 @@ export const IDL = {
         "kind": "struct",
         "fields": [
           {
+            "name": "credit_account",
+            "type": "pubkey"
+          },
+          {
             "name": "job_id",
             "type": "u64"
           },
@@ -1962,6 +2231,10 @@ export const IDL = {
       "type": {
         "kind": "struct",
         "fields": [
+          {
+            "name": "credit_account",
+            "type": "pubkey"
+          },
           {
             "name": "job_id",
             "type": "u64"
@@ -2068,6 +2341,18 @@ export const IDL = {
           },
           {
             "name": "reason",
+            "type": "u8"
+          }
+        ]
+      }
+    },
+    {
+      "name": "JobSlotsAdded",
+      "type": {
+        "kind": "struct",
+        "fields": [
+          {
+            "name": "job_slots",
             "type": "u8"
           }
         ]

@@ -1,5 +1,6 @@
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.js';
+import { toSmall } from '../idl.js';
 import { buildInstruction } from './common.js';
 
 export interface OpenCreditAccountAccounts {
@@ -13,9 +14,15 @@ export interface OpenCreditAccountAccounts {
   vault?: PublicKey;
 }
 
-/** Builds `open_credit_account` (creates the CreditAccount PDA and its vault ATA). */
+/**
+ * Builds `open_credit_account` (creates the CreditAccount PDA and its vault
+ * ATA) with `jobSlots` job slots (0 or omitted: DEFAULT_JOB_SLOTS, at most
+ * MAX_JOB_SLOTS).
+ * @throws RangeError when `jobSlots` is not a u8.
+ */
 export function getOpenCreditAccountInstruction(
   accounts: OpenCreditAccountAccounts,
+  args: { jobSlots?: number } = {},
   { programId }: { programId?: PublicKey } = {},
 ): TransactionInstruction {
   const creditAccount = accounts.creditAccount ?? findCreditAccountPda(accounts.owner, { programId })[0];
@@ -29,7 +36,7 @@ export function getOpenCreditAccountInstruction(
       vault: accounts.vault ?? findVaultAddress(creditAccount, accounts.mint),
       mint: accounts.mint,
     },
-    {},
+    { job_slots: toSmall(args.jobSlots ?? 0, 'jobSlots', 8) },
     programId,
   );
 }

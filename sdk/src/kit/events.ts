@@ -14,6 +14,7 @@ import {
   getCreditAccountClosedDecoder,
   getCreditsGrantedDecoder,
   getPromoExpiredDecoder,
+  getJobSlotsAddedDecoder,
   type ConfigUpdated,
   type CreditAccountOpened,
   type CreditsPurchased,
@@ -26,6 +27,7 @@ import {
   type CreditAccountClosed,
   type CreditsGranted,
   type PromoExpired,
+  type JobSlotsAdded,
 } from './generated/index.js';
 
 /** An event of the program, named as the IDL names it, decoded by the generated codecs. */
@@ -41,7 +43,8 @@ export type KitJobEscrowEvent =
   | { name: 'SpendingLimitSet'; data: SpendingLimitSet }
   | { name: 'CreditAccountClosed'; data: CreditAccountClosed }
   | { name: 'CreditsGranted'; data: CreditsGranted }
-  | { name: 'PromoExpired'; data: PromoExpired };
+  | { name: 'PromoExpired'; data: PromoExpired }
+  | { name: 'JobSlotsAdded'; data: JobSlotsAdded };
 
 /**
  * Every event's generated decoder (each checks its 8-byte discriminator and
@@ -60,6 +63,7 @@ const DECODERS: { [E in KitJobEscrowEvent as E['name']]: FixedSizeDecoder<E['dat
   CreditAccountClosed: getCreditAccountClosedDecoder(),
   CreditsGranted: getCreditsGrantedDecoder(),
   PromoExpired: getPromoExpiredDecoder(),
+  JobSlotsAdded: getJobSlotsAddedDecoder(),
 };
 
 /** The event names the Kit client decodes. */

@@ -1,6 +1,7 @@
-// The operator's HTTP API on node:http (four GET routes need no framework):
+// The operator's HTTP API on node:http (five GET routes need no framework):
 //   GET /v1/account/<wallet>                          balance (one getMultipleAccounts + the index)
 //   GET /v1/account/<wallet>/transactions?limit&before=<entry id>[&format=csv]
+//   GET /v1/account/<wallet>/jobs                     jobs in flight (the credit account's job slots)
 //   GET /healthz, GET /metrics (Prometheus text)
 // Optional bearer API key (not on /healthz), a per-client rate limit, and
 // refusal of request bodies and long URLs. HTTP, timeouts, the rate limiter
@@ -13,6 +14,7 @@ import type { JobEscrowClient } from '../client.js';
 import { historyCsv } from '../core/csv.js';
 import { formatUnits } from '../core/pricing.js';
 import { isoTime } from '../core/time.js';
+import { openJobsOf, type OpenJob } from '../accounts/index.js';
 import { AccountNotFoundError } from '../errors.js';
 import { HttpError, RateLimiter, UpstreamError, allowMethods, badRequest, createHttpServer, logToStderr, noRoute, parseTarget, publicKeyParam, quoted, send, sendJson, type HttpServerOptions } from '../http/index.js';
 import type { OperatorDb, StoredEntry } from './db.js';
@@ -57,6 +59,19 @@ function entryJson(e: StoredEntry) {
   };
 }
 
+/** A job in flight: named by its credit account (the response's) and its id. */
+function jobJson(j: OpenJob) {
+  return {
+    jobId: j.jobId.toString(),
+    slot: j.slot,
+    tier: j.tier,
+    maxOutputTokens: j.maxOutputTokens,
+    creditsLocked: j.creditsLocked.toString(),
+    lockedAt: isoTime(j.lockedAt),
+    expiresAt: isoTime(j.expiresAt),
+  };
+}
+
 export function createOperatorApi(o: ApiOptions): Server {
   const limiter = new RateLimiter({ ratePerSecond: o.ratePerSecond ?? 20, maxClients: o.rateLimitClients });
   const log = o.log ?? logToStderr;
@@ -94,6 +109,24 @@ export function createOperatorApi(o: ApiOptions): Server {
     };
   }
 
+  async function jobs(owner: PublicKey) {
+    let credit: Awaited<ReturnType<JobEscrowClient['creditAccount']>>;
+    try {
+      credit = await o.client.creditAccount({ owner });
+    } catch (err) {
+      o.metrics.rpcErrors.inc({ part: 'api' });
+      throw new UpstreamError(err);
+    }
+    if (!credit) throw new HttpError(404, 'not_found', `No credit account for ${owner.toBase58()}.`);
+    const open = openJobsOf(credit).sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : 0));
+    return {
+      wallet: owner.toBase58(),
+      creditAccount: (await o.client.addresses({ owner })).creditAccount.toBase58(),
+      jobSlots: credit.jobSlots.length,
+      jobs: open.map(jobJson),
+    };
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, query } = parseTarget(req);
     allowMethods(req, res, ['GET', 'HEAD']);
@@ -102,10 +135,11 @@ export function createOperatorApi(o: ApiOptions): Server {
     if (path === '/healthz') return sendJson(res, 200, o.health());
     if (o.apiKey && !sameSecret(req.headers.authorization, `Bearer ${o.apiKey}`)) throw new HttpError(401, 'unauthorized', 'Missing or wrong API key (Authorization: Bearer <key>).');
     if (path === '/metrics') return send(res, 200, await o.metrics.registry.metrics(), o.metrics.registry.contentType);
-    const m = /^\/v1\/account\/([^/]+)(\/transactions)?$/.exec(path);
+    const m = /^\/v1\/account\/([^/]+)(\/transactions|\/jobs)?$/.exec(path);
     if (!m) throw noRoute(path);
     const owner = wallet(m[1]);
     if (!m[2]) return sendJson(res, 200, await account(owner));
+    if (m[2] === '/jobs') return sendJson(res, 200, await jobs(owner));
     const limitText = query.get('limit') ?? '50';
     if (!/^\d+$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > MAX_LIMIT) throw badRequest(`The limit must be a whole number from 1 to ${MAX_LIMIT}.`);
     const before = query.get('before') ?? undefined;

@@ -1,35 +1,41 @@
-// The crank: keeps every open Job in memory (a program-account subscription
-// for changes, a getProgramAccounts reconcile for whatever a dropped
-// websocket missed) and refunds each as soon as the cluster clock passes its
-// expires_at, through the SDK's batch path (refundJobs: packed transactions,
-// several in flight, fee payers from the operator's PayerPool). A job that
-// fails is retried on the next tick; a job that is already gone is dropped.
+// The crank: keeps every open job in memory, read from the job slots of the
+// CreditAccounts (a program-account subscription on the CreditAccount
+// discriminator for changes, a getProgramAccounts reconcile for whatever a
+// dropped websocket missed), and refunds each as soon as the cluster clock
+// passes its expires_at, through the SDK's batch path (refundMany:
+// refund_batch instructions, jobs of many accounts per transaction, several
+// in flight, fee payers from the operator's PayerPool). A job is named by
+// its credit account and job id. A job that fails is retried on the next
+// tick; a job that is already gone (settled or refunded) is dropped.
 import bs58 from 'bs58';
 import type { PublicKey } from '@solana/web3.js';
-import { decodeJob } from '../accounts/index.js';
-import { refundJobs, type JobOutcome } from '../batch/jobs.js';
+import { decodeCreditAccount, openJobsOf } from '../accounts/index.js';
 import type { PayerPool } from '../batch/payerPool.js';
 import type { JobEscrowClient } from '../client.js';
 import { accountDiscriminator } from '../codec.js';
 import { JobEscrowErrorCode } from '../errors.js';
 
-interface OpenJob {
-  address: PublicKey;
+/** A job in flight, as the crank tracks it. */
+export interface CrankJob {
   creditAccount: PublicKey;
-  rentPayer: PublicKey;
+  owner: PublicKey;
+  jobId: bigint;
   expiresAt: bigint;
 }
 
+type RefundOutcome = Awaited<ReturnType<JobEscrowClient['refundMany']>>['outcomes'][number];
+
 export interface CrankEvents {
   /** `latency`: seconds from the moment the cluster clock reached expires_at to the refund's confirmation. */
-  onRefunded?: (job: PublicKey, expiresAt: bigint, signature: string, latency: number) => void;
+  onRefunded?: (job: CrankJob, signature: string, latency: number) => void;
   onError?: (err: unknown) => void;
-  /** A due job found closed already (settled or refunded by someone else). */
-  onGone?: (job: PublicKey, why: string) => void;
+  /** A due job found gone already (settled or refunded by someone else, or its account closed). */
+  onGone?: (job: CrankJob, why: string) => void;
 }
 
 export class Crank {
-  private readonly jobs = new Map<string, OpenJob>();
+  /** Open jobs by credit account (base58), then by job id. */
+  private readonly accounts = new Map<string, Map<bigint, CrankJob>>();
   /** cluster unix time − local unix time, measured at the last clock read. */
   private clockOffset = 0;
   private subscription: number | null = null;
@@ -42,26 +48,42 @@ export class Crank {
   ) {}
 
   get openJobs(): number {
-    return this.jobs.size;
+    let n = 0;
+    for (const jobs of this.accounts.values()) n += jobs.size;
+    return n;
   }
 
   /** Replaces the in-memory set with what getProgramAccounts reports, and re-reads the cluster clock. */
   async reconcile(): Promise<void> {
     const open = await this.client.openJobs();
-    this.jobs.clear();
-    for (const { address, job } of open) this.track(address, job);
+    this.accounts.clear();
+    for (const { owner, creditAccount, job } of open) this.jobsOf(creditAccount).set(job.jobId, { creditAccount, owner, jobId: job.jobId, expiresAt: job.expiresAt });
     await this.readClock();
   }
 
-  /** Follows Job accounts as they are created and closed. */
+  /** Follows the CreditAccounts' job slots as jobs are locked, settled and refunded (and accounts closed). */
   subscribe(): void {
     this.subscription = this.client.connection.onProgramAccountChange(
       this.client.programId,
       ({ accountId, accountInfo }) => {
-        if (accountInfo.lamports === 0 || accountInfo.data.length === 0) this.jobs.delete(accountId.toBase58());
-        else this.track(accountId, decodeJob(accountInfo.data));
+        const key = accountId.toBase58();
+        if (accountInfo.lamports === 0 || accountInfo.data.length === 0) {
+          this.accounts.delete(key);
+          return;
+        }
+        let credit: ReturnType<typeof decodeCreditAccount>;
+        try {
+          credit = decodeCreditAccount(accountInfo.data);
+        } catch (err) {
+          this.events.onError?.(new Error(`cannot decode the credit account ${key}: ${(err as Error)?.message ?? err}`));
+          return;
+        }
+        const jobs = new Map<bigint, CrankJob>();
+        for (const job of openJobsOf(credit)) jobs.set(job.jobId, { creditAccount: accountId, owner: credit.owner, jobId: job.jobId, expiresAt: job.expiresAt });
+        if (jobs.size) this.accounts.set(key, jobs);
+        else this.accounts.delete(key);
       },
-      { commitment: 'confirmed', filters: [{ memcmp: { offset: 0, bytes: bs58.encode(accountDiscriminator('Job')) } }] },
+      { commitment: 'confirmed', filters: [{ memcmp: { offset: 0, bytes: bs58.encode(accountDiscriminator('CreditAccount')) } }] },
     );
   }
 
@@ -75,9 +97,8 @@ export class Crank {
     if (!this.due(this.localClusterTime()).length) return 0;
     const due = this.due(await this.readClock());
     if (!due.length) return 0;
-    const { outcomes } = await refundJobs(
-      this.client,
-      due.map((j) => ({ job: j.address, creditAccount: j.creditAccount, rentPayer: j.rentPayer })),
+    const { outcomes } = await this.client.refundMany(
+      due.map((j) => ({ owner: j.owner, jobId: j.jobId })),
       { payers: this.payers },
     );
     let refunded = 0;
@@ -90,12 +111,24 @@ export class Crank {
     return refunded;
   }
 
-  private track(address: PublicKey, job: { creditAccount: PublicKey; rentPayer: PublicKey; expiresAt: bigint }): void {
-    this.jobs.set(address.toBase58(), { address, creditAccount: job.creditAccount, rentPayer: job.rentPayer, expiresAt: job.expiresAt });
+  private jobsOf(creditAccount: PublicKey): Map<bigint, CrankJob> {
+    const key = creditAccount.toBase58();
+    let jobs = this.accounts.get(key);
+    if (!jobs) this.accounts.set(key, (jobs = new Map()));
+    return jobs;
   }
 
-  private due(now: bigint): OpenJob[] {
-    return [...this.jobs.values()].filter((j) => j.expiresAt <= now).sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : 1));
+  private forget(j: CrankJob): void {
+    const jobs = this.accounts.get(j.creditAccount.toBase58());
+    // Only the job seen due: the same id locked again meanwhile (a new expires_at) stays tracked.
+    if (jobs?.get(j.jobId)?.expiresAt === j.expiresAt) jobs.delete(j.jobId);
+    if (jobs && !jobs.size) this.accounts.delete(j.creditAccount.toBase58());
+  }
+
+  private due(now: bigint): CrankJob[] {
+    const due: CrankJob[] = [];
+    for (const jobs of this.accounts.values()) for (const j of jobs.values()) if (j.expiresAt <= now) due.push(j);
+    return due.sort((a, b) => (a.expiresAt < b.expiresAt ? -1 : a.expiresAt > b.expiresAt ? 1 : 0));
   }
 
   /** The cluster's unix time now, estimated from the last clock read (fractional seconds). */
@@ -113,18 +146,23 @@ export class Crank {
     return now;
   }
 
-  private done(j: OpenJob, signature: string): void {
-    this.jobs.delete(j.address.toBase58());
-    this.events.onRefunded?.(j.address, j.expiresAt, signature, this.clusterNow() - Number(j.expiresAt));
+  private done(j: CrankJob, signature: string): void {
+    this.forget(j);
+    this.events.onRefunded?.(j, signature, this.clusterNow() - Number(j.expiresAt));
   }
 
-  /** A job that no longer exists (refunded or settled by someone else: its account is closed) is dropped; anything else is retried on the next tick. */
-  private failed(j: OpenJob, outcome: JobOutcome & { status: 'rejected' }): void {
-    if (outcome.code === JobEscrowErrorCode.InvalidAccountOwner || outcome.code === JobEscrowErrorCode.InvalidAccountData || /AccountNotFound|account.*not.*found/i.test(outcome.error)) {
-      this.jobs.delete(j.address.toBase58());
-      this.events.onGone?.(j.address, outcome.error);
+  /** A job that no longer exists (its slot freed by a settle or another refund, or its account closed) is dropped; anything else is retried on the next tick. */
+  private failed(j: CrankJob, outcome: RefundOutcome & { status: 'rejected' }): void {
+    const gone =
+      outcome.code === JobEscrowErrorCode.JobNotFound ||
+      outcome.code === JobEscrowErrorCode.InvalidAccountOwner ||
+      outcome.code === JobEscrowErrorCode.InvalidAccountData ||
+      /AccountNotFound|account.*not.*found|job.*not.*found/i.test(outcome.error);
+    if (gone) {
+      this.forget(j);
+      this.events.onGone?.(j, outcome.error);
     } else {
-      this.events.onError?.(new Error(`refund of ${j.address.toBase58()}: ${outcome.error}`));
+      this.events.onError?.(new Error(`refund of job ${j.jobId} of ${j.creditAccount.toBase58()}: ${outcome.error}`));
     }
   }
 }

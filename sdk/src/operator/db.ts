@@ -48,9 +48,10 @@ export interface OutboxRow {
 /**
  * The schema version this code writes (SQLite `user_version`). A file of
  * another version is refused with a message: numbered migrations come with
- * the multi-process store.
+ * the multi-process store. 2: refunds are keyed by credit account and job id
+ * (job slots replaced the Job accounts whose address keyed them in 1).
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 PRAGMA journal_mode = WAL;
@@ -91,10 +92,12 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (delivered_at, next_attempt_at);
 CREATE TABLE IF NOT EXISTS refunds (
-  job TEXT PRIMARY KEY,
+  credit_account TEXT NOT NULL,
+  job_id TEXT NOT NULL,
   signature TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
-  refunded_at_ms INTEGER NOT NULL
+  refunded_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (credit_account, job_id, expires_at)
 );
 CREATE TABLE IF NOT EXISTS replay (
   key TEXT PRIMARY KEY,
@@ -165,7 +168,7 @@ export class OperatorDb {
       throw new Error(
         version > SCHEMA_VERSION
           ? `${path} was written by a newer operator (schema ${version}; this one knows ${SCHEMA_VERSION}): upgrade the operator`
-          : `${path} was written by an older operator (schema ${version}, before event ids and rent payers): the index is rebuilt from the chain, so move the file away and start again`,
+          : `${path} was written by an older operator (schema ${version}, before job slots): the index is rebuilt from the chain, so move the file away and start again`,
       );
     }
     this.db.exec(SCHEMA);
@@ -274,12 +277,22 @@ export class OperatorDb {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL').get() as { n: number }).n;
   }
 
-  recordRefund(job: string, signature: string, expiresAt: bigint, refundedAtMs: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO refunds (job, signature, expires_at, refunded_at_ms) VALUES (?, ?, ?, ?)').run(job, signature, Number(expiresAt), refundedAtMs);
+  /**
+   * Records the crank's refund of job `jobId` of `creditAccount` (a job id
+   * may be locked again once refunded: each lock, told apart by its
+   * expires_at, is recorded once).
+   */
+  recordRefund(r: { creditAccount: string; jobId: bigint; signature: string; expiresAt: bigint; refundedAtMs: number }): void {
+    this.db
+      .prepare('INSERT OR IGNORE INTO refunds (credit_account, job_id, signature, expires_at, refunded_at_ms) VALUES (?, ?, ?, ?, ?)')
+      .run(r.creditAccount, r.jobId.toString(), r.signature, Number(r.expiresAt), r.refundedAtMs);
   }
 
-  refunds(): { job: string; signature: string; expiresAt: number; refundedAtMs: number }[] {
-    return (this.db.prepare('SELECT job, signature, expires_at AS expiresAt, refunded_at_ms AS refundedAtMs FROM refunds').all() as never[]);
+  /** The crank's refunds, oldest first (job ids as decimal strings). */
+  refunds(): { creditAccount: string; jobId: string; signature: string; expiresAt: number; refundedAtMs: number }[] {
+    return this.db
+      .prepare('SELECT credit_account AS creditAccount, job_id AS jobId, signature, expires_at AS expiresAt, refunded_at_ms AS refundedAtMs FROM refunds ORDER BY rowid')
+      .all() as never[];
   }
 
   /**

@@ -3,13 +3,17 @@
 //   - the crank (./crank.ts): refunds expired jobs with nobody calling;
 //   - the indexer (./indexer.ts) into SQLite (./db.ts), with webhooks queued
 //     in the same database transactions and delivered by ./webhooks.ts;
-//   - the HTTP API, /healthz and /metrics (./api.ts, ./metrics.ts).
+//   - the HTTP API, /healthz and /metrics (./api.ts, ./metrics.ts);
+//   - a JobBatcher (../batcher) on its client: the host's x402 paywall (or
+//     its own lock and settle calls) share it, so concurrent jobs of many
+//     wallets go out in lock_batch / settle_batch transactions.
 // Each loop runs on a timer, never overlapping itself; an RPC failure is
 // counted and retried on the next round, so a fault stops nothing for long.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { walletKeypair } from '../batch/jobs.js';
 import type { PayerPool } from '../batch/payerPool.js';
+import { JobBatcher } from '../batcher/index.js';
 import type { JobEscrowClient } from '../client.js';
 import { createOperatorApi } from './api.js';
 import { Crank } from './crank.js';
@@ -19,10 +23,12 @@ import { OperatorMetrics } from './metrics.js';
 import { deliverDue } from './webhooks.js';
 
 export { OperatorDb } from './db.js';
+export { Crank, type CrankJob, type CrankEvents } from './crank.js';
+export { JobBatcher, DEFAULT_BATCH_WAIT_MS, DEFAULT_BATCH_MAX_JOBS, type JobBatcherOptions, type BatchedLock, type BatchedSettle, type BatchedOutcome } from '../batcher/index.js';
 export { signWebhook, verifyWebhook, SIGNATURE_HEADER, EVENT_ID_HEADER, type WebhookType } from './webhooks.js';
 
 export interface OperatorOptions {
-  /** Signs refunds (any funded wallet may refund an expired job). */
+  /** Signs refunds (any funded wallet may refund an expired job) and, as the config's operator, the batcher's locks and settles. */
   client: JobEscrowClient;
   /** SQLite file (default `job-escrow-operator.sqlite`; `:memory:` for none). */
   dbPath?: string;
@@ -38,6 +44,13 @@ export interface OperatorOptions {
    */
   payers?: PayerPool;
   payerSol?: number;
+  /**
+   * How long the operator's JobBatcher holds a lock or settle for others to
+   * share its transaction (default 20 ms; 0: each is sent at once, alone),
+   * and how many jobs one flush takes at most (default 28).
+   */
+  batchWaitMs?: number;
+  batchMaxJobs?: number;
   /** credit.low threshold in credits (default 100). */
   lowThreshold?: bigint;
   /** Loop periods in ms. */
@@ -53,6 +66,12 @@ export interface RunningOperator {
   db: OperatorDb;
   metrics: OperatorMetrics;
   server: Server;
+  /**
+   * Locks and settles of this operator's client, batched: pass it to
+   * `createCreditPaywall({ …, batcher })` so the paywall's jobs share the
+   * operator's transactions. Flushed by stop().
+   */
+  batcher: JobBatcher;
   /** Latency of each refund this process made: seconds from the cluster clock reaching expires_at to confirmation. */
   refundLatencies: number[];
   stop(): Promise<void>;
@@ -108,16 +127,17 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
   const db = new OperatorDb(o.dbPath ?? 'job-escrow-operator.sqlite');
   const metrics = new OperatorMetrics();
   const refundLatencies: number[] = [];
+  const batcher = new JobBatcher({ client, maxWaitMs: o.batchWaitMs, maxJobs: o.batchMaxJobs });
   const crank = new Crank(client, {
-    onRefunded: (job, expiresAt, signature, latency) => {
+    onRefunded: (job, signature, latency) => {
       const now = Date.now();
       refundLatencies.push(latency);
       metrics.refunds.inc();
       metrics.refundLatency.observe(Math.max(0, latency));
-      db.recordRefund(job.toBase58(), signature, expiresAt, now);
-      log(`refunded ${job.toBase58()} ${latency.toFixed(1)} s after expiry (${signature})`);
+      db.recordRefund({ creditAccount: job.creditAccount.toBase58(), jobId: job.jobId, signature, expiresAt: job.expiresAt, refundedAtMs: now });
+      log(`refunded job ${job.jobId} of ${job.creditAccount.toBase58()} ${latency.toFixed(1)} s after expiry (${signature})`);
     },
-    onGone: (job, why) => log(`not refunded ${job.toBase58()}: already closed (${why})`),
+    onGone: (job, why) => log(`not refunded job ${job.jobId} of ${job.creditAccount.toBase58()}: already settled or refunded (${why})`),
     onError: (err) => {
       metrics.rpcErrors.inc({ part: 'crank' });
       log(`crank: ${(err as Error)?.message ?? err}`);
@@ -205,9 +225,11 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
     db,
     metrics,
     server,
+    batcher,
     refundLatencies,
     async stop() {
       for (const l of loops) l.stop();
+      await batcher.flush().catch((err: unknown) => log(`batcher: ${(err as Error)?.message ?? err}`));
       // Whatever a round left in flight is on chain or not: the next start finds it either way.
       await Promise.all(loops.map((l) => l.idle(STOP_DEADLINE_MS)));
       await crank.unsubscribe();

@@ -2,6 +2,9 @@
 // getProgramAccounts), its transactions since its cursors (credit account and
 // vault, so plain USDC deposits count), replayed into history entries by the
 // SDK's own replayTransaction and stored with the webhooks they cause.
+// Job events are attributed by their own credit_account field (a
+// lock_batch / settle_batch / refund_batch names many accounts), so each
+// account gets exactly its own entries from a shared transaction.
 import bs58 from 'bs58';
 import { PublicKey, type Connection } from '@solana/web3.js';
 import { decodeCreditAccount } from '../accounts/index.js';

@@ -4,4 +4,5 @@
 export * from './agentAuth.js';
 export * from './paywall.js';
 export * from './replayStore.js';
+export { JobBatcher, DEFAULT_BATCH_WAIT_MS, DEFAULT_BATCH_MAX_JOBS, type JobBatcherOptions, type BatchedLock, type BatchedSettle, type BatchedOutcome } from '../batcher/index.js';
 export type { OpeningBudgetOptions } from './openingBudget.js';

@@ -1,6 +1,6 @@
 // How many credit accounts the paywall may open for wallets that have never
-// paid. Opening one costs the operator its rent (about 0.0045 SOL with the
-// vault). The program records the operator as the account's rent payer and
+// paid. Opening one costs the operator its rent (about 0.011 SOL with the
+// vault and the default 16 job slots). The program records the operator as the account's rent payer and
 // pays that back when the owner closes it, so nothing is lost, but a wallet
 // that never pays and never closes keeps the operator's lamports tied up.
 // This budget bounds that: at most `max` such accounts opened within any

@@ -14,16 +14,19 @@
 // onProtectedRequest hook), and a replay store (./replayStore.ts) in which
 // each signed request and each settled transaction is claimed once, so a
 // payment is credited once even across facilitator replicas (and, on the
-// operator's SQLite file, across restarts and API processes).
+// operator's SQLite file, across restarts and API processes). Locks and
+// settles go through a JobBatcher (../batcher): concurrent requests of many
+// wallets share lock_batch / settle_batch transactions after a bounded wait.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PublicKey } from '@solana/web3.js';
 import { x402HTTPResourceServer, x402ResourceServer, type FacilitatorClient, type HTTPAdapter, type HTTPRequestContext, type HTTPResponseInstructions } from '@x402/core/server';
 import { decodePaymentRequiredHeader } from '@x402/core/http';
 import type { Network } from '@x402/core/types';
 import { ExactSvmScheme } from '@x402/svm/exact/server';
+import { JobBatcher, type BatchedOutcome } from '../batcher/index.js';
 import type { JobEscrowClient } from '../client.js';
 import { quote } from '../core/pricing.js';
-import { JobEscrowError } from '../errors.js';
+import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
 import { UpstreamError, errorBody, logToStderr, parseTarget, send, sendError, upstream, type ErrorBody } from '../http/index.js';
 import { AgentAuthError, verifyAgentRequest } from './agentAuth.js';
 import { OpeningBudget, type OpeningBudgetOptions } from './openingBudget.js';
@@ -82,6 +85,25 @@ export interface CreditPaywallOptions {
   newAccounts?: OpeningBudgetOptions;
   /** Where the paywall logs (opened accounts, top-ups, failures). Default: failures to stderr, nothing else. */
   log?: (line: string) => void;
+  /**
+   * The batcher locks and settles go through (share the operator's:
+   * `startOperator(…).batcher`). Default: one of this paywall's own, over
+   * `client`, waiting `batchWaitMs`.
+   */
+  batcher?: JobBatcher;
+  /** How long a lock or settle waits for others to share its transaction (default 20 ms; 0: sent at once, alone). Ignored with `batcher`. */
+  batchWaitMs?: number;
+}
+
+/**
+ * A batched job's outcome as the single calls would give it: `done` or
+ * `already-locked` returned, a program rejection thrown as its
+ * JobEscrowError, any other failure as an UpstreamError.
+ */
+function settled(outcome: BatchedOutcome): 'done' | 'already-locked' {
+  if (outcome.status !== 'rejected') return outcome.status;
+  if (outcome.code !== undefined && PROGRAM_ERRORS.has(outcome.code)) throw new JobEscrowError(outcome.code);
+  throw new UpstreamError(new Error(outcome.error));
 }
 
 const randomJobId = () => new DataView(globalThis.crypto.getRandomValues(new Uint8Array(8)).buffer).getBigUint64(0);
@@ -139,6 +161,7 @@ export function createCreditPaywall(o: CreditPaywallOptions): CreditPaywall {
   const logError = o.log ?? logToStderr;
   const topUpCredits = o.topUpCredits ?? 1_000n;
   const lowCredits = o.lowCredits ?? 0n;
+  const batcher = o.batcher ?? new JobBatcher({ client, maxWaitMs: o.batchWaitMs });
   /** Agent wallet of each request being processed (set once its signature checked). */
   const wallets = new WeakMap<HTTPAdapter, PublicKey>();
   const requests = new WeakMap<HTTPAdapter, IncomingMessage>();
@@ -235,16 +258,16 @@ export function createCreditPaywall(o: CreditPaywallOptions): CreditPaywall {
   async function lockFor(req: IncomingMessage, owner: PublicKey, topUp?: string): Promise<PaidJob> {
     const { tier, maxOutputTokens, credits } = await priceOf(req);
     // A random 64-bit id: unique across restarts and across API processes on one wallet (an id already in
-    // flight would make lock answer `alreadyLocked` and serve two requests on one lock: draw again).
+    // flight in the account would make lock answer `already-locked` and serve two requests on one lock: draw again).
     let jobId = randomJobId();
-    while ((await client.lock({ owner, jobId, tier, maxOutputTokens })).alreadyLocked) jobId = randomJobId();
+    while (settled(await batcher.lock({ owner, jobId, tier, maxOutputTokens })) === 'already-locked') jobId = randomJobId();
     const job: PaidJob = {
       owner,
       jobId,
       credits,
       topUp,
       settle: async (outputTokens) => {
-        await client.settle({ owner, jobId, outputTokens, providerTokenAccount: o.providerTokenAccount, providerShareBps: o.providerShareBps });
+        settled(await batcher.settle({ owner, jobId, outputTokens, providerTokenAccount: o.providerTokenAccount, providerShareBps: o.providerShareBps }));
         closedJobs.add(job);
       },
       refund: async () => {
@@ -325,7 +348,7 @@ export function createCreditPaywall(o: CreditPaywallOptions): CreditPaywall {
       job = await lockFor(req, owner, topUp);
     } catch (err) {
       // The program refused the lock (the agent's own spending limit, a paused program…): say which.
-      if (!(err instanceof JobEscrowError)) throw new UpstreamError(err);
+      if (!(err instanceof JobEscrowError)) throw err instanceof UpstreamError ? err : new UpstreamError(err);
       return write(res, { status: 403, headers: {}, body: { error: 'lock_refused', code: err.code, message: err.message } });
     }
     (req as IncomingMessage & { paidJob?: PaidJob }).paidJob = job;

@@ -8,7 +8,7 @@ use {
     crate::{
         error::JobEscrowError,
         events::{ConfigUpdated, Event},
-        state::{check_mint, init, Config, Job, ProgramAccount, Tier, TokenAccount, CONFIG_SEED, SYSTEM_PROGRAM_ID, TIER_COUNT},
+        state::{check_mint, init, Config, ProgramAccount, Tier, TokenAccount, CONFIG_SEED, SYSTEM_PROGRAM_ID, TIER_COUNT},
     },
     pinocchio::{
         address::address,
@@ -80,7 +80,6 @@ pub fn process_initialize_config(accounts: &mut [AccountView], data: &[u8]) -> P
     config.set_provider_share_bps_max(u16::from_le_bytes(args.provider_share_bps_max));
     config.tiers = args.tiers;
     config.set_max_output_tokens_per_job(u32::from_le_bytes(args.max_output_tokens_per_job));
-    config.set_job_rent_lamports(rent_exempt_minimum(Job::LEN as u64)?);
     config.bump = bump;
     config.validate()?;
 

@@ -8,8 +8,8 @@ use {
         error::JobEscrowError,
         events::{CreditAccountOpened, Event},
         state::{
-            init, load, load_vault, Config, CreditAccount, ProgramAccount, ATA_PROGRAM_ID, CREDIT_SEED,
-            SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
+            credit_account_len, init_sized, load, load_vault, Config, CreditAccount, ATA_PROGRAM_ID, CREDIT_SEED,
+            DEFAULT_JOB_SLOTS, MAX_JOB_SLOTS, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
         },
     },
     pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
@@ -20,13 +20,24 @@ use {
 /// sign (so a platform can open accounts for its users). The payer is
 /// recorded as `rent_payer` with the lamports it paid (the account's rent
 /// and the vault's when this call creates it), which close_credit_account
-/// pays back to it.
-pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
+/// pays back to it. The account holds `job_slots` job slots (0: 16; at most
+/// 64), all free.
+pub fn process_open_credit_account(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // Accounts.
     let [payer, owner, config_view, credit_view, vault, mint, token_program, ata_program, system_program, ..] =
         accounts
     else {
         return Err(ProgramError::NotEnoughAccountKeys);
+    };
+
+    // Data.
+    let [job_slots] = *data else {
+        return Err(JobEscrowError::InvalidInstructionData.into());
+    };
+    let job_slots = match job_slots {
+        0 => DEFAULT_JOB_SLOTS,
+        n if n <= MAX_JOB_SLOTS => n,
+        _ => return Err(JobEscrowError::TooManyJobSlots.into()),
     };
 
     // Validation.
@@ -45,10 +56,11 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -
 
     // CPIs: the account, then its vault (idempotent: a vault someone created
     // earlier is accepted once it passes the vault checks below).
-    let rent = rent_exempt_minimum(CreditAccount::LEN as u64)?;
+    let space = credit_account_len(job_slots);
+    let rent = rent_exempt_minimum(space as u64)?;
     let payer_before = payer.lamports();
     with_credit_signer(owner.address(), bump, |signer| {
-        NewAccount { payer, account: credit_view, space: CreditAccount::LEN as u64, lamports: rent }.create(signer)
+        NewAccount { payer, account: credit_view, space: space as u64, lamports: rent }.create(signer)
     })?;
     CreateAta { payer, ata: vault, wallet: credit_view, mint, system_program, token_program }.invoke()?;
     load_vault(vault, vault.address(), credit_view.address(), mint.address())?;
@@ -56,7 +68,8 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], _data: &[u8]) -
 
     // State.
     let created_at = unix_timestamp()?;
-    let credit = init::<CreditAccount>(credit_view)?;
+    let credit = init_sized::<CreditAccount>(credit_view, space)?;
+    credit.set_job_slots(u32::from(job_slots));
     credit.owner = *owner.address();
     credit.vault = *vault.address();
     credit.set_created_at(created_at);

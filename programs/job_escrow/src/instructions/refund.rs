@@ -1,46 +1,42 @@
 use {
-    super::shared::{close_account, load_job, require_signer, sysvar::unix_timestamp},
-    crate::{
-        error::JobEscrowError,
-        events::{Event, JobRefunded},
-        state::{load, load_mut, Config, CreditAccount},
+    super::shared::{
+        args::Args,
+        jobs::{refund_job, JobAccount},
+        require_signer,
+        sysvar::unix_timestamp,
     },
+    crate::state::{load, load_credit_mut, Config},
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
 
-/// `JobRefunded.reason`: the operator refunded before expiry.
-pub const REASON_FAILED: u8 = 0;
-/// `JobRefunded.reason`: the job had expired.
-pub const REASON_EXPIRED: u8 = 1;
+pub use super::shared::jobs::{REASON_EXPIRED, REASON_FAILED};
 
-/// Returns a job's lock to the owner's balance and closes the Job (rent to
-/// its payer). The operator may refund at any time; anyone may once the job
-/// has expired.
-pub fn process_refund(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
+/// `refund` arguments (8 bytes).
+#[repr(C)]
+pub struct RefundArgs {
+    pub job_id: [u8; 8],
+}
+
+// SAFETY: repr(C) of a byte array, alignment 1, no padding.
+unsafe impl Args for RefundArgs {}
+
+/// Returns a job's lock to the owner's balance and frees its slot. The
+/// operator may refund at any time; anyone may once the job has expired.
+pub fn process_refund(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [authority, config_view, credit_view, job_view, rent_payer, ..] = accounts else {
+    let [authority, config_view, credit_view, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
+
+    // Data.
+    let args = RefundArgs::from_bytes(data)?;
 
     // Validation.
     require_signer(authority)?;
     let config = load::<Config>(config_view)?;
-    let credit = load_mut::<CreditAccount>(credit_view)?;
-    let job = load_job(job_view, credit_view.address(), rent_payer)?;
-    let expired = unix_timestamp()? >= job.expires_at();
-    if !expired && authority.address() != &config.operator {
-        return Err(JobEscrowError::JobNotExpired.into());
-    }
-    let credits = job.credits_locked();
-    let job_id = job.job_id().to_le_bytes();
+    let (credit, slots) = load_credit_mut(credit_view)?;
+    let mut account = JobAccount { address: credit_view.address(), credit, slots, vault_amount: 0 };
 
-    // State.
-    credit.release(credits)?;
-    credit.unspend_daily(credits, job.locked_at());
-    close_account(job_view, rent_payer)?;
-
-    // Event.
-    let reason = if expired { REASON_EXPIRED } else { REASON_FAILED };
-    JobRefunded::new(job_id, credits.to_le_bytes(), reason).emit();
-    Ok(())
+    // State and event.
+    refund_job(config, authority.address(), &mut account, &args.job_id, unix_timestamp()?)
 }

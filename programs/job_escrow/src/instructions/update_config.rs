@@ -1,9 +1,9 @@
 use {
-    super::shared::{borsh::Reader, require_key, require_signer, sysvar::rent_exempt_minimum},
+    super::shared::{borsh::Reader, require_key, require_signer},
     crate::{
         error::JobEscrowError,
         events::{ConfigUpdated, Event},
-        state::{load_mut, Config, Job, ProgramAccount, Tier, TokenAccount, TIER_COUNT},
+        state::{load_mut, Config, Tier, TokenAccount, TIER_COUNT},
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -79,7 +79,6 @@ pub fn process_update_config(accounts: &mut [AccountView], data: &[u8]) -> Progr
         config.set_paused(paused);
     }
     // Follows any change of the cluster's rent.
-    config.set_job_rent_lamports(rent_exempt_minimum(Job::LEN as u64)?);
     config.validate()?;
 
     // Event.

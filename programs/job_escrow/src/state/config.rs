@@ -68,9 +68,8 @@ impl Tier {
 /// | 188 | 2 | provider_share_bps_min: u16 |
 /// | 190 | 2 | provider_share_bps_max: u16 |
 /// | 192 | 80 | tiers: [Tier; 4] |
-/// | 272 | 8 | job_rent_lamports: u64 (rent-exempt minimum of a Job) |
-/// | 280 | 1 | paused: bool |
-/// | 281 | 1 | bump: u8 |
+/// | 272 | 1 | paused: bool |
+/// | 273 | 1 | bump: u8 |
 #[repr(C)]
 pub struct Config {
     discriminator: [u8; 8],
@@ -86,12 +85,11 @@ pub struct Config {
     provider_share_bps_max: [u8; 2],
     pub tiers: [Tier; TIER_COUNT],
     max_output_tokens_per_job: [u8; 4],
-    job_rent_lamports: [u8; 8],
     paused: u8,
     pub bump: u8,
 }
 
-const _: () = assert!(Config::LEN == 286);
+const _: () = assert!(Config::LEN == 278);
 const _: () = assert!(core::mem::size_of::<Tier>() == Tier::LEN);
 const _: () = assert!(core::mem::align_of::<Config>() == 1);
 
@@ -108,7 +106,6 @@ impl Config {
         provider_share_bps_min, set_provider_share_bps_min: u16;
         provider_share_bps_max, set_provider_share_bps_max: u16;
         max_output_tokens_per_job, set_max_output_tokens_per_job: u32;
-        job_rent_lamports, set_job_rent_lamports: u64;
     }
 
     #[inline(always)]

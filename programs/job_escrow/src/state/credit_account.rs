@@ -1,7 +1,7 @@
 use {
-    super::{le_fields, ProgramAccount},
+    super::{check, le_fields, JobSlot, ProgramAccount, MAX_JOB_SLOTS},
     crate::{discriminator::account::CREDIT_ACCOUNT, error::JobEscrowError, math},
-    pinocchio::Address,
+    pinocchio::{error::ProgramError, AccountView, Address},
 };
 
 /// Seed prefix of a CreditAccount PDA: `["credits", owner]`.
@@ -9,8 +9,11 @@ pub const CREDIT_SEED: &[u8] = b"credits";
 /// The daily spending window.
 pub const DAY_SECS: i64 = 86_400;
 
-/// One wallet's credit balance, PDA `["credits", owner]` (229 bytes). The
-/// USDC itself sits in `vault`, the classic-Token ATA of (this PDA, mint).
+/// One wallet's credit balance and its jobs in flight, PDA
+/// `["credits", owner]`: a fixed part of 233 bytes, then `job_slots` slots of
+/// 57 bytes ([`JobSlot`]; 233 + 57 * 16 = 1,145 bytes by default). Bytes
+/// 229.. are the Borsh `Vec<JobSlot>` the IDL declares. The USDC itself sits
+/// in `vault`, the classic-Token ATA of (this PDA, mint).
 ///
 /// | offset | size | field |
 /// |---|---|---|
@@ -35,6 +38,8 @@ pub const DAY_SECS: i64 = 86_400;
 /// | 188 | 32 | rent_payer (the wallet that paid the rent at open) |
 /// | 220 | 8 | rent_paid: u64 (lamports it paid: account and vault rent) |
 /// | 228 | 1 | bump: u8 |
+/// | 229 | 4 | job_slots: u32 (slot count, at most 64) |
+/// | 233 | 57 each | the slots |
 #[repr(C)]
 pub struct CreditAccount {
     discriminator: [u8; 8],
@@ -58,14 +63,53 @@ pub struct CreditAccount {
     pub rent_payer: Address,
     rent_paid: [u8; 8],
     pub bump: u8,
+    job_slots: [u8; 4],
 }
 
-const _: () = assert!(CreditAccount::LEN == 229);
+const _: () = assert!(CreditAccount::LEN == 233);
 const _: () = assert!(core::mem::align_of::<CreditAccount>() == 1);
 
 // SAFETY: repr(C), byte arrays only (alignment 1, no padding), any bytes valid.
 unsafe impl ProgramAccount for CreditAccount {
     const DISCRIMINATOR: [u8; 8] = CREDIT_ACCOUNT;
+
+    #[inline(always)]
+    fn tail_len(&self) -> Option<usize> {
+        let slots = self.job_slots();
+        if slots <= u32::from(MAX_JOB_SLOTS) {
+            (slots as usize).checked_mul(JobSlot::LEN)
+        } else {
+            None
+        }
+    }
+}
+
+/// Size of a CreditAccount with `slots` job slots (at most 233 + 255 * 57:
+/// no overflow).
+#[inline(always)]
+#[allow(clippy::arithmetic_side_effects)]
+pub const fn credit_account_len(slots: u8) -> usize {
+    CreditAccount::LEN + slots as usize * JobSlot::LEN
+}
+
+/// Borrows `view` as a CreditAccount and its job slots, after the checks of
+/// [`super::load_mut`] (owner, discriminator, a length that matches the
+/// recorded slot count).
+#[inline(always)]
+#[allow(clippy::mut_from_ref)]
+pub fn load_credit_mut(view: &AccountView) -> Result<(&mut CreditAccount, &mut [JobSlot]), ProgramError> {
+    check::<CreditAccount>(view)?;
+    let base = view.data_ptr();
+    // SAFETY: `check` proved the account is `LEN + count * JobSlot::LEN`
+    // bytes with `count` the recorded slot count; both types have alignment 1
+    // and accept any bytes, the two borrows do not overlap, and no other
+    // borrow of this account is alive (see `load_mut`).
+    unsafe {
+        let credit = &mut *(base as *mut CreditAccount);
+        let count = credit.job_slots() as usize;
+        let slots = core::slice::from_raw_parts_mut(base.add(CreditAccount::LEN) as *mut JobSlot, count);
+        Ok((credit, slots))
+    }
 }
 
 impl CreditAccount {
@@ -86,6 +130,7 @@ impl CreditAccount {
         granted, set_granted: u64;
         expired, set_expired: u64;
         rent_paid, set_rent_paid: u64;
+        job_slots, set_job_slots: u32;
     }
 
     /// True once the promo balance has an expiry and it has passed.

@@ -3,17 +3,18 @@
 //! declared in `idl/job_escrow.json`, starting with its Anchor discriminator.
 mod config;
 mod credit_account;
-mod job;
+mod job_slot;
 mod token;
 
-pub use {config::*, credit_account::*, job::*, token::*};
+pub use {config::*, credit_account::*, job_slot::*, token::*};
 
 use {
     crate::error::JobEscrowError,
     pinocchio::{error::ProgramError, AccountView},
 };
 
-/// A fixed-size account owned by this program.
+/// An account owned by this program: a fixed part (`Self`), then, for a
+/// CreditAccount, a tail whose length the fixed part records.
 ///
 /// # Safety
 /// Implementors must be `#[repr(C)]`, have alignment 1 and no padding, start
@@ -21,7 +22,15 @@ use {
 /// account bytes to `&Self`.
 pub unsafe trait ProgramAccount: Sized {
     const DISCRIMINATOR: [u8; 8];
+    /// Length of the fixed part.
     const LEN: usize = core::mem::size_of::<Self>();
+
+    /// Length of the bytes after the fixed part, as the fixed part records
+    /// it (`None`: no valid length). Fixed-size accounts have none.
+    #[inline(always)]
+    fn tail_len(&self) -> Option<usize> {
+        Some(0)
+    }
 }
 
 #[inline]
@@ -32,7 +41,12 @@ fn check<T: ProgramAccount>(view: &AccountView) -> Result<(), ProgramError> {
     // SAFETY: the length is checked before the discriminator is read, and no
     // mutable borrow of this account is alive while a processor validates it.
     let data = unsafe { view.borrow_unchecked() };
-    if data.len() != T::LEN || data[..8] != T::DISCRIMINATOR {
+    if data.len() < T::LEN || data[..8] != T::DISCRIMINATOR {
+        return Err(JobEscrowError::InvalidAccountData.into());
+    }
+    // SAFETY: at least `T::LEN` bytes, alignment 1, any bytes valid.
+    let fixed = unsafe { &*(data.as_ptr() as *const T) };
+    if fixed.tail_len() != data.len().checked_sub(T::LEN) {
         return Err(JobEscrowError::InvalidAccountData.into());
     }
     Ok(())
@@ -43,7 +57,7 @@ fn check<T: ProgramAccount>(view: &AccountView) -> Result<(), ProgramError> {
 #[inline]
 pub fn load<T: ProgramAccount>(view: &AccountView) -> Result<&T, ProgramError> {
     check::<T>(view)?;
-    // SAFETY: `check` proved the length is `size_of::<T>()`; `T` has alignment
+    // SAFETY: `check` proved the length is at least `size_of::<T>()`; `T` has alignment
     // 1 and accepts any bytes (ProgramAccount's contract). Processors never
     // hold a mutable borrow of the same account: each program account appears
     // once per instruction and the discriminators of different types differ.
@@ -68,7 +82,15 @@ pub fn load_mut<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, Program
 #[inline]
 #[allow(clippy::mut_from_ref)]
 pub fn init<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
-    if !view.owned_by(&crate::ID) || view.data_len() != T::LEN {
+    init_sized::<T>(view, T::LEN)
+}
+
+/// [`init`] for an account of `len` bytes (at least `T::LEN`: the fixed
+/// part and a tail the caller sizes in it).
+#[inline]
+#[allow(clippy::mut_from_ref)]
+pub fn init_sized<T: ProgramAccount>(view: &AccountView, len: usize) -> Result<&mut T, ProgramError> {
+    if !view.owned_by(&crate::ID) || len < T::LEN || view.data_len() != len {
         return Err(JobEscrowError::InvalidAccountData.into());
     }
     // SAFETY: the length was just checked, so the first 8 bytes are the

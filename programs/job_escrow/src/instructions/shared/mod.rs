@@ -1,14 +1,16 @@
 //! Checks and CPIs that more than one instruction needs, written once.
 pub mod args;
+pub mod batch;
 pub mod borsh;
 pub mod cpi;
-pub mod pda;
+pub mod curve;
+pub mod jobs;
 pub mod sysvar;
 
 use {
     crate::{
         error::JobEscrowError,
-        state::{load, load_mut, load_vault, Config, CreditAccount, Job, TOKEN_PROGRAM_ID},
+        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
     },
     pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
 };
@@ -78,17 +80,4 @@ impl<'a> OwnerAccounts<'a> {
         let vault_amount = load_vault(self.vault, &credit.vault, self.credit_account.address(), &config.mint)?.amount();
         Ok((config, credit, vault_amount))
     }
-}
-
-/// The open Job at `job` (owned by this program: lock created it at its
-/// canonical address) of the credit account at `credit_account`, whose rent
-/// goes back to `rent_payer` (settle, refund).
-#[inline(always)]
-pub fn load_job<'a>(job: &'a AccountView, credit_account: &Address, rent_payer: &AccountView) -> Result<&'a Job, ProgramError> {
-    let loaded = load::<Job>(job)?;
-    if &loaded.credit_account != credit_account {
-        return Err(JobEscrowError::JobMismatch.into());
-    }
-    require_key(rent_payer, &loaded.rent_payer, JobEscrowError::InvalidRentPayer)?;
-    Ok(loaded)
 }

@@ -75,7 +75,6 @@ export type Config = {
   providerShareBpsMax: number;
   tiers: Array<Tier>;
   maxOutputTokensPerJob: number;
-  jobRentLamports: bigint;
   paused: boolean;
   bump: number;
 };
@@ -93,7 +92,6 @@ export type ConfigArgs = {
   providerShareBpsMax: number;
   tiers: Array<TierArgs>;
   maxOutputTokensPerJob: number;
-  jobRentLamports: number | bigint;
   paused: boolean;
   bump: number;
 };
@@ -115,7 +113,6 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["providerShareBpsMax", getU16Encoder()],
       ["tiers", getArrayEncoder(getTierEncoder(), { size: 4 })],
       ["maxOutputTokensPerJob", getU32Encoder()],
-      ["jobRentLamports", getU64Encoder()],
       ["paused", getBooleanEncoder()],
       ["bump", getU8Encoder()],
     ]),
@@ -139,7 +136,6 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["providerShareBpsMax", getU16Decoder()],
     ["tiers", getArrayDecoder(getTierDecoder(), { size: 4 })],
     ["maxOutputTokensPerJob", getU32Decoder()],
-    ["jobRentLamports", getU64Decoder()],
     ["paused", getBooleanDecoder()],
     ["bump", getU8Decoder()],
   ]);
@@ -204,5 +200,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 286;
+  return 278;
 }

@@ -17,6 +17,8 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
+  getArrayDecoder,
+  getArrayEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getI64Decoder,
@@ -32,16 +34,22 @@ import {
   transformEncoder,
   type Account,
   type Address,
+  type Codec,
+  type Decoder,
   type EncodedAccount,
+  type Encoder,
   type FetchAccountConfig,
   type FetchAccountsConfig,
-  type FixedSizeCodec,
-  type FixedSizeDecoder,
-  type FixedSizeEncoder,
   type MaybeAccount,
   type MaybeEncodedAccount,
   type ReadonlyUint8Array,
 } from "@solana/kit";
+import {
+  getJobSlotDecoder,
+  getJobSlotEncoder,
+  type JobSlot,
+  type JobSlotArgs,
+} from "../types/index.js";
 
 export const CREDIT_ACCOUNT_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
   196, 171, 234, 132, 239, 255, 21, 96,
@@ -75,6 +83,7 @@ export type CreditAccount = {
   rentPayer: Address;
   rentPaid: bigint;
   bump: number;
+  jobSlots: Array<JobSlot>;
 };
 
 export type CreditAccountArgs = {
@@ -98,10 +107,11 @@ export type CreditAccountArgs = {
   rentPayer: Address;
   rentPaid: number | bigint;
   bump: number;
+  jobSlots: Array<JobSlotArgs>;
 };
 
 /** Gets the encoder for {@link CreditAccountArgs} account data. */
-export function getCreditAccountEncoder(): FixedSizeEncoder<CreditAccountArgs> {
+export function getCreditAccountEncoder(): Encoder<CreditAccountArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
@@ -125,13 +135,14 @@ export function getCreditAccountEncoder(): FixedSizeEncoder<CreditAccountArgs> {
       ["rentPayer", getAddressEncoder()],
       ["rentPaid", getU64Encoder()],
       ["bump", getU8Encoder()],
+      ["jobSlots", getArrayEncoder(getJobSlotEncoder())],
     ]),
     (value) => ({ ...value, discriminator: CREDIT_ACCOUNT_DISCRIMINATOR }),
   );
 }
 
 /** Gets the decoder for {@link CreditAccount} account data. */
-export function getCreditAccountDecoder(): FixedSizeDecoder<CreditAccount> {
+export function getCreditAccountDecoder(): Decoder<CreditAccount> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["owner", getAddressDecoder()],
@@ -154,11 +165,12 @@ export function getCreditAccountDecoder(): FixedSizeDecoder<CreditAccount> {
     ["rentPayer", getAddressDecoder()],
     ["rentPaid", getU64Decoder()],
     ["bump", getU8Decoder()],
+    ["jobSlots", getArrayDecoder(getJobSlotDecoder())],
   ]);
 }
 
 /** Gets the codec for {@link CreditAccount} account data. */
-export function getCreditAccountCodec(): FixedSizeCodec<
+export function getCreditAccountCodec(): Codec<
   CreditAccountArgs,
   CreditAccount
 > {
@@ -220,8 +232,4 @@ export async function fetchAllMaybeCreditAccount(
 ): Promise<MaybeAccount<CreditAccount>[]> {
   const maybeAccounts = await fetchEncodedAccounts(rpc, addresses, config);
   return maybeAccounts.map((maybeAccount) => decodeCreditAccount(maybeAccount));
-}
-
-export function getCreditAccountSize(): number {
-  return 229;
 }

@@ -68,10 +68,10 @@ export const JOB_ESCROW_ERROR__ARITHMETIC_OVERFLOW = 0x1788; // 6024
 export const JOB_ESCROW_ERROR__CREDIT_ACCOUNT_NOT_EMPTY = 0x1789; // 6025
 /** NoPendingAdmin: The signer is not the nominated admin */
 export const JOB_ESCROW_ERROR__NO_PENDING_ADMIN = 0x178a; // 6026
-/** JobMismatch: The job belongs to another credit account */
-export const JOB_ESCROW_ERROR__JOB_MISMATCH = 0x178b; // 6027
-/** NonCanonicalBump: The job address is not the canonical PDA */
-export const JOB_ESCROW_ERROR__NON_CANONICAL_BUMP = 0x178c; // 6028
+/** JobNotFound: No job with this id is in flight in the credit account */
+export const JOB_ESCROW_ERROR__JOB_NOT_FOUND = 0x178b; // 6027
+/** JobAlreadyLocked: A job with this id is already in flight in the credit account */
+export const JOB_ESCROW_ERROR__JOB_ALREADY_LOCKED = 0x178c; // 6028
 /** InvalidProgramAccount: A program account is not the expected program */
 export const JOB_ESCROW_ERROR__INVALID_PROGRAM_ACCOUNT = 0x178d; // 6029
 /** NothingToCollect: There are no fees to collect */
@@ -94,6 +94,12 @@ export const JOB_ESCROW_ERROR__INVALID_PROMO_EXPIRY = 0x1795; // 6037
 export const JOB_ESCROW_ERROR__PROMO_NOT_EXPIRED = 0x1796; // 6038
 /** NothingToExpire: No unspent, unlocked promotional credits to expire */
 export const JOB_ESCROW_ERROR__NOTHING_TO_EXPIRE = 0x1797; // 6039
+/** NoFreeJobSlot: Every job slot of the credit account is in use */
+export const JOB_ESCROW_ERROR__NO_FREE_JOB_SLOT = 0x1798; // 6040
+/** TooManyJobSlots: A credit account holds at most 64 job slots */
+export const JOB_ESCROW_ERROR__TOO_MANY_JOB_SLOTS = 0x1799; // 6041
+/** InvalidBatch: The batch is empty, names an account it does not list, or lists its credit accounts out of ascending order */
+export const JOB_ESCROW_ERROR__INVALID_BATCH = 0x179a; // 6042
 
 export type JobEscrowError =
   | typeof JOB_ESCROW_ERROR__ALREADY_INITIALIZED
@@ -106,6 +112,7 @@ export type JobEscrowError =
   | typeof JOB_ESCROW_ERROR__INSUFFICIENT_CREDITS
   | typeof JOB_ESCROW_ERROR__INVALID_ACCOUNT_DATA
   | typeof JOB_ESCROW_ERROR__INVALID_ACCOUNT_OWNER
+  | typeof JOB_ESCROW_ERROR__INVALID_BATCH
   | typeof JOB_ESCROW_ERROR__INVALID_CONFIG_VALUE
   | typeof JOB_ESCROW_ERROR__INVALID_INSTRUCTION_DATA
   | typeof JOB_ESCROW_ERROR__INVALID_MINT
@@ -119,12 +126,13 @@ export type JobEscrowError =
   | typeof JOB_ESCROW_ERROR__INVALID_TOKEN_PROGRAM
   | typeof JOB_ESCROW_ERROR__INVALID_TREASURY
   | typeof JOB_ESCROW_ERROR__INVALID_VAULT
+  | typeof JOB_ESCROW_ERROR__JOB_ALREADY_LOCKED
   | typeof JOB_ESCROW_ERROR__JOB_EXPIRED
-  | typeof JOB_ESCROW_ERROR__JOB_MISMATCH
   | typeof JOB_ESCROW_ERROR__JOB_NOT_EXPIRED
+  | typeof JOB_ESCROW_ERROR__JOB_NOT_FOUND
   | typeof JOB_ESCROW_ERROR__MAX_OUTPUT_TOKENS_TOO_LARGE
   | typeof JOB_ESCROW_ERROR__MISSING_SIGNATURE
-  | typeof JOB_ESCROW_ERROR__NON_CANONICAL_BUMP
+  | typeof JOB_ESCROW_ERROR__NO_FREE_JOB_SLOT
   | typeof JOB_ESCROW_ERROR__NO_PENDING_ADMIN
   | typeof JOB_ESCROW_ERROR__NOTHING_TO_COLLECT
   | typeof JOB_ESCROW_ERROR__NOTHING_TO_EXPIRE
@@ -134,6 +142,7 @@ export type JobEscrowError =
   | typeof JOB_ESCROW_ERROR__PROMO_NOT_EXPIRED
   | typeof JOB_ESCROW_ERROR__SHARE_OUT_OF_BOUNDS
   | typeof JOB_ESCROW_ERROR__SPENDING_LIMIT_EXCEEDED
+  | typeof JOB_ESCROW_ERROR__TOO_MANY_JOB_SLOTS
   | typeof JOB_ESCROW_ERROR__UNAUTHORIZED
   | typeof JOB_ESCROW_ERROR__ZERO_AMOUNT;
 
@@ -150,6 +159,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [JOB_ESCROW_ERROR__INSUFFICIENT_CREDITS]: `Not enough available credits`,
     [JOB_ESCROW_ERROR__INVALID_ACCOUNT_DATA]: `The account has the wrong discriminator or size`,
     [JOB_ESCROW_ERROR__INVALID_ACCOUNT_OWNER]: `The account is not owned by the expected program`,
+    [JOB_ESCROW_ERROR__INVALID_BATCH]: `The batch is empty, names an account it does not list, or lists its credit accounts out of ascending order`,
     [JOB_ESCROW_ERROR__INVALID_CONFIG_VALUE]: `A configuration value is out of range`,
     [JOB_ESCROW_ERROR__INVALID_INSTRUCTION_DATA]: `Instruction data is malformed or the instruction is unknown`,
     [JOB_ESCROW_ERROR__INVALID_MINT]: `The mint is not the configured mint`,
@@ -163,12 +173,13 @@ if (process.env["NODE_ENV"] !== "production") {
     [JOB_ESCROW_ERROR__INVALID_TOKEN_PROGRAM]: `Only the classic SPL Token program is accepted`,
     [JOB_ESCROW_ERROR__INVALID_TREASURY]: `The treasury is not a token account of the configured mint`,
     [JOB_ESCROW_ERROR__INVALID_VAULT]: `The vault is not the credit account’s ATA, or it has a delegate or close authority`,
+    [JOB_ESCROW_ERROR__JOB_ALREADY_LOCKED]: `A job with this id is already in flight in the credit account`,
     [JOB_ESCROW_ERROR__JOB_EXPIRED]: `The job has expired and can only be refunded`,
-    [JOB_ESCROW_ERROR__JOB_MISMATCH]: `The job belongs to another credit account`,
     [JOB_ESCROW_ERROR__JOB_NOT_EXPIRED]: `Only the operator can refund a job before it expires`,
+    [JOB_ESCROW_ERROR__JOB_NOT_FOUND]: `No job with this id is in flight in the credit account`,
     [JOB_ESCROW_ERROR__MAX_OUTPUT_TOKENS_TOO_LARGE]: `max_output_tokens exceeds the configured ceiling per job`,
     [JOB_ESCROW_ERROR__MISSING_SIGNATURE]: `A required signature is missing`,
-    [JOB_ESCROW_ERROR__NON_CANONICAL_BUMP]: `The job address is not the canonical PDA`,
+    [JOB_ESCROW_ERROR__NO_FREE_JOB_SLOT]: `Every job slot of the credit account is in use`,
     [JOB_ESCROW_ERROR__NO_PENDING_ADMIN]: `The signer is not the nominated admin`,
     [JOB_ESCROW_ERROR__NOTHING_TO_COLLECT]: `There are no fees to collect`,
     [JOB_ESCROW_ERROR__NOTHING_TO_EXPIRE]: `No unspent, unlocked promotional credits to expire`,
@@ -178,6 +189,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [JOB_ESCROW_ERROR__PROMO_NOT_EXPIRED]: `Only the owner can expire promotional credits before they expire`,
     [JOB_ESCROW_ERROR__SHARE_OUT_OF_BOUNDS]: `The provider share is outside the configured bounds`,
     [JOB_ESCROW_ERROR__SPENDING_LIMIT_EXCEEDED]: `The job exceeds the owner's per-job spending limit`,
+    [JOB_ESCROW_ERROR__TOO_MANY_JOB_SLOTS]: `A credit account holds at most 64 job slots`,
     [JOB_ESCROW_ERROR__UNAUTHORIZED]: `The signer is not allowed to perform this action`,
     [JOB_ESCROW_ERROR__ZERO_AMOUNT]: `The amount must be greater than zero`,
   };

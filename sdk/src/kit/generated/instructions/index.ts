@@ -7,17 +7,21 @@
  */
 
 export * from "./acceptAdmin.js";
+export * from "./addJobSlots.js";
 export * from "./closeCreditAccount.js";
 export * from "./collectFees.js";
 export * from "./expirePromo.js";
 export * from "./grantCredits.js";
 export * from "./initializeConfig.js";
 export * from "./lock.js";
+export * from "./lockBatch.js";
 export * from "./nominateAdmin.js";
 export * from "./openCreditAccount.js";
 export * from "./purchase.js";
 export * from "./refund.js";
+export * from "./refundBatch.js";
 export * from "./setSpendingLimit.js";
 export * from "./settle.js";
+export * from "./settleBatch.js";
 export * from "./updateConfig.js";
 export * from "./withdraw.js";

@@ -37,15 +37,12 @@ import {
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
-  type WritableSignerAccount,
 } from "@solana/kit";
 import {
   getAccountMetaFactory,
-  getAddressFromResolvedInstructionAccount,
-  getNonNullResolvedInstructionInput,
   type ResolvedInstructionAccount,
 } from "@solana/kit/program-client-core";
-import { findConfigPda, findJobPda } from "../pdas/index.js";
+import { findConfigPda } from "../pdas/index.js";
 import { JOB_ESCROW_PROGRAM_ADDRESS } from "../programs/index.js";
 
 export const LOCK_DISCRIMINATOR: ReadonlyUint8Array = new Uint8Array([
@@ -59,13 +56,9 @@ export function getLockDiscriminatorBytes(): ReadonlyUint8Array {
 export type LockInstruction<
   TProgram extends string = typeof JOB_ESCROW_PROGRAM_ADDRESS,
   TAccountAuthority extends string | AccountMeta<string> = string,
-  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
-  TAccountJob extends string | AccountMeta<string> = string,
-  TAccountSystemProgram extends string | AccountMeta<string> =
-    "11111111111111111111111111111111",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -75,10 +68,6 @@ export type LockInstruction<
         ? ReadonlySignerAccount<TAccountAuthority> &
             AccountSignerMeta<TAccountAuthority>
         : TAccountAuthority,
-      TAccountRentPayer extends string
-        ? WritableSignerAccount<TAccountRentPayer> &
-            AccountSignerMeta<TAccountRentPayer>
-        : TAccountRentPayer,
       TAccountConfig extends string
         ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
@@ -88,10 +77,6 @@ export type LockInstruction<
       TAccountVault extends string
         ? ReadonlyAccount<TAccountVault>
         : TAccountVault,
-      TAccountJob extends string ? WritableAccount<TAccountJob> : TAccountJob,
-      TAccountSystemProgram extends string
-        ? ReadonlyAccount<TAccountSystemProgram>
-        : TAccountSystemProgram,
       ...TRemainingAccounts,
     ]
   >;
@@ -142,20 +127,14 @@ export function getLockInstructionDataCodec(): FixedSizeCodec<
 
 export type LockAsyncInput<
   TAccountAuthority extends string = string,
-  TAccountRentPayer extends string = string,
   TAccountConfig extends string = string,
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
-  TAccountJob extends string = string,
-  TAccountSystemProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
-  rentPayer: TransactionSigner<TAccountRentPayer>;
   config?: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
-  job?: Address<TAccountJob>;
-  systemProgram?: Address<TAccountSystemProgram>;
   jobId: LockInstructionDataArgs["jobId"];
   tier: LockInstructionDataArgs["tier"];
   maxOutputTokens: LockInstructionDataArgs["maxOutputTokens"];
@@ -163,34 +142,25 @@ export type LockAsyncInput<
 
 export async function getLockInstructionAsync<
   TAccountAuthority extends string,
-  TAccountRentPayer extends string,
   TAccountConfig extends string,
   TAccountCreditAccount extends string,
   TAccountVault extends string,
-  TAccountJob extends string,
-  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
   input: LockAsyncInput<
     TAccountAuthority,
-    TAccountRentPayer,
     TAccountConfig,
     TAccountCreditAccount,
-    TAccountVault,
-    TAccountJob,
-    TAccountSystemProgram
+    TAccountVault
   >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
   LockInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountRentPayer,
     TAccountConfig,
     TAccountCreditAccount,
-    TAccountVault,
-    TAccountJob,
-    TAccountSystemProgram
+    TAccountVault
   >
 > {
   // Program address.
@@ -199,12 +169,9 @@ export async function getLockInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: false },
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: false },
-    job: { value: input.job ?? null, isWritable: true },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -218,30 +185,14 @@ export async function getLockInstructionAsync<
   if (!accounts.config.value) {
     accounts.config.value = await findConfigPda();
   }
-  if (!accounts.job.value) {
-    accounts.job.value = await findJobPda({
-      creditAccount: getAddressFromResolvedInstructionAccount(
-        "creditAccount",
-        accounts.creditAccount.value,
-      ),
-      jobId: getNonNullResolvedInstructionInput("jobId", args.jobId),
-    });
-  }
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("rentPayer", accounts.rentPayer),
       getAccountMeta("config", accounts.config),
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
-      getAccountMeta("job", accounts.job),
-      getAccountMeta("systemProgram", accounts.systemProgram),
     ],
     data: getLockInstructionDataEncoder().encode(
       args as LockInstructionDataArgs,
@@ -250,31 +201,22 @@ export async function getLockInstructionAsync<
   } as LockInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountRentPayer,
     TAccountConfig,
     TAccountCreditAccount,
-    TAccountVault,
-    TAccountJob,
-    TAccountSystemProgram
+    TAccountVault
   >);
 }
 
 export type LockInput<
   TAccountAuthority extends string = string,
-  TAccountRentPayer extends string = string,
   TAccountConfig extends string = string,
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
-  TAccountJob extends string = string,
-  TAccountSystemProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
-  rentPayer: TransactionSigner<TAccountRentPayer>;
   config: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
-  job: Address<TAccountJob>;
-  systemProgram?: Address<TAccountSystemProgram>;
   jobId: LockInstructionDataArgs["jobId"];
   tier: LockInstructionDataArgs["tier"];
   maxOutputTokens: LockInstructionDataArgs["maxOutputTokens"];
@@ -282,33 +224,24 @@ export type LockInput<
 
 export function getLockInstruction<
   TAccountAuthority extends string,
-  TAccountRentPayer extends string,
   TAccountConfig extends string,
   TAccountCreditAccount extends string,
   TAccountVault extends string,
-  TAccountJob extends string,
-  TAccountSystemProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
   input: LockInput<
     TAccountAuthority,
-    TAccountRentPayer,
     TAccountConfig,
     TAccountCreditAccount,
-    TAccountVault,
-    TAccountJob,
-    TAccountSystemProgram
+    TAccountVault
   >,
   config?: { programAddress?: TProgramAddress },
 ): LockInstruction<
   TProgramAddress,
   TAccountAuthority,
-  TAccountRentPayer,
   TAccountConfig,
   TAccountCreditAccount,
-  TAccountVault,
-  TAccountJob,
-  TAccountSystemProgram
+  TAccountVault
 > {
   // Program address.
   const programAddress = config?.programAddress ?? JOB_ESCROW_PROGRAM_ADDRESS;
@@ -316,12 +249,9 @@ export function getLockInstruction<
   // Original accounts.
   const originalAccounts = {
     authority: { value: input.authority ?? null, isWritable: false },
-    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: false },
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: false },
-    job: { value: input.job ?? null, isWritable: true },
-    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
@@ -331,22 +261,13 @@ export function getLockInstruction<
   // Original args.
   const args = { ...input };
 
-  // Resolve default values.
-  if (!accounts.systemProgram.value) {
-    accounts.systemProgram.value =
-      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
-  }
-
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
     accounts: [
       getAccountMeta("authority", accounts.authority),
-      getAccountMeta("rentPayer", accounts.rentPayer),
       getAccountMeta("config", accounts.config),
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
-      getAccountMeta("job", accounts.job),
-      getAccountMeta("systemProgram", accounts.systemProgram),
     ],
     data: getLockInstructionDataEncoder().encode(
       args as LockInstructionDataArgs,
@@ -355,12 +276,9 @@ export function getLockInstruction<
   } as LockInstruction<
     TProgramAddress,
     TAccountAuthority,
-    TAccountRentPayer,
     TAccountConfig,
     TAccountCreditAccount,
-    TAccountVault,
-    TAccountJob,
-    TAccountSystemProgram
+    TAccountVault
   >);
 }
 
@@ -371,12 +289,9 @@ export type ParsedLockInstruction<
   programAddress: Address<TProgram>;
   accounts: {
     authority: TAccountMetas[0];
-    rentPayer: TAccountMetas[1];
-    config: TAccountMetas[2];
-    creditAccount: TAccountMetas[3];
-    vault: TAccountMetas[4];
-    job: TAccountMetas[5];
-    systemProgram: TAccountMetas[6];
+    config: TAccountMetas[1];
+    creditAccount: TAccountMetas[2];
+    vault: TAccountMetas[3];
   };
   data: LockInstructionData;
 };
@@ -389,12 +304,12 @@ export function parseLockInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedLockInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 7) {
+  if (instruction.accounts.length < 4) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 7,
+        expectedAccountMetas: 4,
       },
     );
   }
@@ -408,12 +323,9 @@ export function parseLockInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       authority: getNextAccount(),
-      rentPayer: getNextAccount(),
       config: getNextAccount(),
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
-      job: getNextAccount(),
-      systemProgram: getNextAccount(),
     },
     data: getLockInstructionDataDecoder().decode(instruction.data),
   };

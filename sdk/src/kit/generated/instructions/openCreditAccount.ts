@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU8Decoder,
+  getU8Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -102,20 +104,29 @@ export type OpenCreditAccountInstruction<
 
 export type OpenCreditAccountInstructionData = {
   discriminator: ReadonlyUint8Array;
+  jobSlots: number;
 };
 
-export type OpenCreditAccountInstructionDataArgs = {};
+export type OpenCreditAccountInstructionDataArgs = { jobSlots?: number };
 
 export function getOpenCreditAccountInstructionDataEncoder(): FixedSizeEncoder<OpenCreditAccountInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
-    (value) => ({ ...value, discriminator: OPEN_CREDIT_ACCOUNT_DISCRIMINATOR }),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["jobSlots", getU8Encoder()],
+    ]),
+    (value) => ({
+      ...value,
+      discriminator: OPEN_CREDIT_ACCOUNT_DISCRIMINATOR,
+      jobSlots: value.jobSlots ?? 0,
+    }),
   );
 }
 
 export function getOpenCreditAccountInstructionDataDecoder(): FixedSizeDecoder<OpenCreditAccountInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["jobSlots", getU8Decoder()],
   ]);
 }
 
@@ -149,6 +160,7 @@ export type OpenCreditAccountAsyncInput<
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
+  jobSlots?: OpenCreditAccountInstructionDataArgs["jobSlots"];
 };
 
 export async function getOpenCreditAccountInstructionAsync<
@@ -212,6 +224,9 @@ export async function getOpenCreditAccountInstructionAsync<
     ResolvedInstructionAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   // Resolve default values.
   if (!accounts.config.value) {
     accounts.config.value = await findConfigPda();
@@ -250,7 +265,9 @@ export async function getOpenCreditAccountInstructionAsync<
       getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
       getAccountMeta("systemProgram", accounts.systemProgram),
     ],
-    data: getOpenCreditAccountInstructionDataEncoder().encode({}),
+    data: getOpenCreditAccountInstructionDataEncoder().encode(
+      args as OpenCreditAccountInstructionDataArgs,
+    ),
     programAddress,
   } as OpenCreditAccountInstruction<
     TProgramAddress,
@@ -286,6 +303,7 @@ export type OpenCreditAccountInput<
   tokenProgram?: Address<TAccountTokenProgram>;
   associatedTokenProgram?: Address<TAccountAssociatedTokenProgram>;
   systemProgram?: Address<TAccountSystemProgram>;
+  jobSlots?: OpenCreditAccountInstructionDataArgs["jobSlots"];
 };
 
 export function getOpenCreditAccountInstruction<
@@ -347,6 +365,9 @@ export function getOpenCreditAccountInstruction<
     ResolvedInstructionAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   // Resolve default values.
   if (!accounts.tokenProgram.value) {
     accounts.tokenProgram.value =
@@ -374,7 +395,9 @@ export function getOpenCreditAccountInstruction<
       getAccountMeta("associatedTokenProgram", accounts.associatedTokenProgram),
       getAccountMeta("systemProgram", accounts.systemProgram),
     ],
-    data: getOpenCreditAccountInstructionDataEncoder().encode({}),
+    data: getOpenCreditAccountInstructionDataEncoder().encode(
+      args as OpenCreditAccountInstructionDataArgs,
+    ),
     programAddress,
   } as OpenCreditAccountInstruction<
     TProgramAddress,

@@ -14,6 +14,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -52,8 +54,6 @@ export type RefundInstruction<
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountCreditAccount extends string | AccountMeta<string> = string,
-  TAccountJob extends string | AccountMeta<string> = string,
-  TAccountRentPayer extends string | AccountMeta<string> = string,
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
 > = Instruction<TProgram> &
   InstructionWithData<ReadonlyUint8Array> &
@@ -69,21 +69,23 @@ export type RefundInstruction<
       TAccountCreditAccount extends string
         ? WritableAccount<TAccountCreditAccount>
         : TAccountCreditAccount,
-      TAccountJob extends string ? WritableAccount<TAccountJob> : TAccountJob,
-      TAccountRentPayer extends string
-        ? WritableAccount<TAccountRentPayer>
-        : TAccountRentPayer,
       ...TRemainingAccounts,
     ]
   >;
 
-export type RefundInstructionData = { discriminator: ReadonlyUint8Array };
+export type RefundInstructionData = {
+  discriminator: ReadonlyUint8Array;
+  jobId: bigint;
+};
 
-export type RefundInstructionDataArgs = {};
+export type RefundInstructionDataArgs = { jobId: number | bigint };
 
 export function getRefundInstructionDataEncoder(): FixedSizeEncoder<RefundInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["jobId", getU64Encoder()],
+    ]),
     (value) => ({ ...value, discriminator: REFUND_DISCRIMINATOR }),
   );
 }
@@ -91,6 +93,7 @@ export function getRefundInstructionDataEncoder(): FixedSizeEncoder<RefundInstru
 export function getRefundInstructionDataDecoder(): FixedSizeDecoder<RefundInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["jobId", getU64Decoder()],
   ]);
 }
 
@@ -108,30 +111,23 @@ export type RefundAsyncInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
   TAccountCreditAccount extends string = string,
-  TAccountJob extends string = string,
-  TAccountRentPayer extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
-  job: Address<TAccountJob>;
-  rentPayer: Address<TAccountRentPayer>;
+  jobId: RefundInstructionDataArgs["jobId"];
 };
 
 export async function getRefundInstructionAsync<
   TAccountAuthority extends string,
   TAccountConfig extends string,
   TAccountCreditAccount extends string,
-  TAccountJob extends string,
-  TAccountRentPayer extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
   input: RefundAsyncInput<
     TAccountAuthority,
     TAccountConfig,
-    TAccountCreditAccount,
-    TAccountJob,
-    TAccountRentPayer
+    TAccountCreditAccount
   >,
   config?: { programAddress?: TProgramAddress },
 ): Promise<
@@ -139,9 +135,7 @@ export async function getRefundInstructionAsync<
     TProgramAddress,
     TAccountAuthority,
     TAccountConfig,
-    TAccountCreditAccount,
-    TAccountJob,
-    TAccountRentPayer
+    TAccountCreditAccount
   >
 > {
   // Program address.
@@ -152,13 +146,14 @@ export async function getRefundInstructionAsync<
     authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
-    job: { value: input.job ?? null, isWritable: true },
-    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
+
+  // Original args.
+  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.config.value) {
@@ -171,18 +166,16 @@ export async function getRefundInstructionAsync<
       getAccountMeta("authority", accounts.authority),
       getAccountMeta("config", accounts.config),
       getAccountMeta("creditAccount", accounts.creditAccount),
-      getAccountMeta("job", accounts.job),
-      getAccountMeta("rentPayer", accounts.rentPayer),
     ],
-    data: getRefundInstructionDataEncoder().encode({}),
+    data: getRefundInstructionDataEncoder().encode(
+      args as RefundInstructionDataArgs,
+    ),
     programAddress,
   } as RefundInstruction<
     TProgramAddress,
     TAccountAuthority,
     TAccountConfig,
-    TAccountCreditAccount,
-    TAccountJob,
-    TAccountRentPayer
+    TAccountCreditAccount
   >);
 }
 
@@ -190,39 +183,26 @@ export type RefundInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
   TAccountCreditAccount extends string = string,
-  TAccountJob extends string = string,
-  TAccountRentPayer extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
-  job: Address<TAccountJob>;
-  rentPayer: Address<TAccountRentPayer>;
+  jobId: RefundInstructionDataArgs["jobId"];
 };
 
 export function getRefundInstruction<
   TAccountAuthority extends string,
   TAccountConfig extends string,
   TAccountCreditAccount extends string,
-  TAccountJob extends string,
-  TAccountRentPayer extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
-  input: RefundInput<
-    TAccountAuthority,
-    TAccountConfig,
-    TAccountCreditAccount,
-    TAccountJob,
-    TAccountRentPayer
-  >,
+  input: RefundInput<TAccountAuthority, TAccountConfig, TAccountCreditAccount>,
   config?: { programAddress?: TProgramAddress },
 ): RefundInstruction<
   TProgramAddress,
   TAccountAuthority,
   TAccountConfig,
-  TAccountCreditAccount,
-  TAccountJob,
-  TAccountRentPayer
+  TAccountCreditAccount
 > {
   // Program address.
   const programAddress = config?.programAddress ?? JOB_ESCROW_PROGRAM_ADDRESS;
@@ -232,13 +212,14 @@ export function getRefundInstruction<
     authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
-    job: { value: input.job ?? null, isWritable: true },
-    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
   };
   const accounts = originalAccounts as Record<
     keyof typeof originalAccounts,
     ResolvedInstructionAccount
   >;
+
+  // Original args.
+  const args = { ...input };
 
   const getAccountMeta = getAccountMetaFactory(programAddress, "programId");
   return Object.freeze({
@@ -246,18 +227,16 @@ export function getRefundInstruction<
       getAccountMeta("authority", accounts.authority),
       getAccountMeta("config", accounts.config),
       getAccountMeta("creditAccount", accounts.creditAccount),
-      getAccountMeta("job", accounts.job),
-      getAccountMeta("rentPayer", accounts.rentPayer),
     ],
-    data: getRefundInstructionDataEncoder().encode({}),
+    data: getRefundInstructionDataEncoder().encode(
+      args as RefundInstructionDataArgs,
+    ),
     programAddress,
   } as RefundInstruction<
     TProgramAddress,
     TAccountAuthority,
     TAccountConfig,
-    TAccountCreditAccount,
-    TAccountJob,
-    TAccountRentPayer
+    TAccountCreditAccount
   >);
 }
 
@@ -270,8 +249,6 @@ export type ParsedRefundInstruction<
     authority: TAccountMetas[0];
     config: TAccountMetas[1];
     creditAccount: TAccountMetas[2];
-    job: TAccountMetas[3];
-    rentPayer: TAccountMetas[4];
   };
   data: RefundInstructionData;
 };
@@ -284,12 +261,12 @@ export function parseRefundInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedRefundInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 3) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 5,
+        expectedAccountMetas: 3,
       },
     );
   }
@@ -305,8 +282,6 @@ export function parseRefundInstruction<
       authority: getNextAccount(),
       config: getNextAccount(),
       creditAccount: getNextAccount(),
-      job: getNextAccount(),
-      rentPayer: getNextAccount(),
     },
     data: getRefundInstructionDataDecoder().decode(instruction.data),
   };

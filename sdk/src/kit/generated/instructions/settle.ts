@@ -18,6 +18,8 @@ import {
   getU16Encoder,
   getU32Decoder,
   getU32Encoder,
+  getU64Decoder,
+  getU64Encoder,
   SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
   SolanaError,
   transformEncoder,
@@ -57,9 +59,7 @@ export type SettleInstruction<
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
-  TAccountJob extends string | AccountMeta<string> = string,
   TAccountProviderTokenAccount extends string | AccountMeta<string> = string,
-  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -80,13 +80,9 @@ export type SettleInstruction<
       TAccountVault extends string
         ? WritableAccount<TAccountVault>
         : TAccountVault,
-      TAccountJob extends string ? WritableAccount<TAccountJob> : TAccountJob,
       TAccountProviderTokenAccount extends string
         ? WritableAccount<TAccountProviderTokenAccount>
         : TAccountProviderTokenAccount,
-      TAccountRentPayer extends string
-        ? WritableAccount<TAccountRentPayer>
-        : TAccountRentPayer,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -96,11 +92,13 @@ export type SettleInstruction<
 
 export type SettleInstructionData = {
   discriminator: ReadonlyUint8Array;
+  jobId: bigint;
   outputTokens: number;
   providerShareBps: number;
 };
 
 export type SettleInstructionDataArgs = {
+  jobId: number | bigint;
   outputTokens: number;
   providerShareBps: number;
 };
@@ -109,6 +107,7 @@ export function getSettleInstructionDataEncoder(): FixedSizeEncoder<SettleInstru
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["jobId", getU64Encoder()],
       ["outputTokens", getU32Encoder()],
       ["providerShareBps", getU16Encoder()],
     ]),
@@ -119,6 +118,7 @@ export function getSettleInstructionDataEncoder(): FixedSizeEncoder<SettleInstru
 export function getSettleInstructionDataDecoder(): FixedSizeDecoder<SettleInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["jobId", getU64Decoder()],
     ["outputTokens", getU32Decoder()],
     ["providerShareBps", getU16Decoder()],
   ]);
@@ -139,19 +139,16 @@ export type SettleAsyncInput<
   TAccountConfig extends string = string,
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
-  TAccountJob extends string = string,
   TAccountProviderTokenAccount extends string = string,
-  TAccountRentPayer extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   operator: TransactionSigner<TAccountOperator>;
   config?: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
-  job: Address<TAccountJob>;
   providerTokenAccount: Address<TAccountProviderTokenAccount>;
-  rentPayer: Address<TAccountRentPayer>;
   tokenProgram?: Address<TAccountTokenProgram>;
+  jobId: SettleInstructionDataArgs["jobId"];
   outputTokens: SettleInstructionDataArgs["outputTokens"];
   providerShareBps: SettleInstructionDataArgs["providerShareBps"];
 };
@@ -161,9 +158,7 @@ export async function getSettleInstructionAsync<
   TAccountConfig extends string,
   TAccountCreditAccount extends string,
   TAccountVault extends string,
-  TAccountJob extends string,
   TAccountProviderTokenAccount extends string,
-  TAccountRentPayer extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -172,9 +167,7 @@ export async function getSettleInstructionAsync<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
-    TAccountJob,
     TAccountProviderTokenAccount,
-    TAccountRentPayer,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -185,9 +178,7 @@ export async function getSettleInstructionAsync<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
-    TAccountJob,
     TAccountProviderTokenAccount,
-    TAccountRentPayer,
     TAccountTokenProgram
   >
 > {
@@ -200,12 +191,10 @@ export async function getSettleInstructionAsync<
     config: { value: input.config ?? null, isWritable: false },
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
-    job: { value: input.job ?? null, isWritable: true },
     providerTokenAccount: {
       value: input.providerTokenAccount ?? null,
       isWritable: true,
     },
-    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -232,9 +221,7 @@ export async function getSettleInstructionAsync<
       getAccountMeta("config", accounts.config),
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
-      getAccountMeta("job", accounts.job),
       getAccountMeta("providerTokenAccount", accounts.providerTokenAccount),
-      getAccountMeta("rentPayer", accounts.rentPayer),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getSettleInstructionDataEncoder().encode(
@@ -247,9 +234,7 @@ export async function getSettleInstructionAsync<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
-    TAccountJob,
     TAccountProviderTokenAccount,
-    TAccountRentPayer,
     TAccountTokenProgram
   >);
 }
@@ -259,19 +244,16 @@ export type SettleInput<
   TAccountConfig extends string = string,
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
-  TAccountJob extends string = string,
   TAccountProviderTokenAccount extends string = string,
-  TAccountRentPayer extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   operator: TransactionSigner<TAccountOperator>;
   config: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
-  job: Address<TAccountJob>;
   providerTokenAccount: Address<TAccountProviderTokenAccount>;
-  rentPayer: Address<TAccountRentPayer>;
   tokenProgram?: Address<TAccountTokenProgram>;
+  jobId: SettleInstructionDataArgs["jobId"];
   outputTokens: SettleInstructionDataArgs["outputTokens"];
   providerShareBps: SettleInstructionDataArgs["providerShareBps"];
 };
@@ -281,9 +263,7 @@ export function getSettleInstruction<
   TAccountConfig extends string,
   TAccountCreditAccount extends string,
   TAccountVault extends string,
-  TAccountJob extends string,
   TAccountProviderTokenAccount extends string,
-  TAccountRentPayer extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -292,9 +272,7 @@ export function getSettleInstruction<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
-    TAccountJob,
     TAccountProviderTokenAccount,
-    TAccountRentPayer,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -304,9 +282,7 @@ export function getSettleInstruction<
   TAccountConfig,
   TAccountCreditAccount,
   TAccountVault,
-  TAccountJob,
   TAccountProviderTokenAccount,
-  TAccountRentPayer,
   TAccountTokenProgram
 > {
   // Program address.
@@ -318,12 +294,10 @@ export function getSettleInstruction<
     config: { value: input.config ?? null, isWritable: false },
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
-    job: { value: input.job ?? null, isWritable: true },
     providerTokenAccount: {
       value: input.providerTokenAccount ?? null,
       isWritable: true,
     },
-    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -347,9 +321,7 @@ export function getSettleInstruction<
       getAccountMeta("config", accounts.config),
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
-      getAccountMeta("job", accounts.job),
       getAccountMeta("providerTokenAccount", accounts.providerTokenAccount),
-      getAccountMeta("rentPayer", accounts.rentPayer),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getSettleInstructionDataEncoder().encode(
@@ -362,9 +334,7 @@ export function getSettleInstruction<
     TAccountConfig,
     TAccountCreditAccount,
     TAccountVault,
-    TAccountJob,
     TAccountProviderTokenAccount,
-    TAccountRentPayer,
     TAccountTokenProgram
   >);
 }
@@ -379,10 +349,8 @@ export type ParsedSettleInstruction<
     config: TAccountMetas[1];
     creditAccount: TAccountMetas[2];
     vault: TAccountMetas[3];
-    job: TAccountMetas[4];
-    providerTokenAccount: TAccountMetas[5];
-    rentPayer: TAccountMetas[6];
-    tokenProgram: TAccountMetas[7];
+    providerTokenAccount: TAccountMetas[4];
+    tokenProgram: TAccountMetas[5];
   };
   data: SettleInstructionData;
 };
@@ -395,12 +363,12 @@ export function parseSettleInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSettleInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 8) {
+  if (instruction.accounts.length < 6) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 8,
+        expectedAccountMetas: 6,
       },
     );
   }
@@ -417,9 +385,7 @@ export function parseSettleInstruction<
       config: getNextAccount(),
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
-      job: getNextAccount(),
       providerTokenAccount: getNextAccount(),
-      rentPayer: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getSettleInstructionDataDecoder().decode(instruction.data),

@@ -8,4 +8,3 @@
 
 export * from "./config.js";
 export * from "./creditAccount.js";
-export * from "./job.js";

@@ -36,77 +36,90 @@ import {
 import {
   getConfigCodec,
   getCreditAccountCodec,
-  getJobCodec,
   type Config,
   type ConfigArgs,
   type CreditAccount,
   type CreditAccountArgs,
-  type Job,
-  type JobArgs,
 } from "../accounts/index.js";
 import {
   getAcceptAdminInstructionAsync,
+  getAddJobSlotsInstructionAsync,
   getCloseCreditAccountInstructionAsync,
   getCollectFeesInstructionAsync,
   getExpirePromoInstructionAsync,
   getGrantCreditsInstructionAsync,
   getInitializeConfigInstructionAsync,
+  getLockBatchInstructionAsync,
   getLockInstructionAsync,
   getNominateAdminInstructionAsync,
   getOpenCreditAccountInstructionAsync,
   getPurchaseInstructionAsync,
+  getRefundBatchInstructionAsync,
   getRefundInstructionAsync,
   getSetSpendingLimitInstructionAsync,
+  getSettleBatchInstructionAsync,
   getSettleInstructionAsync,
   getUpdateConfigInstructionAsync,
   getWithdrawInstructionAsync,
   parseAcceptAdminInstruction,
+  parseAddJobSlotsInstruction,
   parseCloseCreditAccountInstruction,
   parseCollectFeesInstruction,
   parseExpirePromoInstruction,
   parseGrantCreditsInstruction,
   parseInitializeConfigInstruction,
+  parseLockBatchInstruction,
   parseLockInstruction,
   parseNominateAdminInstruction,
   parseOpenCreditAccountInstruction,
   parsePurchaseInstruction,
+  parseRefundBatchInstruction,
   parseRefundInstruction,
   parseSetSpendingLimitInstruction,
+  parseSettleBatchInstruction,
   parseSettleInstruction,
   parseUpdateConfigInstruction,
   parseWithdrawInstruction,
   type AcceptAdminAsyncInput,
+  type AddJobSlotsAsyncInput,
   type CloseCreditAccountAsyncInput,
   type CollectFeesAsyncInput,
   type ExpirePromoAsyncInput,
   type GrantCreditsAsyncInput,
   type InitializeConfigAsyncInput,
   type LockAsyncInput,
+  type LockBatchAsyncInput,
   type NominateAdminAsyncInput,
   type OpenCreditAccountAsyncInput,
   type ParsedAcceptAdminInstruction,
+  type ParsedAddJobSlotsInstruction,
   type ParsedCloseCreditAccountInstruction,
   type ParsedCollectFeesInstruction,
   type ParsedExpirePromoInstruction,
   type ParsedGrantCreditsInstruction,
   type ParsedInitializeConfigInstruction,
+  type ParsedLockBatchInstruction,
   type ParsedLockInstruction,
   type ParsedNominateAdminInstruction,
   type ParsedOpenCreditAccountInstruction,
   type ParsedPurchaseInstruction,
+  type ParsedRefundBatchInstruction,
   type ParsedRefundInstruction,
   type ParsedSetSpendingLimitInstruction,
+  type ParsedSettleBatchInstruction,
   type ParsedSettleInstruction,
   type ParsedUpdateConfigInstruction,
   type ParsedWithdrawInstruction,
   type PurchaseAsyncInput,
   type RefundAsyncInput,
+  type RefundBatchAsyncInput,
   type SetSpendingLimitAsyncInput,
   type SettleAsyncInput,
+  type SettleBatchAsyncInput,
   type UpdateConfigAsyncInput,
   type WithdrawAsyncInput,
 } from "../instructions/index.js";
-import { findConfigPda, findCreditAccountPda, findJobPda } from "../pdas/index.js";
+import { findConfigPda, findCreditAccountPda } from "../pdas/index.js";
 
 export const JOB_ESCROW_PROGRAM_ADDRESS =
   "JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp" as Address<"JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp">;
@@ -114,7 +127,6 @@ export const JOB_ESCROW_PROGRAM_ADDRESS =
 export enum JobEscrowAccount {
   Config,
   CreditAccount,
-  Job,
 }
 
 export function identifyJobEscrowAccount(
@@ -143,17 +155,6 @@ export function identifyJobEscrowAccount(
   ) {
     return JobEscrowAccount.CreditAccount;
   }
-  if (
-    containsBytes(
-      data,
-      fixEncoderSize(getBytesEncoder(), 8).encode(
-        new Uint8Array([75, 124, 80, 203, 161, 180, 202, 80]),
-      ),
-      0,
-    )
-  ) {
-    return JobEscrowAccount.Job;
-  }
   throw new SolanaError(
     SOLANA_ERROR__PROGRAM_CLIENTS__FAILED_TO_IDENTIFY_ACCOUNT,
     { accountData: data, programName: "jobEscrow" },
@@ -176,6 +177,10 @@ export enum JobEscrowInstruction {
   GrantCredits,
   ExpirePromo,
   CloseCreditAccount,
+  AddJobSlots,
+  LockBatch,
+  SettleBatch,
+  RefundBatch,
 }
 
 export function identifyJobEscrowInstruction(
@@ -347,6 +352,50 @@ export function identifyJobEscrowInstruction(
   ) {
     return JobEscrowInstruction.CloseCreditAccount;
   }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([64, 254, 21, 99, 126, 220, 119, 39]),
+      ),
+      0,
+    )
+  ) {
+    return JobEscrowInstruction.AddJobSlots;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([214, 236, 122, 48, 86, 245, 36, 36]),
+      ),
+      0,
+    )
+  ) {
+    return JobEscrowInstruction.LockBatch;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([22, 2, 21, 223, 225, 122, 163, 214]),
+      ),
+      0,
+    )
+  ) {
+    return JobEscrowInstruction.SettleBatch;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([227, 54, 194, 2, 78, 8, 104, 29]),
+      ),
+      0,
+    )
+  ) {
+    return JobEscrowInstruction.RefundBatch;
+  }
   throw new SolanaError(
     SOLANA_ERROR__PROGRAM_CLIENTS__FAILED_TO_IDENTIFY_INSTRUCTION,
     { instructionData: data, programName: "jobEscrow" },
@@ -400,7 +449,19 @@ export type ParsedJobEscrowInstruction<
     } & ParsedExpirePromoInstruction<TProgram>)
   | ({
       instructionType: JobEscrowInstruction.CloseCreditAccount;
-    } & ParsedCloseCreditAccountInstruction<TProgram>);
+    } & ParsedCloseCreditAccountInstruction<TProgram>)
+  | ({
+      instructionType: JobEscrowInstruction.AddJobSlots;
+    } & ParsedAddJobSlotsInstruction<TProgram>)
+  | ({
+      instructionType: JobEscrowInstruction.LockBatch;
+    } & ParsedLockBatchInstruction<TProgram>)
+  | ({
+      instructionType: JobEscrowInstruction.SettleBatch;
+    } & ParsedSettleBatchInstruction<TProgram>)
+  | ({
+      instructionType: JobEscrowInstruction.RefundBatch;
+    } & ParsedRefundBatchInstruction<TProgram>);
 
 export function parseJobEscrowInstruction<TProgram extends string>(
   instruction: Instruction<TProgram> & InstructionWithData<ReadonlyUint8Array>,
@@ -512,6 +573,34 @@ export function parseJobEscrowInstruction<TProgram extends string>(
         ...parseCloseCreditAccountInstruction(instruction),
       };
     }
+    case JobEscrowInstruction.AddJobSlots: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: JobEscrowInstruction.AddJobSlots,
+        ...parseAddJobSlotsInstruction(instruction),
+      };
+    }
+    case JobEscrowInstruction.LockBatch: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: JobEscrowInstruction.LockBatch,
+        ...parseLockBatchInstruction(instruction),
+      };
+    }
+    case JobEscrowInstruction.SettleBatch: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: JobEscrowInstruction.SettleBatch,
+        ...parseSettleBatchInstruction(instruction),
+      };
+    }
+    case JobEscrowInstruction.RefundBatch: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: JobEscrowInstruction.RefundBatch,
+        ...parseRefundBatchInstruction(instruction),
+      };
+    }
     default:
       throw new SolanaError(
         SOLANA_ERROR__PROGRAM_CLIENTS__UNRECOGNIZED_INSTRUCTION_TYPE,
@@ -534,7 +623,6 @@ export type JobEscrowPluginAccounts = {
     SelfFetchFunctions<ConfigArgs, Config>;
   creditAccount: ReturnType<typeof getCreditAccountCodec> &
     SelfFetchFunctions<CreditAccountArgs, CreditAccount>;
-  job: ReturnType<typeof getJobCodec> & SelfFetchFunctions<JobArgs, Job>;
 };
 
 export type JobEscrowPluginInstructions = {
@@ -595,12 +683,27 @@ export type JobEscrowPluginInstructions = {
     input: CloseCreditAccountAsyncInput,
   ) => ReturnType<typeof getCloseCreditAccountInstructionAsync> &
     SelfPlanAndSendFunctions;
+  addJobSlots: (
+    input: AddJobSlotsAsyncInput,
+  ) => ReturnType<typeof getAddJobSlotsInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  lockBatch: (
+    input: LockBatchAsyncInput,
+  ) => ReturnType<typeof getLockBatchInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  settleBatch: (
+    input: SettleBatchAsyncInput,
+  ) => ReturnType<typeof getSettleBatchInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  refundBatch: (
+    input: RefundBatchAsyncInput,
+  ) => ReturnType<typeof getRefundBatchInstructionAsync> &
+    SelfPlanAndSendFunctions;
 };
 
 export type JobEscrowPluginPdas = {
   config: typeof findConfigPda;
   creditAccount: typeof findCreditAccountPda;
-  job: typeof findJobPda;
 };
 
 export type JobEscrowPluginRequirements = ClientWithRpc<
@@ -619,7 +722,6 @@ export function jobEscrowProgram() {
         accounts: {
           config: addSelfFetchFunctions(client, getConfigCodec()),
           creditAccount: addSelfFetchFunctions(client, getCreditAccountCodec()),
-          job: addSelfFetchFunctions(client, getJobCodec()),
         },
         instructions: {
           initializeConfig: (input) =>
@@ -697,12 +799,28 @@ export function jobEscrowProgram() {
               client,
               getCloseCreditAccountInstructionAsync(input),
             ),
+          addJobSlots: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getAddJobSlotsInstructionAsync(input),
+            ),
+          lockBatch: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getLockBatchInstructionAsync(input),
+            ),
+          settleBatch: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getSettleBatchInstructionAsync(input),
+            ),
+          refundBatch: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getRefundBatchInstructionAsync(input),
+            ),
         },
-        pdas: {
-          config: findConfigPda,
-          creditAccount: findCreditAccountPda,
-          job: findJobPda,
-        },
+        pdas: { config: findConfigPda, creditAccount: findCreditAccountPda },
       },
     });
   };

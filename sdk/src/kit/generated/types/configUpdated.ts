@@ -48,7 +48,6 @@ export type ConfigUpdated = {
   providerShareBpsMax: number;
   tiers: Array<Tier>;
   maxOutputTokensPerJob: number;
-  jobRentLamports: bigint;
   paused: boolean;
 };
 
@@ -65,7 +64,6 @@ export type ConfigUpdatedArgs = {
   providerShareBpsMax: number;
   tiers: Array<TierArgs>;
   maxOutputTokensPerJob: number;
-  jobRentLamports: number | bigint;
   paused: boolean;
 };
 
@@ -84,7 +82,6 @@ export function getConfigUpdatedEncoder(): FixedSizeEncoder<ConfigUpdatedArgs> {
       ["providerShareBpsMax", getU16Encoder()],
       ["tiers", getArrayEncoder(getTierEncoder(), { size: 4 })],
       ["maxOutputTokensPerJob", getU32Encoder()],
-      ["jobRentLamports", getU64Encoder()],
       ["paused", getBooleanEncoder()],
     ]),
     [
@@ -112,7 +109,6 @@ export function getConfigUpdatedDecoder(): FixedSizeDecoder<ConfigUpdated> {
       ["providerShareBpsMax", getU16Decoder()],
       ["tiers", getArrayDecoder(getTierDecoder(), { size: 4 })],
       ["maxOutputTokensPerJob", getU32Decoder()],
-      ["jobRentLamports", getU64Decoder()],
       ["paused", getBooleanDecoder()],
     ]),
     [

@@ -9,6 +9,8 @@
 import {
   combineCodec,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getBytesEncoder,
   getConstantDecoder,
   getConstantEncoder,
@@ -22,12 +24,14 @@ import {
   getU64Encoder,
   getU8Decoder,
   getU8Encoder,
+  type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
 
 export type JobLocked = {
+  creditAccount: Address;
   jobId: bigint;
   tier: number;
   creditsLocked: bigint;
@@ -35,6 +39,7 @@ export type JobLocked = {
 };
 
 export type JobLockedArgs = {
+  creditAccount: Address;
   jobId: number | bigint;
   tier: number;
   creditsLocked: number | bigint;
@@ -44,6 +49,7 @@ export type JobLockedArgs = {
 export function getJobLockedEncoder(): FixedSizeEncoder<JobLockedArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
+      ["creditAccount", getAddressEncoder()],
       ["jobId", getU64Encoder()],
       ["tier", getU8Encoder()],
       ["creditsLocked", getU64Encoder()],
@@ -62,6 +68,7 @@ export function getJobLockedEncoder(): FixedSizeEncoder<JobLockedArgs> {
 export function getJobLockedDecoder(): FixedSizeDecoder<JobLocked> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
+      ["creditAccount", getAddressDecoder()],
       ["jobId", getU64Decoder()],
       ["tier", getU8Decoder()],
       ["creditsLocked", getU64Decoder()],

@@ -9,6 +9,8 @@
 import {
   combineCodec,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getBytesEncoder,
   getConstantDecoder,
   getConstantEncoder,
@@ -20,18 +22,21 @@ import {
   getU64Encoder,
   getU8Decoder,
   getU8Encoder,
+  type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
 
 export type JobRefunded = {
+  creditAccount: Address;
   jobId: bigint;
   creditsReleased: bigint;
   reason: number;
 };
 
 export type JobRefundedArgs = {
+  creditAccount: Address;
   jobId: number | bigint;
   creditsReleased: number | bigint;
   reason: number;
@@ -40,6 +45,7 @@ export type JobRefundedArgs = {
 export function getJobRefundedEncoder(): FixedSizeEncoder<JobRefundedArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
+      ["creditAccount", getAddressEncoder()],
       ["jobId", getU64Encoder()],
       ["creditsReleased", getU64Encoder()],
       ["reason", getU8Encoder()],
@@ -57,6 +63,7 @@ export function getJobRefundedEncoder(): FixedSizeEncoder<JobRefundedArgs> {
 export function getJobRefundedDecoder(): FixedSizeDecoder<JobRefunded> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
+      ["creditAccount", getAddressDecoder()],
       ["jobId", getU64Decoder()],
       ["creditsReleased", getU64Decoder()],
       ["reason", getU8Decoder()],

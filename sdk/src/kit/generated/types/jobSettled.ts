@@ -9,6 +9,8 @@
 import {
   combineCodec,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getBytesEncoder,
   getConstantDecoder,
   getConstantEncoder,
@@ -18,18 +20,21 @@ import {
   getStructEncoder,
   getU64Decoder,
   getU64Encoder,
+  type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
 
 export type JobSettled = {
+  creditAccount: Address;
   jobId: bigint;
   creditsCharged: bigint;
   workerAmount: bigint;
 };
 
 export type JobSettledArgs = {
+  creditAccount: Address;
   jobId: number | bigint;
   creditsCharged: number | bigint;
   workerAmount: number | bigint;
@@ -38,6 +43,7 @@ export type JobSettledArgs = {
 export function getJobSettledEncoder(): FixedSizeEncoder<JobSettledArgs> {
   return getHiddenPrefixEncoder(
     getStructEncoder([
+      ["creditAccount", getAddressEncoder()],
       ["jobId", getU64Encoder()],
       ["creditsCharged", getU64Encoder()],
       ["workerAmount", getU64Encoder()],
@@ -55,6 +61,7 @@ export function getJobSettledEncoder(): FixedSizeEncoder<JobSettledArgs> {
 export function getJobSettledDecoder(): FixedSizeDecoder<JobSettled> {
   return getHiddenPrefixDecoder(
     getStructDecoder([
+      ["creditAccount", getAddressDecoder()],
       ["jobId", getU64Decoder()],
       ["creditsCharged", getU64Decoder()],
       ["workerAmount", getU64Decoder()],
