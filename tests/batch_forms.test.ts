@@ -193,6 +193,28 @@ describe('settle_batch', () => {
     expect(env.job(b, jb)?.creditsLocked).toBe(12n);
   });
 
+  it('a later job paying another account’s vault → InvalidTokenAccount: each new worker is checked, nothing paid', () => {
+    // Given two accounts with a job each, the first paid to a worker's account, the second to a's vault (owned by a PDA)
+    const { env, users, watched } = world(2);
+    const [a, b] = users;
+    const [ja, jb] = [env.lock(a, { jobId: 1n }), env.lock(b, { jobId: 2n })];
+    const w = env.worker();
+    const watch = [...watched, w.usdc];
+    const before = env.snapshot(watch);
+    const first = a.credit.toBuffer().compare(b.credit.toBuffer()) < 0 ? [a, ja] : [b, jb];
+    const second = first[0] === a ? [b, jb] : [a, ja];
+    const launder = (first[0] as User).vault;
+    const job = (u: User, id: bigint, provider: PublicKey) => ({ creditAccount: u.credit, vault: u.vault, providerTokenAccount: provider, jobId: id, outputTokens: 1_000, providerShareBps: 8_000 });
+    // When one settle_batch settles both
+    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+      job(first[0] as User, (first[1] as { jobId: bigint }).jobId, w.usdc),
+      job(second[0] as User, (second[1] as { jobId: bigint }).jobId, launder),
+    ]);
+    // Then the second worker account is checked like the first, and the whole batch is undone
+    expectProgramError(() => env.send(ix, [env.operator]), E.InvalidTokenAccount);
+    expect(env.snapshot(watch)).toEqual(before);
+  });
+
   it('settling one job twice in a batch → JobNotFound, nothing paid', () => {
     const { env, users, watched } = world(1);
     const [a] = users;

@@ -58,9 +58,10 @@ describe('lock', () => {
     expect(job.sent.events).toEqual([
       { name: 'JobLocked', data: { creditAccount: u.credit, jobId: 41n, tier: 1, creditsLocked: 12n, expiresAt: now + 120n } },
     ]);
-    // Compute budget of one single-form lock: measured 1,057 CU (issue 28's
-    // goal of 1,050 per job is met by lock_batch, tests/batch_forms.test.ts)
-    expect(job.sent.computeUnits).toBeLessThanOrEqual(1_057);
+    // Compute budget of one single-form lock in an account with no job in
+    // flight: measured 863 CU, within issue 28's 1,050 per job (the batch
+    // forms' budgets: tests/job_budgets.test.ts)
+    expect(job.sent.computeUnits).toBeLessThanOrEqual(863);
   });
 
   it('takes the next free slot, and a slot freed by settle is taken again', () => {

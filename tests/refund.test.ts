@@ -25,7 +25,7 @@ describe('refund', () => {
     expect(env.tokenBalance(u.vault)).toBe(1_000_000n);
     expect(sent.events).toEqual([{ name: 'JobRefunded', data: { creditAccount: u.credit, jobId: job.jobId, creditsReleased: 12n, reason: 0 } }]);
     // Compute budget of one single-form refund: measured 617 CU (the goal of
-    // 500 per job is for refund_batch, tests/batch_forms.test.ts)
+    // 500 per job is met by refund_batch, tests/job_budgets.test.ts)
     expect(sent.computeUnits).toBeLessThanOrEqual(617);
   });
 

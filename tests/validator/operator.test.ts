@@ -162,7 +162,7 @@ describe('job-escrow operator against solana-test-validator', () => {
   afterAll(async () => v?.stop());
 
   it('refunds every expired job within 5 s of expiry with nobody calling, and its API matches the chain at each step', async () => {
-    const op = await startOperatorProcess(['--url', v.url, '--keypair', operator.path, '--db', join(dbDir, 'a.sqlite'), '--port', '0', '--api-key', API_KEY, '--payers', '2', '--payer-sol', '0.1']);
+    const op = await startOperatorProcess(['--url', v.url, '--keypair', operator.path, '--db', join(dbDir, 'a.sqlite'), '--port', '0', '--api-key', API_KEY, '--payers', '2', '--payer-sol', '0.1', '--lookup-tables']);
     // Refund fees come from two keys derived from the operator's, funded by it on start.
     const pool = (await PayerPool.derive(operator.keypair, 2)).publicKeys;
     for (const key of pool) expect(await v.connection.getBalance(key)).toBe(100_000_000);
@@ -206,6 +206,12 @@ describe('job-escrow operator against solana-test-validator', () => {
         refunds.map(async (r) => (await v.connection.getTransaction(r.signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 }))!.transaction.message.staticAccountKeys[0].toBase58()),
       );
       expect(feePayers.every((k) => pool.some((p) => p.toBase58() === k))).toBe(true);
+      // --lookup-tables: the refunds went out as v0 transactions naming the credit account through the operator's table.
+      for (const r of refunds) {
+        const tx = (await v.connection.getTransaction(r.signature, { commitment: 'confirmed', maxSupportedTransactionVersion: 0 }))!;
+        expect(tx.version).toBe(0);
+        expect(tx.transaction.message.addressTableLookups.length).toBeGreaterThan(0);
+      }
       const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
       console.log(
         `refund latency after expiry: on-chain block time ${sorted(onChain).join(', ')} s; the operator's own measure median ${sorted(refunds.map((r) => r.reported))[1].toFixed(2)} s, max ${Math.max(...refunds.map((r) => r.reported)).toFixed(2)} s`,

@@ -16,6 +16,7 @@ import { Connection, Keypair, PublicKey } from '@solana/web3.js';
 import type { Server } from 'node:http';
 import { walletKeypair } from '../batch/jobs.js';
 import { PayerPool } from '../batch/payerPool.js';
+import { LookupTables } from '../batch/lookupTables.js';
 import { JobEscrowClient } from '../client.js';
 import { COMPUTE_UNITS, MAX_JOB_SLOTS, Tier } from '../constants.js';
 import { JobEscrowError, JobEscrowErrorCode, PROGRAM_ERRORS } from '../errors.js';
@@ -67,6 +68,7 @@ const OPTIONS = {
   'job-id': { type: 'string' },
   'job-slots': { type: 'string' },
   'batch-wait-ms': { type: 'string' },
+  'lookup-tables': { type: 'boolean' },
   tier: { type: 'string' },
   'max-tokens': { type: 'string' },
   tokens: { type: 'string' },
@@ -511,9 +513,9 @@ const COMMANDS: Record<string, Command> = {
   },
   operator: {
     usage:
-      '[--db job-escrow-operator.sqlite] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--low-threshold 100] [--payers 4 [--payer-sol 0.2]] [--batch-wait-ms 20]',
+      '[--db job-escrow-operator.sqlite] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--low-threshold 100] [--payers 4 [--payer-sol 0.2]] [--batch-wait-ms 100] [--lookup-tables]',
     summary:
-      'run the operator service until stopped: refunds expired jobs, indexes accounts into SQLite, serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY); --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL; --batch-wait-ms: how long a batched lock or settle waits for others (0: sent at once)',
+      'run the operator service until stopped: refunds expired jobs, indexes accounts into SQLite, serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY); --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL; --batch-wait-ms: how long a batched lock or settle waits for others (0: sent at once); --lookup-tables: batches go out as v0 transactions over the keypair\'s lookup tables (about 30 jobs each instead of 12; their rent comes back when idle tables are closed)',
     async run({ v, client, out, err, io }) {
       const env = io.env ?? process.env;
       const secret = v['webhook-secret'] ?? env.JOB_ESCROW_WEBHOOK_SECRET;
@@ -543,6 +545,7 @@ const COMMANDS: Record<string, Command> = {
         webhook: v['webhook-url'] ? { url: v['webhook-url'], secret: secret! } : undefined,
         lowThreshold: v['low-threshold'] ? whole(v, 'low-threshold') : undefined,
         batchWaitMs: v['batch-wait-ms'] === undefined ? undefined : Number(whole(v, 'batch-wait-ms')),
+        lookupTables: v['lookup-tables'] ? await LookupTables.load(client.connection, walletKeypair(client)!) : undefined,
         log: err,
       });
       out(`operator running: API ${running.url}`);

@@ -76,11 +76,12 @@ export const COMPUTE_UNITS = {
   open_credit_account: 60_000,
   purchase: 10_000,
   add_job_slots: 10_000,
-  // TODO(measure): the slot model's lock/settle/refund and per-job batch
-  // costs are generous placeholders until the new program is measured.
-  lock: 8_000,
-  settle: 12_000,
-  refund: 4_000,
+  // Measured (npm run bench): lock 858, refund 617, settle 2,343 with
+  // p-token and 6,981 with the classic Token program, each job in flight
+  // before the one found adding about 10 (64 slots at most).
+  lock: 3_000,
+  settle: 10_000,
+  refund: 2_000,
   withdraw: 10_000,
   set_spending_limit: 2_000,
   collect_fees: 10_000,
@@ -91,13 +92,18 @@ export const COMPUTE_UNITS = {
 
 /**
  * Compute units of a batch instruction: a fixed part plus a part per job and
- * per distinct credit account (each account is loaded and its slots scanned
- * once). TODO(measure): placeholders, generous, until measured.
+ * per distinct credit account (each account is loaded once). Measured per
+ * job (npm run bench, docs/benchmarks.md): lock_batch 682 one job per
+ * wallet, 1,100 for 64 jobs of one wallet (each lock compares its id with
+ * every job in flight); refund_batch under 600; settle_batch about 2,000
+ * one job per wallet with p-token. settle_batch's part per job covers a
+ * classic-Token transfer (about 5,700 with its CPI), as if every job paid
+ * another worker.
  */
 export const BATCH_COMPUTE_UNITS = {
-  lock_batch: { base: 3_000, perAccount: 1_500, perJob: 1_400 },
-  settle_batch: { base: 3_000, perAccount: 1_500, perJob: 12_000 },
-  refund_batch: { base: 3_000, perAccount: 1_500, perJob: 1_200 },
+  lock_batch: { base: 3_000, perAccount: 500, perJob: 1_400 },
+  settle_batch: { base: 3_000, perAccount: 500, perJob: 8_000 },
+  refund_batch: { base: 3_000, perAccount: 500, perJob: 1_200 },
 } as const;
 
 /** The compute-unit limit for one batch instruction of `jobs` jobs over `accounts` credit accounts. */

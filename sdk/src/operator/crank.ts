@@ -10,7 +10,7 @@
 import bs58 from 'bs58';
 import type { PublicKey } from '@solana/web3.js';
 import { decodeCreditAccount, openJobsOf } from '../accounts/index.js';
-import type { PayerPool } from '../batch/payerPool.js';
+import type { BatchOptions } from '../batch/jobs.js';
 import type { JobEscrowClient } from '../client.js';
 import { accountDiscriminator } from '../codec.js';
 import { JobEscrowErrorCode } from '../errors.js';
@@ -43,8 +43,8 @@ export class Crank {
   constructor(
     private readonly client: JobEscrowClient,
     private readonly events: CrankEvents = {},
-    /** Fee payers of the refund transactions (default the client's wallet). */
-    private readonly payers?: PayerPool,
+    /** Fee payers of the refund transactions (default the client's wallet) and the lookup tables they use. */
+    private readonly send: Pick<BatchOptions, 'payers' | 'lookupTables'> = {},
   ) {}
 
   get openJobs(): number {
@@ -99,7 +99,7 @@ export class Crank {
     if (!due.length) return 0;
     const { outcomes } = await this.client.refundMany(
       due.map((j) => ({ owner: j.owner, jobId: j.jobId })),
-      { payers: this.payers },
+      this.send,
     );
     let refunded = 0;
     outcomes.forEach((outcome, i) => {

@@ -27,7 +27,7 @@ pub fn process_lock(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult 
     let config = load_lock_config(config_view, authority)?;
     let (credit, slots) = load_credit_mut(credit_view)?;
     let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
-    let mut account = JobAccount { address: credit_view.address(), credit, slots, vault_amount };
+    let mut account = JobAccount::new(credit_view.address(), (credit, slots), vault_amount);
 
     // State and event.
     lock_job(config, authority.address(), &mut account, args, unix_timestamp()?)

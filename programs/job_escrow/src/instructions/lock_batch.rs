@@ -44,7 +44,7 @@ pub fn process_lock_batch(accounts: &mut [AccountView], data: &[u8]) -> ProgramR
         if let Some([credit_view, vault]) = groups.enter(job.account)? {
             let (credit, slots) = load_credit_mut(credit_view)?;
             let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
-            current = Some(JobAccount { address: credit_view.address(), credit, slots, vault_amount });
+            current = Some(JobAccount::new(credit_view.address(), (credit, slots), vault_amount));
         }
         let account = current.as_mut().ok_or(JobEscrowError::InvalidBatch)?;
         lock_job(config, authority.address(), account, &job.lock, now)?;

@@ -35,7 +35,7 @@ pub fn process_refund(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
     require_signer(authority)?;
     let config = load::<Config>(config_view)?;
     let (credit, slots) = load_credit_mut(credit_view)?;
-    let mut account = JobAccount { address: credit_view.address(), credit, slots, vault_amount: 0 };
+    let mut account = JobAccount::new(credit_view.address(), (credit, slots), 0);
 
     // State and event.
     refund_job(config, authority.address(), &mut account, &args.job_id, unix_timestamp()?)

@@ -45,7 +45,7 @@ pub fn process_refund_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
     for job in jobs {
         if let Some([credit_view]) = groups.enter(job.account)? {
             let (credit, slots) = load_credit_mut(credit_view)?;
-            current = Some(JobAccount { address: credit_view.address(), credit, slots, vault_amount: 0 });
+            current = Some(JobAccount::new(credit_view.address(), (credit, slots), 0));
         }
         let account = current.as_mut().ok_or(JobEscrowError::InvalidBatch)?;
         refund_job(config, authority.address(), account, &job.job_id, now)?;

@@ -35,7 +35,7 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
     load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
     check_worker(provider, vault, &config.mint)?;
     let (owner, bump) = (credit.owner, credit.bump);
-    let mut account = JobAccount { address: credit_view.address(), credit, slots, vault_amount: 0 };
+    let mut account = JobAccount::new(credit_view.address(), (credit, slots), 0);
 
     // State and event.
     let worker_amount = settle_job(config, &mut account, args, unix_timestamp()?)?;

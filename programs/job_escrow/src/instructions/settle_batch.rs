@@ -2,7 +2,7 @@ use {
     super::shared::{
         args::Args,
         batch::{jobs, Groups},
-        jobs::{check_worker, pay_worker, settle_job, JobAccount, SettleArgs},
+        jobs::{check_not_vault, check_worker_account, pay_worker, settle_job, JobAccount, SettleArgs},
         load_config_as_operator, require_key,
         sysvar::unix_timestamp,
     },
@@ -68,11 +68,14 @@ pub fn process_settle_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
     let mut groups = Groups::<2>::new(rest);
     let mut current: Option<(JobAccount, &AccountView, &AccountView)> = None;
     let mut pending: Option<Payment> = None;
+    // The worker account checked last: its owner and mint cannot change
+    // within the instruction, so its curve check is made once.
+    let mut checked_worker: Option<&Address> = None;
     for job in jobs {
         if let Some([credit_view, vault]) = groups.enter(job.account)? {
             let (credit, slots) = load_credit_mut(credit_view)?;
             load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
-            current = Some((JobAccount { address: credit_view.address(), credit, slots, vault_amount: 0 }, credit_view, vault));
+            current = Some((JobAccount::new(credit_view.address(), (credit, slots), 0), credit_view, vault));
         }
         let (account, credit_view, vault) = current.as_mut().ok_or(JobEscrowError::InvalidBatch)?;
         let provider = rest.get(usize::from(job.provider)).ok_or(JobEscrowError::InvalidBatch)?;
@@ -82,7 +85,11 @@ pub fn process_settle_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
                 p.amount = math::add(p.amount, worker_amount)?;
             }
             _ => {
-                check_worker(provider, vault, &config.mint)?;
+                check_not_vault(provider, vault)?;
+                if checked_worker != Some(provider.address()) {
+                    check_worker_account(provider, &config.mint)?;
+                    checked_worker = Some(provider.address());
+                }
                 if let Some(p) = pending.take() {
                     p.pay()?;
                 }

@@ -53,6 +53,23 @@ pub struct JobAccount<'a> {
     pub slots: &'a mut [JobSlot],
     /// The vault's balance (lock), read when the account was loaded.
     pub vault_amount: u64,
+    /// Where the next job search starts: the slot after the last job found.
+    next: usize,
+}
+
+impl<'a> JobAccount<'a> {
+    #[inline(always)]
+    pub fn new(address: &'a Address, (credit, slots): (&'a mut CreditAccount, &'a mut [JobSlot]), vault_amount: u64) -> Self {
+        Self { address, credit, slots, vault_amount, next: 0 }
+    }
+
+    /// The slot of job `job_id`, searched from where the last one was found.
+    #[inline(always)]
+    fn find(&mut self, job_id: &[u8; 8]) -> Result<usize, JobEscrowError> {
+        let index = find_job(self.slots, job_id, self.next)?;
+        self.next = index.saturating_add(1);
+        Ok(index)
+    }
 }
 
 /// Locks one job in a free slot of `account`: the price from the tier table
@@ -83,7 +100,7 @@ pub fn lock_job(config: &Config, authority: &Address, account: &mut JobAccount, 
     if credits > available {
         return Err(JobEscrowError::InsufficientCredits.into());
     }
-    let index = free_slot_for(account.slots, &args.job_id)?;
+    let index = free_slot_for(account.slots, &args.job_id, credit.open_jobs())?;
     let expires_at = now
         .checked_add(i64::from(config.job_timeout_secs()))
         .ok_or(JobEscrowError::ArithmeticOverflow)?;
@@ -110,8 +127,8 @@ pub fn lock_job(config: &Config, authority: &Address, account: &mut JobAccount, 
 /// returns what the worker is owed (the caller transfers it).
 #[inline(always)]
 pub fn settle_job(config: &Config, account: &mut JobAccount, args: &SettleArgs, now: i64) -> Result<u64, ProgramError> {
+    let index = account.find(&args.job_id)?;
     let credit = &mut *account.credit;
-    let index = find_job(account.slots, &args.job_id)?;
     let job = &mut account.slots[index];
     if now >= job.expires_at() {
         return Err(JobEscrowError::JobExpired.into());
@@ -152,8 +169,8 @@ pub fn settle_job(config: &Config, account: &mut JobAccount, args: &SettleArgs, 
 /// JobRefunded.
 #[inline(always)]
 pub fn refund_job(config: &Config, authority: &Address, account: &mut JobAccount, job_id: &[u8; 8], now: i64) -> ProgramResult {
+    let index = account.find(job_id)?;
     let credit = &mut *account.credit;
-    let index = find_job(account.slots, job_id)?;
     let job = &mut account.slots[index];
     let expired = now >= job.expires_at();
     if !expired && authority != &config.operator {
@@ -172,15 +189,29 @@ pub fn refund_job(config: &Config, authority: &Address, account: &mut JobAccount
     Ok(())
 }
 
-/// Checks `provider`, the token account a settle pays: an initialized
-/// account of the mint owned by a wallet, not `vault`. Credit laundering:
-/// an account owned by a PDA (every job_escrow vault is) is refused, so
-/// settle cannot move one user's credits into another's vault.
+/// Checks `provider`, the token account a settle pays: not `vault`, and a
+/// worker's account ([`check_worker_account`]).
 #[inline(always)]
 pub fn check_worker(provider: &AccountView, vault: &AccountView, mint: &Address) -> ProgramResult {
+    check_not_vault(provider, vault)?;
+    check_worker_account(provider, mint)
+}
+
+/// A settle never pays a job's own vault.
+#[inline(always)]
+pub fn check_not_vault(provider: &AccountView, vault: &AccountView) -> ProgramResult {
     if provider.address() == vault.address() {
         return Err(JobEscrowError::DuplicateAccount.into());
     }
+    Ok(())
+}
+
+/// `provider` is an initialized token account of the mint owned by a
+/// wallet. Credit laundering: an account owned by a PDA (every job_escrow
+/// vault is) is refused, so settle cannot move one user's credits into
+/// another's vault.
+#[inline(always)]
+pub fn check_worker_account(provider: &AccountView, mint: &Address) -> ProgramResult {
     let worker = TokenAccount::load(provider, mint, JobEscrowError::InvalidTokenAccount)?;
     if !is_on_curve(worker.owner.as_array()) {
         return Err(JobEscrowError::InvalidTokenAccount.into());
