@@ -198,17 +198,17 @@ function v0Bytes(ixs: TransactionInstruction[], payer: PublicKey, lookup: Addres
     return Infinity; // web3.js's buffer for a message is the transaction limit
   }
 }
+/** Distinct accounts a transaction of `ixs` names (the fee payer included): at most 64 fit one transaction. */
+function accountCount(ixs: TransactionInstruction[], payer: PublicKey): number {
+  return new Set([payer.toBase58(), ...ixs.flatMap((ix) => [ix.programId.toBase58(), ...ix.keys.map((k) => k.pubkey.toBase58())])]).size;
+}
+/** Most instructions of `make(i)` in one transaction: within TX_LIMIT bytes and 64 accounts. */
 function maxBatch(make: (i: number) => TransactionInstruction, size: (ixs: TransactionInstruction[]) => number): number {
   const ixs: TransactionInstruction[] = [];
   for (;;) {
     ixs.push(make(ixs.length));
-    if (size(ixs) > TX_LIMIT) return ixs.length - 1;
+    if (size(ixs) > TX_LIMIT || accountCount(ixs, PublicKey.default) > 64) return ixs.length - 1;
   }
-}
-
-/** Distinct accounts a transaction of `ixs` names (the fee payer included): at most 64 fit one transaction. */
-function accountCount(ixs: TransactionInstruction[], payer: PublicKey): number {
-  return new Set([payer.toBase58(), ...ixs.flatMap((ix) => [ix.programId.toBase58(), ...ix.keys.map((k) => k.pubkey.toBase58())])]).size;
 }
 /** Most jobs one batch instruction of `make(n)` holds in a transaction: within TX_LIMIT bytes and 64 accounts. */
 function maxJobs(make: (n: number) => TransactionInstruction[], size: (ixs: TransactionInstruction[]) => number): number {

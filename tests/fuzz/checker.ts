@@ -332,9 +332,10 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
         break;
       }
       case 'slots': {
-        // Now and then only, so accounts stay small enough to fill up
+        // Now and then only, and past 8 slots always 1 to 3 beyond the 64 a credit account may hold (refused,
+        // nothing changes): accounts stay small enough to fill up however long the walk.
         if (!rnd.chance(0.3)) break;
-        const count = rnd.int(1, 3);
+        const count = slotCounts[ui] >= 8 ? MAX_JOB_SLOTS - slotCounts[ui] + rnd.int(1, 3) : rnd.int(1, 3);
         if (attempt(op, () => env.addJobSlots(u, count))) slotCounts[ui] += count;
         else if (slotCounts[ui] + count <= MAX_JOB_SLOTS) fail(`step ${step}: add_job_slots refused ${count} more to ${slotCounts[ui]}`);
         break;

@@ -49,7 +49,7 @@ describe('batched lock / settle / refund on solana-test-validator', () => {
     expect(locked.outcomes[jobs.length]).toMatchObject({ status: 'rejected', code: JobEscrowErrorCode.InvalidTier });
     const again = await client.lockMany([{ ...jobs[0] }, bad[1]], batch);
     expect(again.outcomes.map((o) => o.status)).toEqual(['already-locked', 'rejected']);
-    expect(again.outcomes[1]).toMatchObject({ code: JobEscrowErrorCode.AlreadyInitialized });
+    expect(again.outcomes[1]).toMatchObject({ code: JobEscrowErrorCode.JobAlreadyLocked });
 
     const t1 = Date.now();
     const settled = await client.settleMany(

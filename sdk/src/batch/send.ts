@@ -1,7 +1,9 @@
 // Packs work into as few transactions as fit (the 1,232-byte packet, the 64
 // account locks and the 1.4 M compute-unit ceiling, measured by compiling the
-// message, not guessed), keeps up to `maxInFlight` of them in flight,
-// confirms them together with batched getSignatureStatuses polls, and gives
+// message, not guessed: the longest prefix that fits, by bisection), keeps up
+// to `maxInFlight` of them in flight (signed a round at a time and sent at
+// once), confirms them together with batched getSignatureStatuses polls
+// every 100 ms, and gives
 // each item its own outcome. An item is an instruction (sendBatched) or one
 // job of a batch instruction that carries many (sendPacked with a builder):
 // when an instruction of one item fails, only it is rejected (with the
@@ -27,6 +29,12 @@ import {
 } from '@solana/web3.js';
 
 export const PACKET_BYTES = 1_232;
+/** Items one transaction carries at the most (an upper bound for packing: 64 accounts come first). */
+const MAX_ITEMS_PER_TRANSACTION = 128;
+/** How often the statuses of the transactions in flight are polled. */
+const POLL_MS = 100;
+/** Transactions in flight at once by default. */
+export const DEFAULT_MAX_IN_FLIGHT = 32;
 export const MAX_TRANSACTION_UNITS = 1_400_000;
 /** Accounts one transaction may lock (name), lookup-table entries included. */
 export const MAX_TRANSACTION_ACCOUNTS = 64;
@@ -47,7 +55,7 @@ export interface BatchSendOptions {
   feePayer: () => Signer;
   /** Tables for v0 transactions; legacy transactions without. */
   lookupTables?: AddressLookupTableAccount[];
-  /** Transactions awaiting confirmation at once (default 8). */
+  /** Transactions awaiting confirmation at once (default 32). */
   maxInFlight?: number;
   /** Called each time items get their outcome, with the number of items that have one. */
   onProgress?: (done: number) => void;
@@ -134,20 +142,20 @@ export async function sendPacked(connection: Connection, count: number, build: P
   /** Halves of failed batch instructions: each packed only with its own items, before the queue. */
   const splits: number[][] = [];
   const tries = new Array<number>(count).fill(0);
-  /** Puts items back in front of the queue; one sent 6 times without an answer of its own fails with `why`. */
-  const requeue = (ids: number[], why: string) => {
-    const again = ids.filter((i) => {
+  /** Counts a try of each item: one sent 6 times without an answer of its own fails with `why`; returns the others. */
+  const tried = (ids: number[], why: string) =>
+    ids.filter((i) => {
       if (++tries[i] < 6) return true;
       outcomes[i] = { ok: false, error: why };
       return false;
     });
-    queue.unshift(...again);
-  };
+  /** Puts items back in front of the queue, a try counted. */
+  const requeue = (ids: number[], why: string) => queue.unshift(...tried(ids, why));
   const inFlight: InFlight[] = [];
   const stats: BatchStats = { transactions: 0, resent: 0 };
   let blockhash = await connection.getLatestBlockhash('confirmed');
   let blockhashAt = Date.now();
-  const maxInFlight = o.maxInFlight ?? 8;
+  const maxInFlight = o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   let lastSendError = '';
 
   const compile = (packed: PackedTransaction, payer: Signer) => {
@@ -168,16 +176,28 @@ export async function sendPacked(connection: Connection, count: number, build: P
       return false; // too many accounts or bytes to even serialize, or a batch index past 255
     }
   };
-  /** The longest prefix of the first split (or else of the queue) that fits one transaction. */
   let answered = 0;
   const report = () => {
     const now = outcomes.reduce((n) => n + 1, 0); // counts the filled entries of the sparse array
     if (now !== answered) o.onProgress?.((answered = now));
   };
+  /**
+   * The longest prefix of the first split (or else of the queue) that fits
+   * one transaction (one item at least: alone it goes out and fails on its
+   * own). Found by bisection, a handful of compiles per transaction: a
+   * prefix that fits never grows past one that does not (more items, more
+   * bytes, accounts and units).
+   */
   const pack = (payer: Signer) => {
     const source = splits.length ? splits[0] : queue;
-    const ids = [source.shift()!];
-    while (source.length && fits([...ids, source[0]], payer)) ids.push(source.shift()!);
+    let lo = 1;
+    let hi = Math.min(source.length, MAX_ITEMS_PER_TRANSACTION);
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(source.slice(0, mid), payer)) lo = mid;
+      else hi = mid - 1;
+    }
+    const ids = source.splice(0, lo);
     if (splits.length && !splits[0].length) splits.shift();
     return ids;
   };
@@ -202,7 +222,9 @@ export async function sendPacked(connection: Connection, count: number, build: P
       blockhash = await connection.getLatestBlockhash('confirmed').catch(() => blockhash);
       blockhashAt = Date.now();
     }
-    while ((queue.length || splits.length) && inFlight.length < maxInFlight) {
+    // Pack and sign a round of transactions, then send them all at once.
+    const round: InFlight[] = [];
+    while ((queue.length || splits.length) && inFlight.length + round.length < maxInFlight) {
       const payer = o.feePayer();
       const ids = pack(payer);
       const packed = build(ids, payer);
@@ -211,38 +233,58 @@ export async function sendPacked(connection: Connection, count: number, build: P
       tx.sign([...signers.values()]);
       stats.transactions++;
       const bytes = tx.serialize();
-      const entry: InFlight = {
+      round.push({
         signature: bs58.encode(tx.signatures[0]),
         items: ids,
         groups: packed.groups,
         lastValidBlockHeight: blockhash.lastValidBlockHeight,
         bytes,
         unsure: false,
-      };
-      try {
-        await connection.sendRawTransaction(bytes, { preflightCommitment: 'confirmed' });
-        inFlight.push(entry);
-      } catch (err) {
-        const failure = failedInstruction(err);
-        lastSendError = err instanceof Error ? err.message : String(err);
-        if (failure) reject(entry, failure);
-        else if (refusedByPreflight(err)) {
-          // Refused before forwarding (a blockhash this node does not know yet, …): pack again with a fresh one.
-          requeue(ids, lastSendError);
-          stats.resent++;
-          await sleep(300);
-          blockhash = await connection.getLatestBlockhash('confirmed').catch(() => blockhash);
-          blockhashAt = Date.now();
-        } else {
-          // An RPC or network error: the transaction may have gone out. Keep
-          // it in flight and rebroadcast the same bytes until it lands or
-          // its blockhash expires.
-          inFlight.push({ ...entry, unsure: true });
+      });
+    }
+    const refused: InFlight[] = [];
+    let rejected = false;
+    await Promise.all(
+      round.map(async (entry) => {
+        try {
+          await connection.sendRawTransaction(entry.bytes, { preflightCommitment: 'confirmed' });
+          inFlight.push(entry);
+        } catch (err) {
+          const failure = failedInstruction(err);
+          lastSendError = err instanceof Error ? err.message : String(err);
+          if (failure) {
+            reject(entry, failure);
+            rejected = true;
+          } else if (refusedByPreflight(err)) refused.push(entry);
+          else {
+            // An RPC or network error: the transaction may have gone out. Keep
+            // it in flight and rebroadcast the same bytes until it lands or
+            // its blockhash expires.
+            inFlight.push({ ...entry, unsure: true });
+          }
         }
+      }),
+    );
+    if (refused.length) {
+      // Refused before forwarding (a blockhash this node does not know yet, …): each goes again as it was
+      // packed, with a fresh blockhash. When others of the round got an answer, the round is to blame, not
+      // these items (an embedded bank knows one blockhash at a time): no try is counted. A round with no
+      // answer at all counts one.
+      const answered = refused.length < round.length;
+      for (const entry of refused.reverse()) {
+        const again = answered ? entry.items : tried(entry.items, lastSendError);
+        if (again.length) splits.unshift(again);
+        stats.resent++;
       }
+      await sleep(300);
+    }
+    if (refused.length || rejected) {
+      // A rejected transaction uses up the blockhash on an embedded bank (a cluster's preflight does not).
+      blockhash = await connection.getLatestBlockhash('confirmed').catch(() => blockhash);
+      blockhashAt = Date.now();
     }
     if (!inFlight.length) continue;
-    await sleep(300);
+    await sleep(POLL_MS);
     let statuses: Awaited<ReturnType<Connection['getSignatureStatuses']>>['value'];
     try {
       statuses = (await connection.getSignatureStatuses(inFlight.map((f) => f.signature))).value;
