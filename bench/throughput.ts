@@ -12,9 +12,9 @@
 //    ceiling is the block compute limit over the CU one job costs.
 // Transactions, compute units and fee lamports per job are read back from the
 // landed transactions. Merges `throughput` into bench/results.json.
-// BENCH_MAX_IN_FLIGHT=8,64,… runs the 1,000-job batched row once per value
-// (the first is the one the ratio uses); default 32,64: the SDK's default,
-// and one that puts every transaction of a phase in flight at once.
+// BENCH_MAX_IN_FLIGHT=64,8,… runs the 1,000-job batched row once per value
+// (the first is the one the ratio uses); default 64,8: the SDK's default
+// (every transaction of a phase in flight at once) and its old one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import bs58 from 'bs58';
 import {
@@ -55,7 +55,7 @@ const BLOCK_UNITS = 48_000_000;
 /** Compute units all transactions writing one account may use per block. */
 const WRITABLE_ACCOUNT_UNITS = 12_000_000;
 const SLOT_SECONDS = 0.4;
-const MAX_IN_FLIGHT = (process.env.BENCH_MAX_IN_FLIGHT ?? '32,64').split(',').map(Number);
+const MAX_IN_FLIGHT = (process.env.BENCH_MAX_IN_FLIGHT ?? '64,8').split(',').map(Number);
 const TIER = 1;
 const MAX_OUTPUT_TOKENS = 1_000;
 const OUTPUT_TOKENS = 700;

@@ -120,12 +120,12 @@ export class LookupTables {
       this.sizes.set(table.toBase58(), size);
       this.extensions.set(table.toBase58(), [...(this.extensions.get(table.toBase58()) ?? []), { size, slot }]);
     }
-    // Fetch each table until it shows every address counted.
+    // Fetch each table extended since it was last fetched until it shows every address counted.
+    const shows = (table: PublicKey) => (this.cached.get(table.toBase58())?.state.addresses.length ?? -1) >= (this.sizes.get(table.toBase58()) ?? 0);
     for (const table of this.tables) {
-      for (;;) {
+      while (!shows(table)) {
         await this.refresh(table);
-        if (this.cached.get(table.toBase58())!.state.addresses.length >= (this.sizes.get(table.toBase58()) ?? 0)) break;
-        await new Promise((r) => setTimeout(r, 200));
+        if (!shows(table)) await new Promise((r) => setTimeout(r, 200));
       }
     }
     const slot = await this.connection.getSlot('confirmed');

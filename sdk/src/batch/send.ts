@@ -34,7 +34,7 @@ const MAX_ITEMS_PER_TRANSACTION = 128;
 /** How often the statuses of the transactions in flight are polled. */
 const POLL_MS = 100;
 /** Transactions in flight at once by default. */
-export const DEFAULT_MAX_IN_FLIGHT = 32;
+export const DEFAULT_MAX_IN_FLIGHT = 64;
 export const MAX_TRANSACTION_UNITS = 1_400_000;
 /** Accounts one transaction may lock (name), lookup-table entries included. */
 export const MAX_TRANSACTION_ACCOUNTS = 64;
@@ -55,7 +55,7 @@ export interface BatchSendOptions {
   feePayer: () => Signer;
   /** Tables for v0 transactions; legacy transactions without. */
   lookupTables?: AddressLookupTableAccount[];
-  /** Transactions awaiting confirmation at once (default 32). */
+  /** Transactions awaiting confirmation at once (default 64). */
   maxInFlight?: number;
   /** Called each time items get their outcome, with the number of items that have one. */
   onProgress?: (done: number) => void;
@@ -188,16 +188,25 @@ export async function sendPacked(connection: Connection, count: number, build: P
    * prefix that fits never grows past one that does not (more items, more
    * bytes, accounts and units).
    */
+  let lastPacked = 1;
   const pack = (payer: Signer) => {
     const source = splits.length ? splits[0] : queue;
     let lo = 1;
     let hi = Math.min(source.length, MAX_ITEMS_PER_TRANSACTION);
+    // Transactions of one call pack alike: the last count first, then the bisection above or below it.
+    const guess = Math.min(lastPacked, hi);
+    if (guess > lo) {
+      if (!fits(source.slice(0, guess), payer)) hi = guess - 1;
+      else if (guess < hi && !fits(source.slice(0, guess + 1), payer)) hi = lo = guess;
+      else lo = guess;
+    }
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
       if (fits(source.slice(0, mid), payer)) lo = mid;
       else hi = mid - 1;
     }
     const ids = source.splice(0, lo);
+    if (source === queue) lastPacked = lo;
     if (splits.length && !splits[0].length) splits.shift();
     return ids;
   };
@@ -222,8 +231,31 @@ export async function sendPacked(connection: Connection, count: number, build: P
       blockhash = await connection.getLatestBlockhash('confirmed').catch(() => blockhash);
       blockhashAt = Date.now();
     }
-    // Pack and sign a round of transactions, then send them all at once.
+    // Pack and sign a round of transactions, each sent as soon as it is signed (the event loop gets a turn
+    // between two, so the requests go out while the next ones are packed); the round's answers are awaited together.
     const round: InFlight[] = [];
+    const sending: Promise<void>[] = [];
+    const refused: InFlight[] = [];
+    let rejected = false;
+    const sendOne = async (entry: InFlight) => {
+      try {
+        await connection.sendRawTransaction(entry.bytes, { preflightCommitment: 'confirmed' });
+        inFlight.push(entry);
+      } catch (err) {
+        const failure = failedInstruction(err);
+        lastSendError = err instanceof Error ? err.message : String(err);
+        if (failure) {
+          reject(entry, failure);
+          rejected = true;
+        } else if (refusedByPreflight(err)) refused.push(entry);
+        else {
+          // An RPC or network error: the transaction may have gone out. Keep
+          // it in flight and rebroadcast the same bytes until it lands or
+          // its blockhash expires.
+          inFlight.push({ ...entry, unsure: true });
+        }
+      }
+    };
     while ((queue.length || splits.length) && inFlight.length + round.length < maxInFlight) {
       const payer = o.feePayer();
       const ids = pack(payer);
@@ -232,39 +264,19 @@ export async function sendPacked(connection: Connection, count: number, build: P
       const signers = new Map([payer, ...packed.signers].map((s) => [s.publicKey.toBase58(), s]));
       tx.sign([...signers.values()]);
       stats.transactions++;
-      const bytes = tx.serialize();
-      round.push({
+      const entry: InFlight = {
         signature: bs58.encode(tx.signatures[0]),
         items: ids,
         groups: packed.groups,
         lastValidBlockHeight: blockhash.lastValidBlockHeight,
-        bytes,
+        bytes: tx.serialize(),
         unsure: false,
-      });
+      };
+      round.push(entry);
+      sending.push(sendOne(entry));
+      await new Promise((r) => setImmediate(r));
     }
-    const refused: InFlight[] = [];
-    let rejected = false;
-    await Promise.all(
-      round.map(async (entry) => {
-        try {
-          await connection.sendRawTransaction(entry.bytes, { preflightCommitment: 'confirmed' });
-          inFlight.push(entry);
-        } catch (err) {
-          const failure = failedInstruction(err);
-          lastSendError = err instanceof Error ? err.message : String(err);
-          if (failure) {
-            reject(entry, failure);
-            rejected = true;
-          } else if (refusedByPreflight(err)) refused.push(entry);
-          else {
-            // An RPC or network error: the transaction may have gone out. Keep
-            // it in flight and rebroadcast the same bytes until it lands or
-            // its blockhash expires.
-            inFlight.push({ ...entry, unsure: true });
-          }
-        }
-      }),
-    );
+    await Promise.all(sending);
     if (refused.length) {
       // Refused before forwarding (a blockhash this node does not know yet, …): each goes again as it was
       // packed, with a fresh blockhash. When others of the round got an answer, the round is to blame, not
@@ -276,7 +288,8 @@ export async function sendPacked(connection: Connection, count: number, build: P
         if (again.length) splits.unshift(again);
         stats.resent++;
       }
-      await sleep(300);
+      // A node that does not know the blockhash yet gets a moment to catch up.
+      if (!answered) await sleep(300);
     }
     if (refused.length || rejected) {
       // A rejected transaction uses up the blockhash on an embedded bank (a cluster's preflight does not).
