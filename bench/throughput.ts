@@ -91,6 +91,11 @@ type Row = {
   resent?: number;
 };
 
+/** A row of `count` jobs done in `seconds`, from what their transactions cost. */
+function rowOf(users: number, path: string, count: number, seconds: number, c: Awaited<ReturnType<typeof costs>>): Row {
+  return { users, path, jobs: count, seconds, jobsPerSecond: count / seconds, txPerJob: c.transactions / count, cuPerJob: c.units / count, feeLamportsPerJob: c.fees / count, transactions: c.transactions };
+}
+
 /**
  * The credit accounts and vaults of `users`, the worker and the accounts
  * every job instruction names, in the lookup tables before a clock starts,
@@ -153,21 +158,7 @@ async function batched(world: BatchWorld, users: Keypair[], count: number, first
   const done = outcomes.flatMap((o) => (o.status === 'done' ? [o] : []));
   if (done.length !== 2 * count) throw new Error(`${path}: ${2 * count - done.length} operations failed: ${JSON.stringify(outcomes.find((o) => o.status !== 'done'))}`);
   const c = await costs(world.v.connection, done.map((o) => o.signature));
-  return {
-    users: users.length,
-    path,
-    jobs: count,
-    seconds,
-    jobsPerSecond: count / seconds,
-    txPerJob: c.transactions / count,
-    cuPerJob: c.units / count,
-    feeLamportsPerJob: c.fees / count,
-    transactions: c.transactions,
-    lockSeconds: lockMs / 1000,
-    settleSeconds: settleMs / 1000,
-    maxInFlight,
-    resent: stats.resent,
-  };
+  return { ...rowOf(users.length, path, count, seconds, c), lockSeconds: lockMs / 1000, settleSeconds: settleMs / 1000, maxInFlight, resent: stats.resent };
 }
 
 /** Distinct accounts a compiled message locks (static keys and the lookup-table entries it uses), as sdk/src/batch/send.ts counts them. */
@@ -269,19 +260,7 @@ async function openLoop(world: BatchWorld, users: Keypair[], count: number, firs
   console.log(`open-loop: ${locks.length} lock transactions landed in ${lockSlots.size} slot(s), ${settles.length} settle transactions in ${settleSlots.size} slot(s)`);
   const seconds = (t2 - t0) / 1000;
   const c = await costs(connection, [...locks, ...settles].map((t) => t.signature));
-  return {
-    users: users.length,
-    path: 'open-loop',
-    jobs: count,
-    seconds,
-    jobsPerSecond: count / seconds,
-    txPerJob: c.transactions / count,
-    cuPerJob: c.units / count,
-    feeLamportsPerJob: c.fees / count,
-    transactions: c.transactions,
-    lockSeconds: (t1 - t0) / 1000,
-    settleSeconds: (t2 - t1) / 1000,
-  };
+  return { ...rowOf(users.length, 'open-loop', count, seconds, c), lockSeconds: (t1 - t0) / 1000, settleSeconds: (t2 - t1) / 1000 };
 }
 
 async function main() {
@@ -311,7 +290,7 @@ async function main() {
       }
       const singleSeconds = (Date.now() - t1) / 1000;
       const s = await costs(world.v.connection, signatures);
-      rows.push({ users: userCount, path: 'single', jobs: SINGLE_JOBS, seconds: singleSeconds, jobsPerSecond: SINGLE_JOBS / singleSeconds, txPerJob: s.transactions / SINGLE_JOBS, cuPerJob: s.units / SINGLE_JOBS, feeLamportsPerJob: s.fees / SINGLE_JOBS });
+      rows.push(rowOf(userCount, 'single', SINGLE_JOBS, singleSeconds, s));
     }
 
     // 1,000 jobs over the 100 wallets: the batched path, then the same transactions open-loop.
