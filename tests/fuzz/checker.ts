@@ -137,6 +137,8 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
       const inSlots = openJobsOf(c);
       if (new Set(inSlots.map((j) => j.jobId)).size !== inSlots.length) fail(`step ${step}: user ${i} holds one job id in two slots`);
       if (inSlots.length !== mine.length) fail(`step ${step}: user ${i} holds ${inSlots.length} jobs in its slots, the model ${mine.length}`);
+      // open_jobs counts the slots in use: lock's walk over the slots stops on it
+      if (c.openJobs !== inSlots.length) fail(`step ${step}: user ${i} open_jobs ${c.openJobs}, ${inSlots.length} slots in use`);
       for (const s of c.jobSlots) if (s.expiresAt === 0n && (s.jobId !== 0n || s.creditsLocked !== 0n)) fail(`step ${step}: user ${i} has a free slot that is not all zeros`);
       for (const j of mine) {
         const slot = findOpenJob(c, j.jobId);
