@@ -298,7 +298,11 @@ describe('against solana-test-validator', () => {
 
     // The user empties and closes the account.
     expect((await cli(user.path, 'withdraw', '--credits', 'all'))).toMatch(/^withdrew everything/);
-    expect((await cli(user.path, 'close'))).toMatch(/^closed the credit account \w+; rent returned to the wallet \(/);
+    // The operator opened it (the open-by-operator step above): the rent it paid goes back to it, the rest to the wallet.
+    const operatorBefore = await v.connection.getBalance(operator.keypair.publicKey);
+    const rentPaid = (await userClient.creditAccount())!.rentPaid;
+    expect(await cli(user.path, 'close')).toMatch(new RegExp(`^closed the credit account \\w+; ${rentPaid} lamports of rent returned to its rent payer ${operator.keypair.publicKey.toBase58()}, the rest to the wallet \\(`));
+    expect(BigInt(await v.connection.getBalance(operator.keypair.publicKey)) - BigInt(operatorBefore)).toBe(rentPaid);
     expect(await userClient.creditAccount()).toBeNull();
 
     // Admin hand-over: nominate, then the nominee accepts.
