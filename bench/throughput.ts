@@ -42,6 +42,7 @@ import {
   type BatchStats,
   type JobOutcome,
 } from '../sdk/src/index.js';
+import { lockedAccounts } from '../sdk/src/batch/send.js';
 import { ROOT } from '../tests/setup.js';
 import { startBatchWorld, type BatchWorld } from '../tests/validator/batch-world.js';
 
@@ -159,12 +160,6 @@ async function batched(world: BatchWorld, users: Keypair[], count: number, first
   if (done.length !== 2 * count) throw new Error(`${path}: ${2 * count - done.length} operations failed: ${JSON.stringify(outcomes.find((o) => o.status !== 'done'))}`);
   const c = await costs(world.v.connection, done.map((o) => o.signature));
   return { ...rowOf(users.length, path, count, seconds, c), lockSeconds: lockMs / 1000, settleSeconds: settleMs / 1000, maxInFlight, resent: stats.resent };
-}
-
-/** Distinct accounts a compiled message locks (static keys and the lookup-table entries it uses), as sdk/src/batch/send.ts counts them. */
-function lockedAccounts(tx: VersionedTransaction): number {
-  const m = tx.message;
-  return m.staticAccountKeys.length + m.addressTableLookups.reduce((n, l) => n + l.writableIndexes.length + l.readonlyIndexes.length, 0);
 }
 
 /** Polls getSignatureStatuses (256 signatures per call) until every one is confirmed; throws on a failed one or an expired blockhash. */

@@ -124,7 +124,7 @@ export async function sendBatched(connection: Connection, items: BatchItem[], o:
 }
 
 /** Distinct accounts a compiled message locks (its static keys and every lookup-table entry it uses). */
-function lockedAccounts(tx: VersionedTransaction): number {
+export function lockedAccounts(tx: VersionedTransaction): number {
   const m = tx.message;
   return m.staticAccountKeys.length + m.addressTableLookups.reduce((n, l) => n + l.writableIndexes.length + l.readonlyIndexes.length, 0);
 }
