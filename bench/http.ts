@@ -87,7 +87,7 @@ if (!isMainThread) {
   const { createTestWorld } = await import('../sdk/src/testing/index.js');
   const { createTopUpServer } = await import('../sdk/src/server/index.js');
   const { createOperatorApi } = await import('../sdk/src/operator/api.js');
-  const { OperatorDb } = await import('../sdk/src/operator/db.js');
+  const { openStore } = await import('../sdk/src/operator/store/index.js');
   const { OperatorMetrics } = await import('../sdk/src/operator/metrics.js');
   const { createCreditPaywall } = await import('../sdk/src/x402/index.js');
   const { Tier } = await import('../sdk/src/index.js');
@@ -102,8 +102,8 @@ if (!isMainThread) {
   };
 
   const pay = await listen(createTopUpServer({ client: platform, label: 'Bench', publicUrl: 'https://pay.example', ratePerSecond: 0 }));
-  const db = new OperatorDb(':memory:');
-  const operator = await listen(createOperatorApi({ client: platform, db, metrics: new OperatorMetrics(), ratePerSecond: 1e9, health: () => ({ ok: true }) }));
+  const store = await openStore(':memory:');
+  const operator = await listen(createOperatorApi({ client: platform, store, metrics: new OperatorMetrics(), ratePerSecond: 1e9, health: () => ({ ok: true }) }));
   // A facilitator that answers getSupported like the real one; the routes measured never reach verify or settle.
   const paywall = createCreditPaywall({
     client: platform,

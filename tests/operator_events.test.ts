@@ -13,7 +13,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransactionMessage, VersionedTransaction, type Connection, type Keypair } from '@solana/web3.js';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_CSV_COLUMNS } from '../sdk/src/core/csv.js';
 import { LookupTables, getLockInstruction } from '../sdk/src/index.js';
@@ -21,7 +20,7 @@ import { fetchHistory, toCsv, type HistoryEntry } from '../sdk/src/history.js';
 import { createOperatorApi } from '../sdk/src/operator/api.js';
 import { Indexer } from '../sdk/src/operator/indexer.js';
 import { OperatorMetrics } from '../sdk/src/operator/metrics.js';
-import { EVENT_ID_HEADER, OperatorDb, SIGNATURE_HEADER, verifyWebhook } from '../sdk/src/operator/index.js';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, openStore, verifyWebhook, type OperatorStore } from '../sdk/src/operator/index.js';
 import { deliverDue } from '../sdk/src/operator/webhooks.js';
 import { createTestWorld, type TestWorld } from '../sdk/src/testing/index.js';
 import { PROGRAM_PATH } from './setup.js';
@@ -66,7 +65,7 @@ describe('operator events of a batched transaction', () => {
   let wallets: Keypair[];
   let lockSignature: string;
   let refundSignature: string;
-  let db: OperatorDb;
+  let db: OperatorStore;
   let dir: string;
   const hooks = receiver();
   let hookUrl: string;
@@ -91,16 +90,16 @@ describe('operator events of a batched transaction', () => {
     // When the operator's indexer reads them and its webhook loop delivers the outbox to a real receiver
     hookUrl = `${await hooks.listen()}/hooks`;
     dir = mkdtempSync(join(tmpdir(), 'operator-events-'));
-    db = new OperatorDb(join(dir, 'operator.sqlite'));
+    db = await openStore(join(dir, 'operator.sqlite'));
     const config = await operator.config();
     // credit.low below 95: each lock (100 → 92) crosses it, each refund lifts it again.
     const indexer = new Indexer(db, world.bank as unknown as Connection, { programId: world.programId, mint: world.mint, pricePerCredit: config.pricePerCredit, lowThreshold: 95n });
     expect(await indexer.discover()).toBe(N);
     await indexer.syncAll();
-    for (let round = 0; round < 20 && db.webhookBacklog() > 0; round++) await deliverDue(db, { url: hookUrl, secret: SECRET });
-    expect(db.webhookBacklog()).toBe(0);
+    for (let round = 0; round < 20 && (await db.webhookBacklog()) > 0; round++) await deliverDue(db, 'test', { url: hookUrl, secret: SECRET });
+    expect(await db.webhookBacklog()).toBe(0);
 
-    const server = createOperatorApi({ client: operator, db, metrics: new OperatorMetrics(), health: () => ({ ok: true }) });
+    const server = createOperatorApi({ client: operator, store: db, metrics: new OperatorMetrics(), health: () => ({ ok: true }) });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     api.server = server;
     api.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -109,7 +108,7 @@ describe('operator events of a batched transaction', () => {
   afterAll(async () => {
     hooks.server.close();
     api.server?.close();
-    db?.close();
+    await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -175,7 +174,7 @@ describe('operator events of a batched transaction', () => {
 
     // The operator API's CSV is the same writer and columns: each wallet's file is its history, newest first.
     for (const [i, w] of wallets.entries()) {
-      expect(db.entries(w.publicKey.toBase58(), { limit: 500 }).map((e) => e.id)).toEqual(histories[i].map((e) => e.id).reverse());
+      expect((await db.entries(w.publicKey.toBase58(), { limit: 500 })).map((e) => e.id)).toEqual(histories[i].map((e) => e.id).reverse());
       const res = await fetch(`${api.url}/v1/account/${w.publicKey.toBase58()}/transactions?format=csv&limit=500`);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe(toCsv([...histories[i]].reverse()));
@@ -193,12 +192,12 @@ describe('paging the operator API by entry id', () => {
     await operator.lock({ owner: alice.publicKey, jobId: 1n, tier: 1, maxOutputTokens: 500 });
     await operator.refund({ owner: alice.publicKey, jobId: 1n });
     const dir = mkdtempSync(join(tmpdir(), 'operator-paging-'));
-    const db = new OperatorDb(join(dir, 'operator.sqlite'));
+    const db = await openStore(join(dir, 'operator.sqlite'));
     const config = await operator.config();
     const indexer = new Indexer(db, world.bank as unknown as Connection, { programId: world.programId, mint: world.mint, pricePerCredit: config.pricePerCredit, lowThreshold: 0n });
     await indexer.discover();
     await indexer.syncAll();
-    const server = createOperatorApi({ client: operator, db, metrics: new OperatorMetrics(), health: () => ({ ok: true }) });
+    const server = createOperatorApi({ client: operator, store: db, metrics: new OperatorMetrics(), health: () => ({ ok: true }) });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/account/${alice.publicKey.toBase58()}/transactions`;
     try {
@@ -213,12 +212,12 @@ describe('paging the operator API by entry id', () => {
       }
       // Then every entry came once, newest first, the two of the first transaction included
       expect(seen.map((e) => e.type)).toEqual(['refund', 'lock', 'purchase', 'open']);
-      expect(seen.map((e) => e.id)).toEqual(db.entries(alice.publicKey.toBase58(), { limit: 500 }).map((e) => e.id));
+      expect(seen.map((e) => e.id)).toEqual((await db.entries(alice.publicKey.toBase58(), { limit: 500 })).map((e) => e.id));
       // And a before that is no id nor signature is a 400
       expect((await fetch(`${url}?before=not-an-id`)).status).toBe(400);
     } finally {
       server.close();
-      db.close();
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -251,28 +250,5 @@ describe('history of a v0 transaction whose credit accounts come from a lookup t
     const locks = entries.map((h) => h.filter((e) => e.signature === signature));
     expect(locks.map((l) => l.map((e) => [e.kind, e.jobId]))).toEqual([[['lock', 7n]], [['lock', 7n]]]);
     expect(locks[0][0].id).not.toBe(locks[1][0].id);
-  });
-});
-
-describe('the operator database refuses a file of another schema', () => {
-  it('an older file (no user_version, the 0.x tables) and a newer one are refused with a message; a new file opens', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'operator-schema-'));
-    try {
-      const old = join(dir, 'old.sqlite');
-      const raw = new Database(old);
-      raw.exec('CREATE TABLE entries (signature TEXT NOT NULL, position INTEGER NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (signature, position, owner))');
-      raw.close();
-      expect(() => new OperatorDb(old)).toThrow(/written by an older operator \(schema 0/);
-      const newer = join(dir, 'newer.sqlite');
-      const n = new Database(newer);
-      n.pragma('user_version = 99');
-      n.close();
-      expect(() => new OperatorDb(newer)).toThrow(/written by a newer operator \(schema 99; this one knows 2\)/);
-      const fresh = new OperatorDb(join(dir, 'fresh.sqlite'));
-      fresh.close();
-      new OperatorDb(join(dir, 'fresh.sqlite')).close(); // and opens again
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

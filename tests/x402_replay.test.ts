@@ -20,7 +20,7 @@ import type { FacilitatorClient } from '@x402/core/server';
 import { SOLANA_DEVNET_CAIP2 } from '@x402/svm';
 import bs58 from 'bs58';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OperatorDb } from '../sdk/src/operator/db.js';
+import { SqliteStore } from '../sdk/src/operator/store/sqlite.js';
 import { createTestWorld, type TestWorld } from '../sdk/src/testing/index.js';
 import { AgentAuthError, createCreditPaywall, createMemoryReplayStore, replayKey, signAgentRequest, verifyAgentRequest, type ReplayStore } from '../sdk/src/x402/index.js';
 import { PROGRAM_PATH, ROOT } from './setup.js';
@@ -115,15 +115,15 @@ describe('the replay store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'replay-'));
     try {
       let now = 1_000_000;
-      let db = new OperatorDb(join(dir, 'operator.sqlite'));
+      let db = SqliteStore.open(join(dir, 'operator.sqlite'));
       const rows = () => (db.db.prepare('SELECT COUNT(*) AS n FROM replay').get() as { n: number }).n;
       let store = db.replayStore({ now: () => now });
       expect(await store.claim('k', now + 1_000)).toBe(true);
       expect(await store.claim('k', now + 1_000)).toBe(false);
       expect(await store.claim('late', now)).toBe(false);
       expect(await store.claim('other', now + 5_000)).toBe(true);
-      db.close();
-      db = new OperatorDb(join(dir, 'operator.sqlite'));
+      await db.close();
+      db = SqliteStore.open(join(dir, 'operator.sqlite'));
       store = db.replayStore({ now: () => now });
       expect(await store.claim('k', now + 1_000)).toBe(false);
       now += 1_000;
@@ -132,7 +132,7 @@ describe('the replay store', () => {
       now += 10_000;
       expect(await store.claim('new', now + 1_000)).toBe(true);
       expect(rows()).toBe(1);
-      db.close();
+      await db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -162,7 +162,7 @@ describe('a paywall on the operator’s database refuses replays after a restart
   it('a signed request and a settled top-up are each accepted once', async () => {
     const dbPath = join(dir, 'operator.sqlite');
     // Given a paywall whose replay store is the operator's database file
-    let db = new OperatorDb(dbPath);
+    let db = SqliteStore.open(dbPath);
     let api = await startApi(world, settled, db.replayStore());
     const request = await signAgentRequest(signer, 'GET', PATH);
     const first = await outcome(await send(api.url, request));
@@ -174,8 +174,8 @@ describe('a paywall on the operator’s database refuses replays after a restart
 
     // When the API restarts: the database closed and opened again from the same file, a new paywall
     await api.close();
-    db.close();
-    db = new OperatorDb(dbPath);
+    await db.close();
+    db = SqliteStore.open(dbPath);
     api = await startApi(world, settled, db.replayStore());
     // Then the same signed request is refused, and the same settled transaction is not credited again
     expect(await outcome(await send(api.url, request))).toMatchObject({ status: 401, text: expect.stringMatching(/already used/) });
@@ -197,7 +197,7 @@ describe('a paywall on the operator’s database refuses replays after a restart
     expect(await outcome(await send(api.url, elsewhere))).toMatchObject({ status: 401, text: expect.stringMatching(/already used/) });
 
     await api.close();
-    db.close();
+    await db.close();
   });
 
   it('with the in-memory default a restart forgets (the behaviour the database store replaces)', async () => {

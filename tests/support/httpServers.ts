@@ -18,7 +18,7 @@ import { ExactSvmScheme as ExactSvmFacilitatorScheme } from '@x402/svm/exact/fac
 import { Tier, type JobEscrowClient } from '../../sdk/src/index.js';
 import type { HttpServerOptions } from '../../sdk/src/http/index.js';
 import { createOperatorApi } from '../../sdk/src/operator/api.js';
-import { OperatorDb } from '../../sdk/src/operator/db.js';
+import { openStore } from '../../sdk/src/operator/store/index.js';
 import { OperatorMetrics } from '../../sdk/src/operator/metrics.js';
 import { createTopUpServer } from '../../sdk/src/server/index.js';
 import { createTestWorld, type TestWorld } from '../../sdk/src/testing/index.js';
@@ -77,9 +77,9 @@ export async function startServers(
   const platform = world.client(world.operator);
 
   const topUp = await listen(createTopUpServer({ client: platform, label: 'Acme AI', publicUrl: 'https://pay.acme.example', log, http: o.http, ratePerSecond: o.topUpRate ?? 0 }));
-  const db = new OperatorDb(':memory:');
+  const store = await openStore(':memory:');
   const operator = await listen(
-    createOperatorApi({ client: platform, db, metrics: new OperatorMetrics(), ratePerSecond: o.ratePerSecond ?? 1e6, health: () => ({ ok: true, openJobs: 0 }), log, http: o.http }),
+    createOperatorApi({ client: platform, store, metrics: new OperatorMetrics(), ratePerSecond: o.ratePerSecond ?? 1e6, health: () => ({ ok: true, openJobs: 0 }), log, http: o.http }),
   );
 
   const paywall = createCreditPaywall({
@@ -117,7 +117,7 @@ export async function startServers(
     async close() {
       for (const s of [topUp.server, operator.server, api.server]) s.closeAllConnections();
       await Promise.all([topUp, operator, api].map(({ server }) => new Promise<void>((r) => server.close(() => r()))));
-      db.close();
+      await store.close();
     },
   };
 }

@@ -11,14 +11,14 @@ import { createServer } from 'node:http';
 
 const dist = (entry) => new URL(`../../sdk/dist/${entry}.js`, import.meta.url).href;
 const { createTestWorld } = await import(dist('testing'));
-const { OperatorDb } = await import(dist('operator'));
+const { openStore } = await import(dist('operator'));
 const { createCreditPaywall } = await import(dist('x402'));
 const { SOLANA_DEVNET_CAIP2 } = await import('@x402/svm');
 
 const [dbPath, programPath, transaction, feePayer] = process.argv.slice(2);
 const network = SOLANA_DEVNET_CAIP2;
 const world = createTestWorld({ programPath });
-const db = new OperatorDb(dbPath);
+const db = await openStore(dbPath);
 const paywall = createCreditPaywall({
   client: world.client(world.operator),
   facilitator: {

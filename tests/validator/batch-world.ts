@@ -31,7 +31,7 @@ export interface BatchWorld {
   addUsers(n: number): Promise<Keypair[]>;
 }
 
-export async function startBatchWorld({ rpcPort, users = 0, credits }: { rpcPort: number; users?: number; credits: bigint }): Promise<BatchWorld> {
+export async function startBatchWorld({ rpcPort, users = 0, credits, jobTimeoutSecs = 600 }: { rpcPort: number; users?: number; credits: bigint; jobTimeoutSecs?: number }): Promise<BatchWorld> {
   const v = await startValidator({ rpcPort });
   const operator = (await v.wallet(500)).keypair;
   const client = new JobEscrowClient(new AnchorProvider(v.connection, new Wallet(operator), { commitment: 'confirmed' }));
@@ -39,7 +39,7 @@ export async function startBatchWorld({ rpcPort, users = 0, credits }: { rpcPort
   await new AnchorProvider(v.connection, new Wallet(v.admin), { commitment: 'confirmed' }).sendAndConfirm(
     new Transaction().add(
       createAssociatedTokenAccountIdempotentInstruction(v.admin.publicKey, treasury, v.admin.publicKey, v.mint),
-      getInitializeConfigInstruction({ admin: v.admin.publicKey, mint: v.mint, treasury }, { operator: operator.publicKey, jobTimeoutSecs: 600 }),
+      getInitializeConfigInstruction({ admin: v.admin.publicKey, mint: v.mint, treasury }, { operator: operator.publicKey, jobTimeoutSecs }),
     ),
   );
   const pool = await PayerPool.create(v.connection, operator, { size: 8, sol: 5 });

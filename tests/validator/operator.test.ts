@@ -4,9 +4,6 @@
 // fails a share of requests. Users and the platform act through the SDK; the
 // assertions read the chain, the operator's HTTP API and what the webhook
 // receiver got.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
 import { createAssociatedTokenAccount, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token';
@@ -14,112 +11,13 @@ import { Keypair, Transaction, type PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient, LookupTables, PayerPool, findCreditAccountPda, getInitializeConfigInstruction, type HistoryEntry } from '../../sdk/src/index.js';
 import { verifyWebhook } from '../../sdk/src/operator/index.js';
-import { ROOT } from '../setup.js';
+import { faultyProxy, receiver, sleep, startOperatorProcess, stopProcess, waitFor } from './faults.js';
 import { startValidator, type LocalValidator } from './harness.js';
 
-const CLI = join(ROOT, 'sdk/dist/job-escrow.js');
 const SECRET = 'whsec-test-secret';
 const RPC_PORT = 38899;
 let v: LocalValidator;
 const provider = (kp: Keypair) => new AnchorProvider(v.connection, new Wallet(kp), { commitment: 'confirmed' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await fn().catch(() => undefined);
-    if (got) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-/** A webhook receiver that can be down (503) and records what it accepted. */
-function receiver() {
-  const got: { id: string; type: string; wallet: string; body: string; verified: boolean }[] = [];
-  let down = true;
-  let refused = 0;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (down) {
-        refused++;
-        res.writeHead(503).end();
-        return;
-      }
-      const parsed = JSON.parse(body) as { id: string; type: string; data: { wallet: string } };
-      got.push({ id: parsed.id, type: parsed.type, wallet: parsed.data.wallet, body, verified: verifyWebhook(SECRET, body, req.headers['x-job-escrow-signature'] as string) });
-      res.writeHead(200).end();
-    });
-  });
-  return {
-    got,
-    server,
-    setDown: (d: boolean) => (down = d),
-    refused: () => refused,
-    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`))),
-  };
-}
-
-/** An HTTP proxy to the validator's RPC that answers a share of requests with 503 instead. */
-function faultyProxy(target: string, failShare: number) {
-  let seen = 0;
-  let failed = 0;
-  const server = createServer((req, res) => {
-    seen++;
-    if (Math.random() < failShare) {
-      failed++;
-      req.resume();
-      res.writeHead(503, { 'content-type': 'text/plain' }).end('injected fault');
-      return;
-    }
-    const up = httpRequest(target, { method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.writeHead(502).end());
-    req.pipe(up);
-  });
-  return {
-    server,
-    counts: () => ({ seen, failed }),
-    listen: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
-  };
-}
-
-interface OperatorProcess {
-  child: ChildProcess;
-  api: string;
-  stderr: string[];
-}
-
-async function startOperatorProcess(args: string[]): Promise<OperatorProcess> {
-  const child = spawn('node', [CLI, 'operator', ...args], { cwd: ROOT });
-  const stderr: string[] = [];
-  let partial = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    // Whole lines only: a chunk may end mid-line.
-    const lines = (partial + d.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    stderr.push(...lines.filter(Boolean));
-  });
-  const api = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      const m = /operator running: API (\S+)/.exec(d.toString());
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`operator exited with ${code}: ${stderr.join('\n')}`)));
-  });
-  return { child, api, stderr };
-}
-
-async function stopProcess(p: OperatorProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
-  if (!p || p.child.exitCode !== null) return;
-  const exited = new Promise((r) => p.child.once('exit', r));
-  p.child.kill(signal);
-  await exited;
-}
 
 const API_KEY = 'test-api-key';
 const AUTHORIZED = { authorization: `Bearer ${API_KEY}` };
@@ -265,7 +163,7 @@ describe('job-escrow operator against solana-test-validator', () => {
   }, 180_000);
 
   it('a restart mid-stream and a webhook receiver that is down lose and duplicate nothing; every webhook verifies', async () => {
-    const hooks = receiver();
+    const hooks = receiver(SECRET);
     const hookUrl = await hooks.listen();
     const db = join(dbDir, 'b.sqlite');
     const args = ['--url', v.url, '--keypair', operator.path, '--db', db, '--port', '0', '--webhook-url', hookUrl, '--webhook-secret', SECRET, '--low-threshold', '150'];
@@ -345,6 +243,41 @@ describe('job-escrow operator against solana-test-validator', () => {
     } finally {
       await stopProcess(op);
       proxy.server.close();
+    }
+  }, 180_000);
+
+  it('two processes started by mistake on one SQLite file: the second refuses to crank and says why; the first keeps refunding', async () => {
+    const db = join(dbDir, 'shared.sqlite');
+    const args = ['--url', v.url, '--keypair', operator.path, '--db', db, '--port', '0'];
+    const first = await startOperatorProcess(args);
+    let second: Awaited<ReturnType<typeof startOperatorProcess>> | undefined;
+    try {
+      await waitFor('the first to take the crank', async () => first.stderr.some((l) => l.startsWith('lease: took the crank lease')), 20_000);
+      second = await startOperatorProcess(args);
+      const refusal = await waitFor('the second to refuse the crank', async () => second!.stderr.find((l) => l.startsWith('crank: refused here')), 20_000);
+      expect(refusal).toContain(`already runs the crank on ${db}`);
+      expect(refusal).toContain('One SQLite file serves one operator process; to run several, share a Postgres database (--db postgres://…)');
+      expect(second.stderr.find((l) => l.startsWith('indexer: refused here'))).toBeDefined();
+      const metric = async (api: string) => (await (await fetch(`${api}/metrics`)).text()).match(/^job_escrow_lease_held\{role="crank"\} (\d)$/m)?.[1];
+      expect(await metric(first.api)).toBe('1');
+      expect(await metric(second.api)).toBe('0');
+      expect((await getJson(`${second.api}/healthz`, null)).body).toMatchObject({ ok: true, roles: { crank: false, indexer: false } });
+      // The jobs are refunded once, by the first.
+      const dave = await user();
+      await dave.client.purchase({ credits: 100 });
+      for (const id of [1n, 2n]) await lockAt(dave.owner, id);
+      await waitFor('both refunded', async () => (await opClient.openJobs({ owner: dave.owner })).length === 0, 40_000);
+      await sleep(1_000);
+      const refunded = (p: { stderr: string[] }) => p.stderr.filter((l) => l.startsWith('refunded job')).length;
+      expect(refunded(first)).toBe(2);
+      expect(refunded(second)).toBe(0);
+      // The second serves the API from the same file, and takes the crank over once the first is gone.
+      expect((await getJson(`${second.api}/v1/account/${dave.owner.toBase58()}`, null)).body).toMatchObject({ creditsRemaining: '100', locked: '0' });
+      await stopProcess(first);
+      await waitFor('the second to take the crank over', async () => second!.stderr.some((l) => l.startsWith('lease: took the crank lease')), 20_000);
+    } finally {
+      await stopProcess(first);
+      await stopProcess(second);
     }
   }, 180_000);
 });

@@ -91,6 +91,7 @@ const OPTIONS = {
   all: { type: 'boolean' },
   'max-per-job': { type: 'string' },
   db: { type: 'string' },
+  'rate-limit': { type: 'string' },
   'webhook-url': { type: 'string' },
   'webhook-secret': { type: 'string' },
   'api-key': { type: 'string' },
@@ -513,9 +514,9 @@ const COMMANDS: Record<string, Command> = {
   },
   operator: {
     usage:
-      '[--db job-escrow-operator.sqlite] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--low-threshold 100] [--payers 4 [--payer-sol 0.2]] [--batch-wait-ms 100] [--lookup-tables]',
+      '[--db job-escrow-operator.sqlite | postgres://user:pw@host/db] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--rate-limit 20] [--low-threshold 100] [--payers 4 [--payer-sol 0.2]] [--batch-wait-ms 100] [--lookup-tables]',
     summary:
-      'run the operator service until stopped: refunds expired jobs, indexes accounts into SQLite, serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY); --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL; --batch-wait-ms: how long a batched lock or settle waits for others (0: sent at once); --lookup-tables: batches go out as v0 transactions over the keypair\'s lookup tables (about 30 jobs each instead of 12; their rent comes back when idle tables are closed)',
+      'run the operator service until stopped: refunds expired jobs, indexes accounts (streamed from the RPC websocket, backfilled on every reconnect) into SQLite or, with --db postgres://…, into Postgres shared by several operator processes (each serves the API; the crank, the indexer and the webhook sender run in one at a time, under leases), serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY); --rate-limit N: API requests per client address per second; --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL; --batch-wait-ms: how long a batched lock or settle waits for others (0: sent at once); --lookup-tables: batches go out as v0 transactions over the keypair\'s lookup tables (about 30 jobs each instead of 12; their rent comes back when idle tables are closed)',
     async run({ v, client, out, err, io }) {
       const env = io.env ?? process.env;
       const secret = v['webhook-secret'] ?? env.JOB_ESCROW_WEBHOOK_SECRET;
@@ -524,7 +525,7 @@ const COMMANDS: Record<string, Command> = {
       try {
         operator = await import('../operator/index.js');
       } catch (e) {
-        throw new Error(`the operator needs better-sqlite3 and prom-client installed (npm install better-sqlite3 prom-client): ${(e as Error).message}`);
+        throw new Error(`the operator needs prom-client and its store's driver installed (npm install prom-client better-sqlite3, or pg for Postgres): ${(e as Error).message}`);
       }
       const payerSol = v['payer-sol'] === undefined ? undefined : Number(v['payer-sol']);
       if (payerSol !== undefined && !(payerSol > 0 && payerSol <= 100)) throw new UsageError(`--payer-sol must be a number of SOL above 0 and at most 100, got ${v['payer-sol']}`);
@@ -538,10 +539,12 @@ const COMMANDS: Record<string, Command> = {
         client,
         payers: payerCount ? await PayerPool.derive(walletKeypair(client)!, payerCount) : undefined,
         payerSol,
-        dbPath: v.db,
+        db: v.db,
+        wsUrl: v['ws-url'],
         port: v.port === undefined ? undefined : Number(whole(v, 'port')),
         host: v.host,
         apiKey: v['api-key'] ?? env.JOB_ESCROW_API_KEY,
+        rateLimit: v['rate-limit'] === undefined ? undefined : Number(whole(v, 'rate-limit')),
         webhook: v['webhook-url'] ? { url: v['webhook-url'], secret: secret! } : undefined,
         lowThreshold: v['low-threshold'] ? whole(v, 'low-threshold') : undefined,
         batchWaitMs: v['batch-wait-ms'] === undefined ? undefined : Number(whole(v, 'batch-wait-ms')),

@@ -17,7 +17,7 @@ import { isoTime } from '../core/time.js';
 import { openJobsOf, type OpenJob } from '../accounts/index.js';
 import { AccountNotFoundError } from '../errors.js';
 import { HttpError, RateLimiter, UpstreamError, allowMethods, badRequest, createHttpServer, logToStderr, noRoute, parseTarget, publicKeyParam, quoted, send, sendJson, type HttpServerOptions } from '../http/index.js';
-import type { OperatorDb, StoredEntry } from './db.js';
+import type { OperatorStore, StoredEntry } from './store/index.js';
 import type { OperatorMetrics } from './metrics.js';
 
 /** Compares a presented secret in constant time (both hashed first, so their lengths do not leak either). */
@@ -28,7 +28,7 @@ function sameSecret(presented: string | undefined, expected: string): boolean {
 
 export interface ApiOptions {
   client: JobEscrowClient;
-  db: OperatorDb;
+  store: OperatorStore;
   metrics: OperatorMetrics;
   /** Required as `Authorization: Bearer <key>` on /v1 and /metrics when set. */
   apiKey?: string;
@@ -36,7 +36,7 @@ export interface ApiOptions {
   ratePerSecond?: number;
   /** Client addresses the rate limiter remembers at most (default 10,000; the least recently seen is forgotten). */
   rateLimitClients?: number;
-  health: () => Record<string, unknown>;
+  health: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Where internal errors and RPC failures are reported (default: stderr). */
   log?: (line: string) => void;
   /** Timeouts and limits of the HTTP server (defaults: ../http/server.ts). */
@@ -73,6 +73,15 @@ function jobJson(j: OpenJob) {
 }
 
 export function createOperatorApi(o: ApiOptions): Server {
+  /** A read of the store; a store that cannot answer (Postgres restarting) is a 503 the client may retry, not a 500. */
+  const storeRead = async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch {
+      o.metrics.storeErrors.inc();
+      throw new HttpError(503, 'store_unavailable', 'The operator\'s database is not answering; retry shortly.', { headers: { 'retry-after': '1' } });
+    }
+  };
   const limiter = new RateLimiter({ ratePerSecond: o.ratePerSecond ?? 20, maxClients: o.rateLimitClients });
   const log = o.log ?? logToStderr;
 
@@ -104,7 +113,7 @@ export function createOperatorApi(o: ApiOptions): Server {
       promoExpiresAt: isoTime(b.promoExpiresAt),
       usdcValue: b.usdcValue,
       openJobs: b.openJobs,
-      lastTopUpAt: isoTime(o.db.lastTopUpAt(owner.toBase58())),
+      lastTopUpAt: isoTime(await storeRead(() => o.store.lastTopUpAt(owner.toBase58()))),
       lifetime: { purchased: b.purchased.toString(), granted: b.granted.toString(), charged: b.charged.toString(), expired: b.expired.toString(), withdrawn: b.withdrawn.toString() },
     };
   }
@@ -132,7 +141,7 @@ export function createOperatorApi(o: ApiOptions): Server {
     allowMethods(req, res, ['GET', 'HEAD']);
     if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']) throw new HttpError(413, 'payload_too_large', 'Requests to this API carry no body.', { close: true });
     limiter.take(req);
-    if (path === '/healthz') return sendJson(res, 200, o.health());
+    if (path === '/healthz') return sendJson(res, 200, await o.health());
     if (o.apiKey && !sameSecret(req.headers.authorization, `Bearer ${o.apiKey}`)) throw new HttpError(401, 'unauthorized', 'Missing or wrong API key (Authorization: Bearer <key>).');
     if (path === '/metrics') return send(res, 200, await o.metrics.registry.metrics(), o.metrics.registry.contentType);
     const m = /^\/v1\/account\/([^/]+)(\/transactions|\/jobs)?$/.exec(path);
@@ -146,7 +155,7 @@ export function createOperatorApi(o: ApiOptions): Server {
     if (before !== undefined && !/^[1-9A-HJ-NP-Za-km-z]{64,88}(:\d{1,9})?$/.test(before)) throw badRequest('The before parameter must be an entry id (<signature>:<position>, as nextBefore gives) or a transaction signature.');
     const format = query.get('format') ?? 'json';
     if (format !== 'json' && format !== 'csv') throw badRequest('The format must be json or csv.');
-    const entries = o.db.entries(owner.toBase58(), { limit: Number(limitText), before });
+    const entries = await storeRead(() => o.store.entries(owner.toBase58(), { limit: Number(limitText), before }));
     const rows = entries.map(entryJson);
     if (format === 'csv') {
       // The SDK's history CSV, column for column (core/csv.ts).

@@ -5,6 +5,9 @@
 // Job events are attributed by their own credit_account field (a
 // lock_batch / settle_batch / refund_batch names many accounts), so each
 // account gets exactly its own entries from a shared transaction.
+// syncAll is the backfill (at start, on every stream reconnect, and as the
+// slow sweep); syncTransactions is the live path: the accounts a streamed
+// transaction touches are brought up to date from their cursors.
 import bs58 from 'bs58';
 import { PublicKey, type Connection } from '@solana/web3.js';
 import { decodeCreditAccount } from '../accounts/index.js';
@@ -12,8 +15,11 @@ import { accountDiscriminator } from '../codec.js';
 import { creditsToUsdc, formatUnits } from '../core/pricing.js';
 import { isoTime } from '../core/time.js';
 import { newReplayState, replayTransaction, timelineOf, type HistoryEntry, type ReplayState } from '../history.js';
+import { parseEvents } from '../events.js';
 import { findVaultAddress } from '../pdas.js';
-import type { IndexedAccount, OperatorDb } from './db.js';
+import { accountKeysOf } from '../transactions.js';
+import { LeaseLostError, type IndexedAccount, type Lease, type OperatorStore } from './store/index.js';
+import type { ChainEventSource, TransactionNotice } from './sources.js';
 import type { WebhookType } from './webhooks.js';
 
 export interface IndexerOptions {
@@ -52,9 +58,17 @@ function webhookBody(id: string, type: WebhookType, account: IndexedAccount, sig
   });
 }
 
+/** What a sync pass did: transactions read, the accounts and signatures that failed (to be redone), and the last failure. */
+export interface SyncResult {
+  read: number;
+  failedAccounts: string[];
+  failedSignatures: string[];
+  error?: unknown;
+}
+
 export class Indexer {
   constructor(
-    private readonly db: OperatorDb,
+    private readonly store: OperatorStore,
     private readonly connection: Connection,
     private readonly o: IndexerOptions,
   ) {}
@@ -65,26 +79,85 @@ export class Indexer {
       commitment: 'confirmed',
       filters: [{ memcmp: { offset: 0, bytes: bs58.encode(accountDiscriminator('CreditAccount')) } }],
     });
-    const known = new Set(this.db.accounts().map((a) => a.creditAccount));
+    const known = new Set((await this.store.accounts()).map((a) => a.creditAccount));
     let added = 0;
     for (const { pubkey, account } of found) {
       if (known.has(pubkey.toBase58())) continue;
       const owner = decodeCreditAccount(account.data).owner;
-      this.db.addAccount({ creditAccount: pubkey.toBase58(), owner: owner.toBase58(), vault: findVaultAddress(pubkey, this.o.mint).toBase58(), state: newReplayState() });
+      await this.store.addAccount({ creditAccount: pubkey.toBase58(), owner: owner.toBase58(), vault: findVaultAddress(pubkey, this.o.mint).toBase58(), state: newReplayState() });
       added++;
     }
     return added;
   }
 
-  /** Ingests every known account's new transactions; returns the number of transactions read. */
-  async syncAll(): Promise<number> {
-    let read = 0;
-    for (const account of this.db.accounts()) read += await this.sync(account);
-    return read;
+  /**
+   * Ingests every known account's new transactions (with `only`, just
+   * those credit accounts). An account whose sync fails (a flaky RPC) does
+   * not stop the others: each account's progress is kept at its cursor, so
+   * the next pass redoes only the accounts that failed.
+   * `fence`: the indexer lease its writes need.
+   */
+  async syncAll(fence?: Lease, only?: ReadonlySet<string>): Promise<SyncResult> {
+    const accounts = await this.store.accounts();
+    return this.syncEach(only ? accounts.filter((a) => only.has(a.creditAccount)) : accounts, fence);
+  }
+
+  private async syncEach(accounts: Iterable<IndexedAccount>, fence?: Lease): Promise<SyncResult> {
+    const result: SyncResult = { read: 0, failedAccounts: [], failedSignatures: [] };
+    for (const account of accounts) {
+      try {
+        result.read += await this.sync(account, fence);
+      } catch (err) {
+        if (err instanceof LeaseLostError) throw err;
+        result.failedAccounts.push(account.creditAccount);
+        result.error = err;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The live path: brings every account that `signatures` touch (credit
+   * account or vault among their keys) up to date from its cursors, so
+   * nothing between the cursor and them is skipped. A transaction that
+   * names an account the index does not know yet runs discover() first.
+   * A signature whose transaction could not be read is returned to be
+   * tried again.
+   */
+  async syncTransactions(signatures: string[], fence?: Lease): Promise<SyncResult> {
+    const byKey = new Map<string, IndexedAccount>();
+    const index = async () => {
+      byKey.clear();
+      for (const a of await this.store.accounts()) byKey.set(a.creditAccount, a).set(a.vault, a);
+    };
+    await index();
+    const touched = new Map<string, IndexedAccount>();
+    const failedSignatures: string[] = [];
+    let error: unknown;
+    let discovered = false;
+    for (const signature of signatures) {
+      try {
+        const tx = await this.connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
+        if (!tx) throw new Error(`transaction ${signature} not available yet`);
+        if (!discovered && parseEvents(tx.meta?.logMessages ?? [], { programId: this.o.programId }).some((e) => e.name === 'CreditAccountOpened')) {
+          discovered = true;
+          if (await this.discover()) await index();
+        }
+        for (const k of accountKeysOf(tx.transaction.message, tx.meta).map(String)) {
+          const a = byKey.get(k);
+          if (a) touched.set(a.creditAccount, a);
+        }
+      } catch (err) {
+        failedSignatures.push(signature);
+        error = err;
+      }
+    }
+    const result = await this.syncEach(touched.values(), fence);
+    return { ...result, failedSignatures, error: result.error ?? error };
   }
 
   /** Ingests one account's transactions after its cursors, each in its own database transaction. */
-  async sync(account: IndexedAccount): Promise<number> {
+  async sync(account: IndexedAccount, fence?: Lease): Promise<number> {
     const credit = new PublicKey(account.creditAccount);
     const vault = new PublicKey(account.vault);
     const timeline = await timelineOf(this.connection, [
@@ -115,8 +188,94 @@ export class Indexer {
       }
       if (from.has(0)) creditCursor = signature;
       if (from.has(1)) vaultCursor = signature;
-      this.db.recordTransaction(account, { signature, slot, entries }, { creditCursor, vaultCursor, state, low }, hooks);
+      await this.store.recordTransaction(account, { signature, slot, entries }, { creditCursor, vaultCursor, state, low }, hooks, fence);
     }
     return timeline.length;
   }
+}
+
+/**
+ * How the index follows the chain: the live source's transactions, and a
+ * backfill of every account from its cursors whenever something may have
+ * been missed (start, a stream (re)connect, taking the indexer lease, a
+ * signature that failed too often) and on a timer (the sweep while the
+ * stream is live, polling while it is down). A backfill pass that fails for
+ * some accounts keeps its progress and redoes only those accounts; a
+ * streamed signature that fails is tried again on the next round.
+ */
+export class IndexFollower {
+  private notices: { notice: TransactionNotice; attempts: number }[] = [];
+  private backfill: { reason: string; only?: Set<string> } | null = { reason: 'start' };
+  private lastBackfill = 0;
+  /** The slot through which the index is known complete. */
+  indexedThrough = 0;
+
+  constructor(
+    private readonly indexer: Indexer,
+    private readonly source: ChainEventSource | null,
+    private readonly o: { getSlot: () => Promise<number>; sweepMs: number; pollMs: number; metrics?: FollowerMetrics },
+  ) {}
+
+  /** A transaction the live source reported. */
+  heard(notice: TransactionNotice): void {
+    if (!notice.failed) this.notices.push({ notice, attempts: 0 });
+  }
+
+  /** Every account is to be backfilled from its cursors before the next live round. */
+  requestBackfill(reason: string): void {
+    this.backfill = { reason };
+  }
+
+  /** This process does not hold the indexer lease: the holder ingests what the source reports. */
+  standby(): void {
+    this.notices.length = 0;
+  }
+
+  /** One round under `lease`: a due backfill, else the transactions heard since the last round. Throws what failed (the next round redoes it). */
+  async round(lease: Lease): Promise<void> {
+    const every = this.source?.live ? this.o.sweepMs : this.o.pollMs;
+    if (!this.backfill && Date.now() - this.lastBackfill >= every) this.backfill = { reason: this.source?.live ? 'sweep' : 'poll' };
+    if (this.backfill) {
+      const { reason, only } = this.backfill;
+      const tip = await this.o.getSlot();
+      if (!only) await this.indexer.discover();
+      const pass = await this.indexer.syncAll(lease, only);
+      this.o.metrics?.backfilledTransactions.inc(pass.read);
+      if (pass.failedAccounts.length) {
+        this.backfill = { reason, only: new Set(pass.failedAccounts) };
+        throw new Error(`backfill (${reason}): ${pass.failedAccounts.length} account(s) to redo: ${String((pass.error as Error)?.message ?? pass.error)}`);
+      }
+      this.o.metrics?.backfills.inc({ reason });
+      this.backfill = null;
+      this.lastBackfill = Date.now();
+      this.indexedThrough = Math.max(this.indexedThrough, tip);
+      return;
+    }
+    if (this.notices.length) {
+      const batch = this.notices.splice(0);
+      const pass = await this.indexer.syncTransactions(
+        batch.map((b) => b.notice.signature),
+        lease,
+      );
+      const failed = new Set(pass.failedSignatures);
+      for (const b of batch) {
+        if (!failed.has(b.notice.signature)) {
+          this.o.metrics?.streamLag.observe(Math.max(0, (this.source?.tipSlot ?? 0) - b.notice.slot));
+          this.indexedThrough = Math.max(this.indexedThrough, b.notice.slot);
+        } else if (++b.attempts < 5) this.notices.push(b);
+        else this.backfill = { reason: 'retry' };
+      }
+      if (pass.failedAccounts.length) this.backfill = this.backfill ?? { reason: 'retry', only: new Set(pass.failedAccounts) };
+      if (failed.size || pass.failedAccounts.length) throw new Error(`${failed.size} transaction(s) and ${pass.failedAccounts.length} account(s) to redo: ${String((pass.error as Error)?.message ?? pass.error)}`);
+    } else if (this.source?.live) {
+      this.indexedThrough = Math.max(this.indexedThrough, this.source.tipSlot); // nothing heard, nothing missed
+    }
+  }
+}
+
+/** The metrics IndexFollower keeps (OperatorMetrics has them). */
+export interface FollowerMetrics {
+  backfills: { inc(labels: { reason: string }): void };
+  backfilledTransactions: { inc(n: number): void };
+  streamLag: { observe(v: number): void };
 }

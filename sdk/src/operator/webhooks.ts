@@ -2,9 +2,13 @@
 // Stripe and Svix use), delivered at least once from the outbox table with
 // exponential backoff. Each event has a stable id, `<type>:<signature>:<position>`
 // with the entry's transaction-wide position (HistoryEntry.position), so a
-// receiver that has seen an id can drop a repeat.
+// receiver that has seen an id can drop a repeat (it must: a sender that
+// dies after a receiver answered, before the row is marked delivered, or a
+// failover while a send is in flight, repeats it). Rows are claimed before
+// they are sent, so two operator processes never send one row at once; the
+// claimed rows of one round go out concurrently.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { OperatorDb } from './db.js';
+import type { OperatorStore } from './store/index.js';
 
 export type WebhookType = 'credit.low' | 'credit.topup' | 'job.locked' | 'job.settled' | 'job.refunded';
 
@@ -51,27 +55,33 @@ export interface WebhookSenderOptions {
   onFailed?: (id: string, error: string) => void;
 }
 
-/** Sends every due outbox row once; returns how many were delivered. */
-export async function deliverDue(db: OperatorDb, o: WebhookSenderOptions): Promise<number> {
-  let delivered = 0;
-  for (const row of db.dueWebhooks(Date.now())) {
-    const timestamp = Math.floor(Date.now() / 1000);
-    try {
-      const res = await fetch(o.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(o.secret, row.body, timestamp), [EVENT_ID_HEADER]: row.id },
-        body: row.body,
-        signal: AbortSignal.timeout(o.timeoutMs ?? 5_000),
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      db.webhookDelivered(row.id);
-      delivered++;
+/** How long a claimed row stays this sender's (longer than a request's timeout: a round sends its rows concurrently). */
+export const WEBHOOK_CLAIM_MS = 15_000;
+
+/** Claims the due outbox rows and sends each once; returns how many were delivered. `holder`: this process (leases.ts). */
+export async function deliverDue(store: OperatorStore, holder: string, o: WebhookSenderOptions): Promise<number> {
+  const rows = await store.claimWebhooks(holder, { now: Date.now(), claimMs: WEBHOOK_CLAIM_MS });
+  const sent = await Promise.all(
+    rows.map(async (row) => {
+      const timestamp = Math.floor(Date.now() / 1000);
+      try {
+        const res = await fetch(o.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(o.secret, row.body, timestamp), [EVENT_ID_HEADER]: row.id },
+          body: row.body,
+          signal: AbortSignal.timeout(o.timeoutMs ?? 5_000),
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      } catch (err) {
+        const message = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
+        await store.webhookFailed(row.id, holder, message, Date.now() + backoffMs(row.attempts, o.maxBackoffMs));
+        o.onFailed?.(row.id, message);
+        return false;
+      }
+      await store.webhookDelivered(row.id, holder);
       o.onDelivered?.(row.id);
-    } catch (err) {
-      const message = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
-      db.webhookFailed(row.id, message, Date.now() + backoffMs(row.attempts, o.maxBackoffMs));
-      o.onFailed?.(row.id, message);
-    }
-  }
-  return delivered;
+      return true;
+    }),
+  );
+  return sent.filter(Boolean).length;
 }

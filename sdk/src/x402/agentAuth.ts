@@ -91,7 +91,7 @@ export function verifyAgentSignature(
 }
 
 export interface AgentRequestOptions extends AgentSignatureOptions {
-  /** Where each signature is claimed once (createMemoryReplayStore, or OperatorDb.replayStore() to survive restarts and span processes). */
+  /** Where each signature is claimed once (createMemoryReplayStore, or the operator store's replayStore() to survive restarts and span processes). */
   replayStore: ReplayStore;
 }
 

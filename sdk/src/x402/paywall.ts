@@ -71,7 +71,7 @@ export interface CreditPaywallOptions {
   /**
    * Where signed requests and settled top-up transactions are claimed once
    * (default: in this process's memory, createMemoryReplayStore). Pass
-   * `operatorDb.replayStore()` so a replay is refused after a restart and
+   * `operator.store.replayStore()` so a replay is refused after a restart and
    * by every API process on the same SQLite file.
    */
   replayStore?: ReplayStore;

@@ -1,8 +1,8 @@
 // What must be used once is claimed once: an agent's signed request, a
 // settled x402 top-up. A ReplayStore remembers each claimed key until it
 // expires. In memory (createMemoryReplayStore) it lasts as long as the
-// process; on the operator's SQLite file (OperatorDb.replayStore) it
-// survives a restart and is shared by every process that opens the file.
+// process; in the operator's store (OperatorStore.replayStore, SQLite or
+// Postgres) it survives a restart and is shared by every process on it.
 
 /** Single-use keys with an expiry. */
 export interface ReplayStore {
@@ -39,7 +39,7 @@ export interface MemoryReplayStoreOptions {
  * A ReplayStore in this process's memory: the paywall's default when it is
  * given none. Bounded: expired keys are swept (at most once a second, or
  * when full) and `maxEntries` caps it. One process only: a restart or a
- * second replica accepts a replay, which the SQLite store prevents.
+ * second replica accepts a replay, which the operator store's replayStore() prevents.
  */
 export function createMemoryReplayStore({ maxEntries = 100_000, now = Date.now }: MemoryReplayStoreOptions = {}): ReplayStore & { readonly size: number } {
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
