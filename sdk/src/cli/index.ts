@@ -516,7 +516,7 @@ const COMMANDS: Record<string, Command> = {
     usage:
       '[--db job-escrow-operator.sqlite | postgres://user:pw@host/db] [--port 8090] [--host 127.0.0.1] [--webhook-url https://… --webhook-secret s] [--api-key k] [--rate-limit 20] [--low-threshold 100] [--payers 4 [--payer-sol 0.2]] [--batch-wait-ms 100] [--lookup-tables]',
     summary:
-      'run the operator service until stopped: refunds expired jobs, indexes accounts (streamed from the RPC websocket, backfilled on every reconnect) into SQLite or, with --db postgres://…, into Postgres shared by several operator processes (each serves the API; the crank, the indexer and the webhook sender run in one at a time, under leases), serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY); --rate-limit N: API requests per client address per second; --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL; --batch-wait-ms: how long a batched lock or settle waits for others (0: sent at once); --lookup-tables: batches go out as v0 transactions over the keypair\'s lookup tables (about 30 jobs each instead of 12; their rent comes back when idle tables are closed)',
+      'run the operator service until stopped: refunds expired jobs, indexes accounts (streamed from the RPC websocket, backfilled on every reconnect) into SQLite or, with --db postgres://…, into Postgres shared by several operator processes (each serves the API; the crank, the indexer and the webhook sender run in one at a time, under leases), serves /v1/account/<wallet>, /healthz and /metrics, sends signed webhooks (secrets also from JOB_ESCROW_WEBHOOK_SECRET, JOB_ESCROW_API_KEY, and --db from JOB_ESCROW_DB, so a Postgres password stays out of the process list); --rate-limit N: API requests per client address per second; --payers N: refund fees paid by N keys derived from the keypair, kept at --payer-sol SOL; --batch-wait-ms: how long a batched lock or settle waits for others (0: sent at once); --lookup-tables: batches go out as v0 transactions over the keypair\'s lookup tables (about 30 jobs each instead of 12; their rent comes back when idle tables are closed)',
     async run({ v, client, out, err, io }) {
       const env = io.env ?? process.env;
       const secret = v['webhook-secret'] ?? env.JOB_ESCROW_WEBHOOK_SECRET;
@@ -539,7 +539,7 @@ const COMMANDS: Record<string, Command> = {
         client,
         payers: payerCount ? await PayerPool.derive(walletKeypair(client)!, payerCount) : undefined,
         payerSol,
-        db: v.db,
+        db: v.db ?? env.JOB_ESCROW_DB,
         wsUrl: v['ws-url'],
         port: v.port === undefined ? undefined : Number(whole(v, 'port')),
         host: v.host,

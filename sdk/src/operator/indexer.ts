@@ -58,6 +58,11 @@ function webhookBody(id: string, type: WebhookType, account: IndexedAccount, sig
   });
 }
 
+/** Accounts synced at once in a pass (each account's own transactions stay in order). */
+const SYNC_CONCURRENCY = 4;
+
+type TransactionCache = Map<string, ReturnType<Connection['getTransaction']>>;
+
 /** What a sync pass did: transactions read, the accounts and signatures that failed (to be redone), and the last failure. */
 export interface SyncResult {
   read: number;
@@ -102,18 +107,42 @@ export class Indexer {
     return this.syncEach(only ? accounts.filter((a) => only.has(a.creditAccount)) : accounts, fence);
   }
 
-  private async syncEach(accounts: Iterable<IndexedAccount>, fence?: Lease): Promise<SyncResult> {
+  /**
+   * Syncs `accounts`, SYNC_CONCURRENCY at a time (each account's
+   * transactions stay in order: one account is synced by one worker), a
+   * transaction shared by several accounts (a batch) read once.
+   */
+  private async syncEach(accounts: Iterable<IndexedAccount>, fence?: Lease, transactions: TransactionCache = new Map()): Promise<SyncResult> {
     const result: SyncResult = { read: 0, failedAccounts: [], failedSignatures: [] };
-    for (const account of accounts) {
-      try {
-        result.read += await this.sync(account, fence);
-      } catch (err) {
-        if (err instanceof LeaseLostError) throw err;
-        result.failedAccounts.push(account.creditAccount);
-        result.error = err;
-      }
-    }
+    const queue = [...accounts];
+    let lost: LeaseLostError | null = null;
+    await Promise.all(
+      Array.from({ length: Math.min(SYNC_CONCURRENCY, queue.length) }, async () => {
+        for (let account = queue.shift(); account && !lost; account = queue.shift()) {
+          try {
+            result.read += await this.sync(account, fence, transactions);
+          } catch (err) {
+            if (err instanceof LeaseLostError) lost = err;
+            result.failedAccounts.push(account.creditAccount);
+            result.error = err;
+          }
+        }
+      }),
+    );
+    if (lost) throw lost;
     return result;
+  }
+
+  /** A confirmed transaction, read once per pass however many accounts it touches. */
+  private transaction(signature: string, transactions: TransactionCache) {
+    let tx = transactions.get(signature);
+    if (!tx) {
+      tx = this.connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
+      transactions.set(signature, tx);
+      // A failed read is not kept: the next account (or pass) asks again.
+      tx.catch(() => transactions.delete(signature));
+    }
+    return tx;
   }
 
   /**
@@ -133,11 +162,12 @@ export class Indexer {
     await index();
     const touched = new Map<string, IndexedAccount>();
     const failedSignatures: string[] = [];
+    const transactions: TransactionCache = new Map();
     let error: unknown;
     let discovered = false;
     for (const signature of signatures) {
       try {
-        const tx = await this.connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
+        const tx = await this.transaction(signature, transactions);
         if (!tx) throw new Error(`transaction ${signature} not available yet`);
         if (!discovered && parseEvents(tx.meta?.logMessages ?? [], { programId: this.o.programId }).some((e) => e.name === 'CreditAccountOpened')) {
           discovered = true;
@@ -152,12 +182,12 @@ export class Indexer {
         error = err;
       }
     }
-    const result = await this.syncEach(touched.values(), fence);
+    const result = await this.syncEach(touched.values(), fence, transactions);
     return { ...result, failedSignatures, error: result.error ?? error };
   }
 
   /** Ingests one account's transactions after its cursors, each in its own database transaction. */
-  async sync(account: IndexedAccount, fence?: Lease): Promise<number> {
+  async sync(account: IndexedAccount, fence?: Lease, transactions: TransactionCache = new Map()): Promise<number> {
     const credit = new PublicKey(account.creditAccount);
     const vault = new PublicKey(account.vault);
     const timeline = await timelineOf(this.connection, [
@@ -168,7 +198,7 @@ export class Indexer {
     let state: ReplayState = account.state;
     let low = account.low;
     for (const { signature, slot, from } of timeline) {
-      const tx = await this.connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
+      const tx = await this.transaction(signature, transactions);
       if (!tx) throw new Error(`transaction ${signature} not available yet`);
       const entries = replayTransaction(tx, signature, { credit, vault, programId: this.o.programId, pricePerCredit: this.o.pricePerCredit }, state);
       const hooks: { id: string; type: string; body: string }[] = [];

@@ -117,7 +117,7 @@ export async function migratePostgres(pool: pg.Pool, where: string, to = SCHEMA_
 }
 
 export interface PostgresStoreOptions {
-  /** Connections this process keeps at most (default 8). */
+  /** Connections this process keeps at most (default 10). */
   maxConnections?: number;
   /** How long open() keeps trying to reach the database (default 30 s: a replica may start while Postgres restarts). */
   connectTimeoutMs?: number;
@@ -136,7 +136,7 @@ export class PostgresStore implements OperatorStore {
 
   static async open(url: string, o: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const where = redactUrl(url);
-    const pool = new pg.Pool({ connectionString: url, max: o.maxConnections ?? 8, connectionTimeoutMillis: 5_000 });
+    const pool = new pg.Pool({ connectionString: url, max: o.maxConnections ?? 10, connectionTimeoutMillis: 5_000 });
     // An idle connection dropped by a database restart: without a listener, the error would end the process.
     pool.on('error', (err) => o.onError?.(err));
     const deadline = Date.now() + (o.connectTimeoutMs ?? 30_000);
