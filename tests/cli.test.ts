@@ -65,6 +65,12 @@ describe('job-escrow CLI', () => {
     r = await cli(user, 'balance', '--json');
     expect(JSON.parse(r.out)).toMatchObject({ available: '490', locked: '0', openJobs: 0, usdcValue: '4.9', feesAccrued: '20000' });
     expect((await cli(user, 'balance')).out).toBe('available 490 credits (4.9 USDC), withdrawable 490; locked 0 in 0 job(s); fees owed 0.02 USDC; vault 4.92 USDC');
+    // Anyone reads an account by its address: as an argument or with --owner
+    expect((await cli(operator, 'balance', owner)).out).toBe('available 490 credits (4.9 USDC), withdrawable 490; locked 0 in 0 job(s); fees owed 0.02 USDC; vault 4.92 USDC');
+    expect(JSON.parse((await cli(operator, 'balance', '--owner', owner, '--json')).out)).toMatchObject({ available: '490' });
+    expect(await cli(operator, 'balance', owner, '--owner', owner)).toMatchObject({ code: 2, err: 'error: give the account once: as <address> or as --owner' });
+    expect(await cli(operator, 'balance', 'nope')).toMatchObject({ code: 2, err: 'error: <address> is not a valid public key: nope' });
+    expect((await cli(operator, 'jobs', owner)).out).toBe('0 open job(s), 0 expired');
 
     // grant: the operator gives a 30-day welcome bonus from its own USDC; expire-promo before the expiry is refused for a stranger
     env.createTokenAccount(env.operator.publicKey, 10_000_000n);
@@ -83,6 +89,7 @@ describe('job-escrow CLI', () => {
     const lines = r.out.split('\n');
     expect(lines.slice(0, -1).map((l) => l.split(/\s+/)[1])).toEqual(['open', 'purchase', 'lock', 'lock', 'lock', 'settle', 'refund', 'refund', 'grant', 'expire']);
     expect(lines.at(-1)).toBe(`CSV written to ${csv}`);
+    expect((await cli(operator, 'history', owner)).out).toBe(lines.slice(0, -1).join('\n'));
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe('time,kind,id,job_id,credits,usdc,available_after,locked_after,signature');
 
     // A program error is one sentence and exit code 1
@@ -110,5 +117,57 @@ describe('job-escrow CLI', () => {
     expect(await cli(p, 'lock', '--owner', 'nope', '--job-id', '1', '--tier', 'pro', '--max-tokens', '1')).toMatchObject({ code: 2, err: 'error: --owner is not a valid public key: nope' });
     expect(await cli(p, 'lock', '--owner', env.admin.publicKey.toBase58(), '--job-id', '1', '--tier', 'gold', '--max-tokens', '1')).toMatchObject({ code: 2, err: 'error: --tier must be lite, standard, pro or max, got gold' });
     expect((await cli(p, '--help')).out).toMatch(/^job-escrow <command>/);
+
+    // An option the command does not declare is refused, not ignored
+    expect(await cli(p, 'purchase', '--owner', env.admin.publicKey.toBase58(), '--credits', '5')).toMatchObject({ code: 2, err: 'error: purchase does not take --owner (job-escrow purchase --help lists its options)' });
+    expect(await cli(p, 'close', '--all')).toMatchObject({ code: 2, err: 'error: close does not take --all (job-escrow close --help lists its options)' });
+    expect(await cli(p, 'purchase', '5')).toMatchObject({ code: 2, err: 'error: purchase takes no arguments, got 5 (job-escrow purchase --help)' });
+    expect(await cli(p, 'balance', '--json=yes')).toMatchObject({ code: 2, err: 'error: --json takes no value' });
+    expect(await cli(p, 'update-config', '--pause', '--unpause')).toMatchObject({ code: 2, err: 'error: --pause and --unpause together' });
+    expect(await cli(p, 'add-job-slots')).toMatchObject({ code: 2, err: 'error: add-job-slots needs a count: job-escrow add-job-slots <count>' });
+
+    // A negative or malformed number is one line naming the flag and its rule, however it is written
+    for (const argv of [['--credits', '-5'], ['--credits=-5'], ['--credits', '-1.5']]) {
+      expect(await cli(p, 'purchase', ...argv)).toEqual({ code: 2, out: '', err: `error: --credits must be a whole number, got ${argv.at(-1)!.replace('--credits=', '')}` });
+    }
+    expect(await cli(p, 'purchase', '--credits', 'abc')).toMatchObject({ code: 2, err: 'error: --credits must be a whole number, got abc' });
+    expect(await cli(p, '--credits', '-5', 'purchase')).toMatchObject({ code: 2, err: 'error: --credits must be a whole number, got -5' });
+    expect(await cli(p, 'purchase', '--credits')).toMatchObject({ code: 2, err: 'error: --credits needs a value' });
+    expect(await cli(p, 'topup-url', '--label', '--credits', '5')).toMatchObject({ code: 2, err: 'error: --label needs a value' });
+    expect(await cli(p, 'open', '--job-slots', '100')).toMatchObject({ code: 2, err: 'error: --job-slots must be a whole number from 1 to 64, got 100' });
+    expect(await cli(p, 'add-job-slots', '-5')).toMatchObject({ code: 2, err: 'error: the count must be a whole number from 1 to 64, got -5' });
+    expect(await cli(p, 'operator', '--payers', '100')).toMatchObject({ code: 2, err: 'error: --payers must be a whole number from 0 to 64, got 100' });
+    expect(await cli(p, 'settle', '--owner', env.admin.publicKey.toBase58(), '--job-id', '1', '--tokens', '5', '--worker', env.admin.publicKey.toBase58(), '--share-bps', '10001')).toMatchObject({ code: 2, err: 'error: --share-bps must be a whole number of at most 10000, got 10001' });
+    expect(await cli(p, 'serve-pay', '--port', '-1')).toMatchObject({ code: 2, err: 'error: --port must be a whole number from 0 to 65535, got -1' });
+
+    // Each command's help is made from its declarations
+    const help = (await cli(p, 'update-config', '--help')).out;
+    expect(help).toMatch(/^job-escrow update-config \[--pause\|--unpause\] \[--operator <pk>\]/);
+    expect(help).toMatch(/\n  --tier-price <standard=8,4,500> +a tier's request credits, credits per 1k tokens and included tokens \(repeatable\)\n/);
+    expect(help).toMatch(/\nglobal options:\n  -u, --url <url\|localhost\|devnet\|testnet\|mainnet-beta> +RPC/);
+    expect((await cli(p, 'balance', '--help')).out).toMatch(/^job-escrow balance \[<address>\] \[--owner <pk>\] \[--json\]\n\navailable, withdrawable, promotional and locked credits\n\nread-only: /);
+    expect((await cli(p, '--help')).out).toContain('\n  lock --owner <pk> --job-id <n> --tier <lite|standard|pro|max> --max-tokens <n>\n      operator: lock a job\'s price in escrow\n');
+  });
+
+  it('runs a read-only command without a keypair file; a command that signs needs one', async () => {
+    // Given no provider, no keypair file and an RPC nobody listens on
+    const address = Keypair.generate().publicKey.toBase58();
+    const bare = async (...argv: string[]) => {
+      const err: string[] = [];
+      const code = await runCli([...argv, '--url', 'http://127.0.0.1:1', '--keypair', '/nonexistent/id.json'], { env: {}, out: () => {}, err: (l) => err.push(l) });
+      return { code, err: err.join('\n') };
+    };
+    // When a read-only command names its account, Then it gets past the keypair to the RPC
+    const unreachable = { code: 1, err: 'error: cannot reach http://127.0.0.1:1: is a validator running?' };
+    expect(await bare('balance', address)).toEqual(unreachable);
+    expect(await bare('balance', '--owner', address)).toEqual(unreachable);
+    expect(await bare('history', address)).toEqual(unreachable);
+    expect(await bare('jobs', address)).toEqual(unreachable);
+    expect(await bare('jobs')).toEqual(unreachable);
+    expect(await bare('topup-url', address, '--credits', '5')).toEqual(unreachable);
+    // When it would read the wallet's own account, or the command signs, Then the missing keypair is the error
+    expect(await bare('balance')).toEqual({ code: 2, err: 'error: no keypair at /nonexistent/id.json (use --keypair, or name the account: job-escrow balance <address>)' });
+    expect(await bare('purchase', '--credits', '5')).toEqual({ code: 2, err: 'error: no keypair at /nonexistent/id.json (use --keypair)' });
+    expect(await bare('crank')).toEqual({ code: 2, err: 'error: no keypair at /nonexistent/id.json (use --keypair)' });
   });
 });

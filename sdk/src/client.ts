@@ -3,21 +3,19 @@ import { TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-tok
 import {
   ComputeBudgetProgram,
   PublicKey,
-  SYSVAR_CLOCK_PUBKEY,
   Transaction,
   TransactionExpiredBlockheightExceededError,
   type GetProgramAccountsFilter,
   type TransactionInstruction,
 } from '@solana/web3.js';
 import { summarizeBalance, tokenAccountAmount, type BalanceSummary } from './core/balances.js';
-import { readI64 } from './bytes.js';
-import { decodeCreditAccount, fetchConfig, findOpenJob, openJobsOf, readAccountInfo, readAccountInfos, fetchCreditAccount, fetchMaybeCreditAccount, type Config, type CreditAccount, type OpenJob } from './accounts/index.js';
+import { decodeCreditAccount, findOpenJob, openJobsOf, readAccountInfo, readAccountInfos, fetchCreditAccount, fetchMaybeCreditAccount, type Config, type CreditAccount, type OpenJob } from './accounts/index.js';
 import { COMPUTE_UNITS, JOB_ESCROW_PROGRAM_ID, type Tier } from './constants.js';
 import { AccountNotFoundError, InsufficientFundsError, JobEscrowError, JobEscrowErrorCode, errorCodeFromLogs, isJobEscrowError, logsOf, translateError } from './errors.js';
 import { toUnsigned, type Amount } from './idl.js';
 import { accountDiscriminator } from './codec.js';
 import bs58 from 'bs58';
-import { fetchHistory, signaturesOf, type HistoryEntry } from './history.js';
+import { fetchHistory, fetchLastTopUpAt, signaturesOf, type HistoryEntry } from './history.js';
 import { parseEvents } from './events.js';
 import {
   WITHDRAW_ALL,
@@ -40,6 +38,7 @@ import {
   type SpendingLimits,
 } from './instructions/index.js';
 import { findCreditAccountPda, findVaultAddress } from './pdas.js';
+import { EscrowContext } from './context.js';
 import { quote } from './core/pricing.js';
 import { lockMany, refundJobs, refundMany, settleMany, type BatchOptions, type BatchResult, type JobOutcome, type LockRequest, type RefundRequest, type SettleRequest } from './batch/jobs.js';
 
@@ -75,25 +74,27 @@ export interface Balance extends BalanceSummary {
  * operator for lock/settle/refund.
  */
 export class JobEscrowClient {
-  readonly programId: PublicKey;
-  private configCache?: { config: Config; at: number };
+  /** The provider, program id, cached Config and clock this facade delegates to (what the batch path takes). */
+  readonly context: EscrowContext;
 
   constructor(
     readonly provider: Provider,
     private readonly options: JobEscrowClientOptions = {},
   ) {
-    this.programId = options.programId ?? JOB_ESCROW_PROGRAM_ID;
+    this.context = new EscrowContext(provider, options.programId ?? JOB_ESCROW_PROGRAM_ID);
+  }
+
+  get programId(): PublicKey {
+    return this.context.programId;
   }
 
   get connection() {
-    return this.provider.connection;
+    return this.context.connection;
   }
 
   /** The provider's wallet. */
   get wallet(): PublicKey {
-    const key = this.provider.publicKey ?? this.provider.wallet?.publicKey;
-    if (!key) throw new Error('the provider has no wallet');
-    return key;
+    return this.context.wallet;
   }
 
   /**
@@ -101,11 +102,8 @@ export class JobEscrowClient {
    * the cached copy is older (a long-running server follows update_config).
    * @throws AccountNotFoundError when not initialized.
    */
-  async config({ refresh = false, maxAgeMs = Infinity }: { refresh?: boolean; maxAgeMs?: number } = {}): Promise<Config> {
-    if (!this.configCache || refresh || Date.now() - this.configCache.at >= maxAgeMs) {
-      this.configCache = { config: await fetchConfig(this.connection, { programId: this.programId }), at: Date.now() };
-    }
-    return this.configCache.config;
+  config(options: { refresh?: boolean; maxAgeMs?: number } = {}): Promise<Config> {
+    return this.context.config(options);
   }
 
   /** CreditAccount PDA and vault of `owner` (default: the wallet). */
@@ -136,7 +134,7 @@ export class JobEscrowClient {
           if (status.value?.confirmationStatus && !status.value.err) return err.signature;
           continue;
         }
-        throw translateError(err);
+        throw translateError(err, this.programId);
       }
     }
   }
@@ -315,17 +313,17 @@ export class JobEscrowClient {
    * never fails the others). See sdk/src/batch.
    */
   lockMany(requests: LockRequest[], options?: BatchOptions): Promise<BatchResult> {
-    return lockMany(this, requests, options);
+    return lockMany(this.context, requests, options);
   }
 
   /** Settles many jobs (see lockMany). */
   settleMany(requests: SettleRequest[], options?: BatchOptions): Promise<BatchResult> {
-    return settleMany(this, requests, options);
+    return settleMany(this.context, requests, options);
   }
 
   /** Refunds many jobs (see lockMany). */
   refundMany(requests: RefundRequest[], options?: BatchOptions): Promise<BatchResult> {
-    return refundMany(this, requests, options);
+    return refundMany(this.context, requests, options);
   }
 
   /**
@@ -369,7 +367,7 @@ export class JobEscrowClient {
     const now = await this.clusterTime();
     const expired = (await this.openJobs({ owner })).filter(({ job }) => job.expiresAt <= now);
     const { outcomes } = await refundJobs(
-      this,
+      this.context,
       expired.map(({ creditAccount, job }) => ({ creditAccount, jobId: job.jobId, expiresAt: job.expiresAt })),
       { ...batch, onProgress },
     );
@@ -378,10 +376,8 @@ export class JobEscrowClient {
   }
 
   /** The cluster's unix time, from the Clock sysvar account. */
-  async clusterTime(): Promise<bigint> {
-    const clock = await readAccountInfo(this.connection, SYSVAR_CLOCK_PUBKEY);
-    if (!clock) throw new Error('cannot read the Clock sysvar');
-    return readI64(clock.data, 32);
+  clusterTime(): Promise<bigint> {
+    return this.context.clusterTime();
   }
 
   /** Withdraws `credits` (WITHDRAW_ALL: everything withdrawable) to `destination` (default: the wallet's USDC ATA). */
@@ -501,8 +497,9 @@ export class JobEscrowClient {
   /**
    * Balance of `owner`'s credits (default: the wallet's): one RPC call
    * (getMultipleAccountsInfo of the credit account and the vault; the config
-   * is cached). `withLastTopUp` adds `lastTopUpAt` from the history, which
-   * costs one getTransaction per transaction of the account.
+   * is cached, read once per client). `withLastTopUp` adds `lastTopUpAt`
+   * (fetchLastTopUpAt): two more round trips, the vault's newest
+   * signatures and their transactions in one batched request.
    * @throws AccountNotFoundError when `owner` has no credit account.
    */
   async getBalance({ owner = this.wallet, withLastTopUp = false }: OwnerParam & { withLastTopUp?: boolean } = {}): Promise<Balance> {
@@ -512,10 +509,7 @@ export class JobEscrowClient {
     const credit = creditInfo && creditInfo.owner.equals(this.programId) ? decodeCreditAccount(creditInfo.data) : null;
     if (!credit || !vaultInfo) throw new AccountNotFoundError('CreditAccount', creditAccount, `the credit account of ${owner.toBase58()} is not opened`);
     let lastTopUpAt: number | null = null;
-    if (withLastTopUp) {
-      const topUps = (await this.history({ owner })).filter((e) => e.kind === 'purchase' || e.kind === 'deposit');
-      lastTopUpAt = topUps.at(-1)?.blockTime ?? null;
-    }
+    if (withLastTopUp) lastTopUpAt = await fetchLastTopUpAt(this.connection, owner, { mint: config.mint, programId: this.programId, pricePerCredit: config.pricePerCredit });
     return {
       ...summarizeBalance(credit, tokenAccountAmount(vaultInfo.data), config.pricePerCredit),
       lastTopUpAt,

@@ -1,5 +1,6 @@
 import type { PublicKey } from '@solana/web3.js';
 import { IDL, type JobEscrowIdl } from './idl.js';
+import { JOB_ESCROW_PROGRAM_ID } from './constants.js';
 
 type IdlError = JobEscrowIdl['errors'][number];
 
@@ -65,10 +66,16 @@ export function isJobEscrowError(err: unknown, code?: JobEscrowErrorCode): err i
 export function errorCodeFromLogs(logs: readonly string[], programId?: PublicKey): number | undefined {
   // "Program <id> failed: custom program error: 0x…" in logs; a bare
   // "custom program error: 0x…" in an error message names no program.
+  // The first failure logged is the innermost: the program that raised the
+  // error. Each caller up the CPI stack then fails with the same code, so
+  // with `programId` the code counts only when that program raised it: a
+  // Token program failure under job_escrow is not a job_escrow error.
   const pattern = /(?:Program (\w+) failed: )?custom program error: 0x([0-9a-f]+)/i;
   for (const line of logs) {
     const m = pattern.exec(line);
-    if (m && (!programId || m[1] === programId.toBase58())) return parseInt(m[2], 16);
+    if (!m) continue;
+    if (programId && m[1] !== programId.toBase58()) return undefined;
+    return parseInt(m[2], 16);
   }
   return undefined;
 }
@@ -111,9 +118,10 @@ export function logsOf(err: unknown): string[] {
  * rejected the transaction with one of its custom errors; returns anything
  * else unchanged.
  */
-export function translateError(err: unknown): unknown {
+export function translateError(err: unknown, programId: PublicKey = JOB_ESCROW_PROGRAM_ID): unknown {
   if (err instanceof JobEscrowError) return err;
   const logs = logsOf(err);
-  const code = errorCodeFromLogs(logs) ?? errorCodeFromLogs([String((err as Error)?.message ?? '')]);
+  // With logs, only a failure raised by `programId` itself; without (an error message alone), the bare code.
+  const code = logs.length ? errorCodeFromLogs(logs, programId) : errorCodeFromLogs([String((err as Error)?.message ?? '')]);
   return code !== undefined && PROGRAM_ERRORS.has(code) ? new JobEscrowError(code, logs) : err;
 }

@@ -48,7 +48,7 @@ export interface HistoryEntry {
   lockedAfter: bigint;
 }
 
-type HistoryConnection = Pick<Connection, 'getSignaturesForAddress' | 'getTransaction'>;
+type HistoryConnection = Pick<Connection, 'getSignaturesForAddress' | 'getTransactions'>;
 
 interface TxView {
   accountKeys: PublicKey[];
@@ -97,7 +97,7 @@ export function newReplayState(): ReplayState {
 }
 
 /** A fetched transaction (getTransaction's answer, the fields read). */
-type FetchedTransaction = NonNullable<Awaited<ReturnType<HistoryConnection['getTransaction']>>>;
+type FetchedTransaction = NonNullable<Awaited<ReturnType<Connection['getTransaction']>>>;
 
 /**
  * The history entries one transaction makes for the credit account `credit`
@@ -264,11 +264,65 @@ export async function fetchHistory(
   const vault = findVaultAddress(credit, mint);
   const state = newReplayState();
   const entries: HistoryEntry[] = [];
-  for (const { signature } of await timelineOf(connection, [{ address: credit }, { address: vault }], limit)) {
-    const tx = await connection.getTransaction(signature, { maxSupportedTransactionVersion: 0, commitment: 'confirmed' });
+  const timeline = await timelineOf(connection, [{ address: credit }, { address: vault }], limit);
+  const txs = await fetchTransactions(
+    connection,
+    timeline.map((t) => t.signature),
+  );
+  timeline.forEach(({ signature }, i) => {
+    const tx = txs[i];
     if (tx) entries.push(...replayTransaction(tx, signature, { credit, vault, programId, pricePerCredit }, state));
-  }
+  });
   return entries;
+}
+
+/** Transactions per batched request (one HTTP round trip each). */
+export const TRANSACTIONS_PER_REQUEST = 100;
+
+/**
+ * The confirmed transactions of `signatures`, in order (null where the node
+ * has none), read TRANSACTIONS_PER_REQUEST to a batched JSON-RPC request:
+ * ceil(N / 100) round trips instead of N.
+ */
+export async function fetchTransactions(connection: Pick<Connection, 'getTransactions'>, signatures: readonly string[]): Promise<(FetchedTransaction | null)[]> {
+  const out: (FetchedTransaction | null)[] = [];
+  for (let i = 0; i < signatures.length; i += TRANSACTIONS_PER_REQUEST) {
+    out.push(...(await connection.getTransactions(signatures.slice(i, i + TRANSACTIONS_PER_REQUEST), { maxSupportedTransactionVersion: 0, commitment: 'confirmed' })));
+  }
+  return out;
+}
+
+/**
+ * Unix seconds of `owner`'s last purchase or plain USDC deposit, or null:
+ * both move USDC into the vault, so the vault's signatures are read newest
+ * first, 100 at a time, with their transactions in one batched request,
+ * until one of them is a top-up. Two round trips unless more than 100 vault
+ * transactions (settles, withdrawals) came after the last top-up.
+ */
+export async function fetchLastTopUpAt(
+  connection: HistoryConnection,
+  owner: PublicKey,
+  { mint, programId = JOB_ESCROW_PROGRAM_ID, pricePerCredit = DEFAULTS.pricePerCredit }: { mint: PublicKey; programId?: PublicKey; pricePerCredit?: bigint },
+): Promise<number | null> {
+  const [credit] = findCreditAccountPda(owner, { programId });
+  const vault = findVaultAddress(credit, mint);
+  let before: string | undefined;
+  for (;;) {
+    const page = await connection.getSignaturesForAddress(vault, { before, limit: TRANSACTIONS_PER_REQUEST }, 'confirmed');
+    const ok = page.filter((s) => !s.err);
+    const txs = await fetchTransactions(
+      connection,
+      ok.map((s) => s.signature),
+    );
+    for (const [i, tx] of txs.entries()) {
+      // Each transaction alone: its kind does not depend on the balances before it.
+      const entries = tx ? replayTransaction(tx, ok[i].signature, { credit, vault, programId, pricePerCredit }, newReplayState()) : [];
+      const topUp = entries.find((e) => e.kind === 'purchase' || e.kind === 'deposit');
+      if (topUp) return topUp.blockTime;
+    }
+    if (page.length < TRANSACTIONS_PER_REQUEST) return null;
+    before = page[page.length - 1].signature;
+  }
 }
 
 /**

@@ -10,7 +10,8 @@
 // as the authority of) refunds of expired jobs, which anyone may send.
 import type { Keypair, PublicKey, Signer } from '@solana/web3.js';
 import { decodeCreditAccount, findOpenJob, openJobsOf, readAccountInfos, type CreditAccount } from '../accounts/index.js';
-import type { JobEscrowClient } from '../client.js';
+import type { Provider } from '@coral-xyz/anchor';
+import type { EscrowContext } from '../context.js';
 import { TOKEN_PROGRAM_ADDRESS, batchComputeUnits } from '../constants.js';
 import { JobEscrowErrorCode } from '../errors.js';
 import { toU64, type Amount } from '../idl.js';
@@ -62,18 +63,18 @@ export interface BatchResult {
 }
 
 /** The keypair behind the client's wallet, when the wallet exposes one (Anchor's Wallet, the test kit's); a browser wallet does not. */
-export function walletKeypair(client: JobEscrowClient): Keypair | undefined {
-  return (client.provider.wallet as { payer?: Keypair } | undefined)?.payer;
+export function walletKeypair({ provider }: { provider: Provider }): Keypair | undefined {
+  return (provider.wallet as { payer?: Keypair } | undefined)?.payer;
 }
 
-function authorityOf(client: JobEscrowClient, o: BatchOptions): Signer {
+function authorityOf(client: EscrowContext, o: BatchOptions): Signer {
   const authority = o.authority ?? walletKeypair(client);
   if (!authority) throw new Error('batches sign with a keypair: pass { authority }');
   return authority;
 }
 
 /** The credit accounts at `addresses` (null when absent or not the program's), read 100 per call, by base58 address. */
-export async function readCreditAccounts(client: JobEscrowClient, addresses: PublicKey[]): Promise<Map<string, CreditAccount | null>> {
+export async function readCreditAccounts(client: EscrowContext, addresses: PublicKey[]): Promise<Map<string, CreditAccount | null>> {
   const unique = [...new Map(addresses.map((a) => [a.toBase58(), a])).values()];
   const out = new Map<string, CreditAccount | null>();
   for (let i = 0; i < unique.length; i += 100) {
@@ -91,13 +92,13 @@ export async function readCreditAccounts(client: JobEscrowClient, addresses: Pub
 type Ready<T> = { creditAccount: PublicKey; jobId: bigint; input: T };
 
 /** Accounts every job instruction shares (the tables' first entries). */
-function sharedAccounts(client: JobEscrowClient): PublicKey[] {
+function sharedAccounts(client: EscrowContext): PublicKey[] {
   return [client.programId, findConfigPda({ programId: client.programId })[0], new Key(TOKEN_PROGRAM_ADDRESS)];
 }
 
 /** Sends the ready jobs with `build`, fee payer `feePayer`, and writes their outcomes into `outcomes` at `at[k]`. */
 async function runPacked<T>(
-  client: JobEscrowClient,
+  client: EscrowContext,
   o: BatchOptions,
   ready: Ready<T>[],
   build: (jobs: Ready<T>[], payer: Signer) => ReturnType<PackBuilder>['instructions'][number],
@@ -149,7 +150,7 @@ type Keyed = { creditAccount: PublicKey; jobId: bigint };
 const keyOf = (j: Keyed) => `${j.creditAccount.toBase58()}:${j.jobId}`;
 
 /** Each request's credit account and id, and a rejection for a request whose (account, id) came earlier in the list. */
-function addressJobs(client: JobEscrowClient, requests: { owner: PublicKey; jobId: Amount }[]) {
+function addressJobs(client: EscrowContext, requests: { owner: PublicKey; jobId: Amount }[]) {
   const seen = new Set<string>();
   return requests.map((r) => {
     const creditAccount = findCreditAccountPda(r.owner, { programId: client.programId })[0];
@@ -161,7 +162,7 @@ function addressJobs(client: JobEscrowClient, requests: { owner: PublicKey; jobI
   });
 }
 
-export async function lockMany(client: JobEscrowClient, requests: LockRequest[], o: BatchOptions = {}): Promise<BatchResult> {
+export async function lockMany(client: EscrowContext, requests: LockRequest[], o: BatchOptions = {}): Promise<BatchResult> {
   const authority = authorityOf(client, o);
   const { mint } = await client.config();
   const jobs = addressJobs(client, requests);
@@ -204,7 +205,7 @@ export async function lockMany(client: JobEscrowClient, requests: LockRequest[],
   return { outcomes: merge(pre, sent.outcomes), stats: sent.stats };
 }
 
-export async function settleMany(client: JobEscrowClient, requests: SettleRequest[], o: BatchOptions = {}): Promise<BatchResult> {
+export async function settleMany(client: EscrowContext, requests: SettleRequest[], o: BatchOptions = {}): Promise<BatchResult> {
   const authority = authorityOf(client, o);
   const config = await client.config();
   const jobs = addressJobs(client, requests);
@@ -253,7 +254,7 @@ export interface OpenJobRef {
   expiresAt: bigint;
 }
 
-export async function refundMany(client: JobEscrowClient, requests: RefundRequest[], o: BatchOptions = {}): Promise<BatchResult> {
+export async function refundMany(client: EscrowContext, requests: RefundRequest[], o: BatchOptions = {}): Promise<BatchResult> {
   const jobs = addressJobs(client, requests);
   const accounts = await readCreditAccounts(client, jobs.map((j) => j.creditAccount));
   return refundJobs(
@@ -277,7 +278,7 @@ export async function refundMany(client: JobEscrowClient, requests: RefundReques
  * the authority. A job closed meanwhile comes back rejected with the
  * program's JobNotFound.
  */
-export async function refundJobs(client: JobEscrowClient, jobs: (OpenJobRef | JobOutcome)[], o: BatchOptions = {}): Promise<BatchResult> {
+export async function refundJobs(client: EscrowContext, jobs: (OpenJobRef | JobOutcome)[], o: BatchOptions = {}): Promise<BatchResult> {
   const open = jobs.filter((j): j is OpenJobRef => !('status' in j));
   const now = open.length && o.payers ? await client.clusterTime() : 0n;
   const byPool = o.payers ? open.filter((j) => j.expiresAt !== 0n && j.expiresAt <= now) : [];

@@ -36,7 +36,7 @@ import {
 import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
 import { instructionFailure } from '../litesvm/failure.js';
 import { BPF_LOADER_UPGRADEABLE_ADDRESS, DEFAULTS, PROGRAM_ADDRESS, USDC_DECIMALS } from '../core/constants.js';
-import { programToDeploy, shippedProgram, warpClock, withUpgradeAuthority } from '../testing/program.js';
+import { programToDeploy, shippedProgram, startClock, warpClock, withUpgradeAuthority } from '../testing/program.js';
 import { getInitializeConfigInstructionAsync, type InitializeConfigAsyncInput } from './generated/index.js';
 
 export interface KitTestWorldOptions {
@@ -47,6 +47,8 @@ export interface KitTestWorldOptions {
   config?: Partial<Omit<InitializeConfigAsyncInput, 'admin' | 'mint' | 'treasury'>> | false;
   /** Decimals of the USDC-like mint (default 6). */
   decimals?: number;
+  /** The clock's unix time at the start (default: the real time now; LiteSVM's own clock would start at 0). */
+  startTime?: bigint;
 }
 
 /** What a transaction that executed reports. */
@@ -91,10 +93,11 @@ export class KitTestWorld {
     readonly treasury: Address,
   ) {}
 
-  static async create({ programPath = shippedProgram(), programAddress = PROGRAM_ADDRESS as Address, config = {}, decimals = USDC_DECIMALS }: KitTestWorldOptions = {}): Promise<KitTestWorld> {
+  static async create({ programPath = shippedProgram(), programAddress = PROGRAM_ADDRESS as Address, config = {}, decimals = USDC_DECIMALS, startTime }: KitTestWorldOptions = {}): Promise<KitTestWorld> {
     const [admin, operator, mint, treasuryOwner] = await Promise.all([1, 2, 3, 4].map(() => generateKeyPairSigner()));
     const [treasury] = await findAssociatedTokenPda({ owner: treasuryOwner.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
     const world = new KitTestWorld(programAddress, admin, operator, mint.address, treasury);
+    startClock(world.svm, startTime);
     world.svm.addProgramFromFile(programAddress, programToDeploy(programPath));
     const [programData] = await getProgramDerivedAddress({
       programAddress: BPF_LOADER_UPGRADEABLE_ADDRESS as Address,

@@ -191,6 +191,11 @@ export class LiteSVMBank {
     };
   }
 
+  /** Like getTransaction, for many (one batched request on a real node). */
+  async getTransactions(signatures: string[], options?: object) {
+    return Promise.all(signatures.map((s) => this.getTransaction(s, options)));
+  }
+
   async getSignatureStatus(signature: string) {
     const r = this.recorded.find((x) => x.signature === signature);
     return { context: { slot: Number(this.svm.getClock().slot) }, value: r ? { slot: r.slot, confirmations: null, err: null, confirmationStatus: 'finalized' as const } : null };

@@ -30,6 +30,17 @@ export function withUpgradeAuthority(programData: Uint8Array, authority: Uint8Ar
 }
 
 /** Moves a LiteSVM clock's unix time forward by `seconds` (both worlds' `warp`). */
+/**
+ * Sets the clock's unix time to `startTime` (default: the real time now,
+ * whole seconds): LiteSVM's own clock starts at 0, so without this every
+ * expiry a test kit user prints is in 1970.
+ */
+export function startClock(svm: LiteSVM, startTime: bigint = BigInt(Math.floor(Date.now() / 1000))): void {
+  const clock = svm.getClock();
+  clock.unixTimestamp = startTime;
+  svm.setClock(clock);
+}
+
 export function warpClock(svm: LiteSVM, seconds: bigint | number): void {
   const clock = svm.getClock();
   clock.unixTimestamp += BigInt(seconds);

@@ -17,7 +17,7 @@ import { getInitializeConfigInstruction, type InitializeConfigArgs } from '../in
 import { findProgramDataAddress } from '../pdas.js';
 import { LiteSVMBank, type Processed } from '../litesvm/bank.js';
 import { LiteSVMProvider } from '../litesvm/provider.js';
-import { programToDeploy, shippedProgram, warpClock, withUpgradeAuthority } from './program.js';
+import { programToDeploy, shippedProgram, startClock, warpClock, withUpgradeAuthority } from './program.js';
 
 export interface TestWorldOptions {
   /** The program's `.so`. Default: the build shipped in this package. */
@@ -32,6 +32,8 @@ export interface TestWorldOptions {
   config?: Partial<InitializeConfigArgs> | false;
   /** Decimals of the USDC-like mint (default 6). */
   decimals?: number;
+  /** The clock's unix time at the start (default: the real time now; LiteSVM's own clock would start at 0). */
+  startTime?: bigint;
 }
 
 /**
@@ -49,9 +51,10 @@ export class TestWorld {
   readonly mint = Keypair.generate().publicKey;
   readonly treasury: PublicKey;
 
-  constructor({ programPath = shippedProgram(), programId = JOB_ESCROW_PROGRAM_ID, upgradeAuthority, config = {}, decimals = USDC_DECIMALS }: TestWorldOptions = {}) {
+  constructor({ programPath = shippedProgram(), programId = JOB_ESCROW_PROGRAM_ID, upgradeAuthority, config = {}, decimals = USDC_DECIMALS, startTime }: TestWorldOptions = {}) {
     this.programId = programId;
     this.svm = new LiteSVM();
+    startClock(this.svm, startTime);
     this.bank = LiteSVMBank.of(this.svm);
     this.svm.addProgramFromFile(programId.toBase58() as Parameters<LiteSVM['addProgramFromFile']>[0], programToDeploy(programPath));
     this.setUpgradeAuthority(upgradeAuthority === undefined ? this.admin.publicKey : upgradeAuthority);
@@ -182,7 +185,7 @@ export class TestWorld {
     try {
       return this.bank.process(tx);
     } catch (err) {
-      throw translateError(err);
+      throw translateError(err, this.programId);
     }
   }
 

@@ -8,8 +8,8 @@
 import pg from 'pg';
 import type { HistoryEntry, ReplayState } from '../../history.js';
 import type { ReplayStore } from '../../x402/replayStore.js';
-import { LeaseLostError, redactUrl, type IndexedAccount, type Lease, type LeaseRole, type OperatorStore, type OutboxRow, type RefundRecord, type StoredEntry } from './index.js';
-import { SCHEMA_VERSION, checkMigrations, entryParams, newerSchemaError, unversionedError, parseBefore, stateToText, toAccount, toEntry, toLease, type AccountRow, type EntryRow, type LeaseRow } from './rows.js';
+import { LeaseLostError, type IndexedAccount, type Lease, type LeaseRole, type OperatorStore, type OutboxRow, type RefundRecord, type StoredEntry } from './types.js';
+import { SCHEMA_VERSION, checkMigrations, entryParams, newerSchemaError, redactUrl, unversionedError, parseBefore, stateToText, toAccount, toEntry, toLease, type AccountRow, type EntryRow, type LeaseRow } from './rows.js';
 
 /** Migration N is POSTGRES_MIGRATIONS[N - 1], numbered as SQLite's. */
 export const POSTGRES_MIGRATIONS: readonly string[] = [

@@ -1,7 +1,7 @@
 // What both engines share: the schema version, the row shapes and their
 // conversions, and the refusal of a store written by a newer operator.
 import { eventId, type HistoryEntry, type HistoryKind, type ReplayState } from '../../history.js';
-import type { IndexedAccount, Lease, LeaseRole, StoredEntry } from './index.js';
+import type { IndexedAccount, Lease, LeaseRole, StoredEntry } from './types.js';
 
 /**
  * The schema version this code writes: each engine lists this many numbered
@@ -81,4 +81,15 @@ export const entryParams = (owner: string, tx: { signature: string; slot: number
 export function parseBefore(before: string): { signature: string; position: number | null } {
   const [signature, position] = before.split(':');
   return { signature, position: position === undefined ? null : Number(position) };
+}
+
+/** A Postgres URL with its password masked, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
 }

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import type { HistoryEntry, ReplayState } from '../../history.js';
 import type { ReplayStore } from '../../x402/replayStore.js';
-import { LeaseLostError, type IndexedAccount, type Lease, type LeaseRole, type OperatorStore, type OutboxRow, type RefundRecord, type StoredEntry } from './index.js';
+import { LeaseLostError, type IndexedAccount, type Lease, type LeaseRole, type OperatorStore, type OutboxRow, type RefundRecord, type StoredEntry } from './types.js';
 import { SCHEMA_VERSION, checkMigrations, entryParams, newerSchemaError, unversionedError, parseBefore, stateToText, toAccount, toEntry, toLease, type AccountRow, type EntryRow, type LeaseRow } from './rows.js';
 
 /** Migration N is MIGRATIONS[N - 1]; a file at user_version k gets k+1 … SCHEMA_VERSION in one transaction. */
