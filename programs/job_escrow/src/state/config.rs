@@ -52,7 +52,7 @@ impl Tier {
     }
 }
 
-/// The program's singleton configuration, PDA `["config"]` (282 bytes).
+/// The program's singleton configuration, PDA `["config"]` (278 bytes).
 ///
 /// | offset | size | field |
 /// |---|---|---|

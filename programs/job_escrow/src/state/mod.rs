@@ -116,3 +116,6 @@ macro_rules! le_fields {
     };
 }
 pub(crate) use le_fields;
+
+#[cfg(test)]
+mod layout_docs;
