@@ -30,8 +30,11 @@ import {
   SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM,
   SolanaError,
   type Address,
+  type GetAccountInfoApi,
+  type GetMultipleAccountsApi,
   type Instruction,
   type KeyPairSigner,
+  type Rpc,
 } from '@solana/kit';
 import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
 import { instructionFailure } from '../litesvm/failure.js';
@@ -204,6 +207,32 @@ export class KitTestWorld {
   /** Unix time of the clock. */
   now(): bigint {
     return this.svm.getClock().unixTimestamp;
+  }
+
+  /**
+   * The world's accounts as Kit's account-reading RPC methods
+   * (getAccountInfo, getMultipleAccounts; base64), so the client's fetch
+   * helpers (`fetchBalance`, `fetchConfig`, the generated `fetch…`) read
+   * the world as they read a cluster.
+   */
+  readonly rpc = {
+    getAccountInfo: (address: Address, _config?: unknown) => ({ send: async () => ({ context: { slot: this.svm.getClock().slot }, value: this.encodedAccount(address) }) }),
+    getMultipleAccounts: (addresses: readonly Address[], _config?: unknown) => ({
+      send: async () => ({ context: { slot: this.svm.getClock().slot }, value: addresses.map((a) => this.encodedAccount(a)) }),
+    }),
+  } as unknown as Rpc<GetAccountInfoApi & GetMultipleAccountsApi>;
+
+  private encodedAccount(address: Address) {
+    const account = this.svm.getAccount(address);
+    if (!account.exists) return null;
+    return {
+      data: [Buffer.from(account.data).toString('base64'), 'base64'],
+      executable: account.executable,
+      lamports: account.lamports,
+      owner: account.programAddress,
+      space: BigInt(account.data.length),
+      rentEpoch: 0n,
+    };
   }
 
   /**
