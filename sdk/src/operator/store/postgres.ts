@@ -92,9 +92,7 @@ const MIGRATION_LOCK = 0x6a6f6265; // "jobe"
  * a newer database. Returns the version found (0: new).
  */
 export async function migratePostgres(pool: pg.Pool, where: string, to = SCHEMA_VERSION): Promise<number> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
+  return inTransaction(pool, async (c) => {
     await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     const tables = Number((await c.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('accounts', 'entries', 'outbox', 'schema_migrations')")).rows[0].n);
     const versioned = Number((await c.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'")).rows[0].n);
@@ -106,8 +104,18 @@ export async function migratePostgres(pool: pg.Pool, where: string, to = SCHEMA_
       await c.query(POSTGRES_MIGRATIONS[v - 1]);
       await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v]);
     }
-    await c.query('COMMIT');
     return found;
+  });
+}
+
+/** Runs `fn` in one transaction on one connection of `pool`, rolled back if it throws. */
+async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const result = await fn(c);
+    await c.query('COMMIT');
+    return result;
   } catch (err) {
     await c.query('ROLLBACK').catch(() => undefined);
     throw err;
@@ -163,22 +171,6 @@ export class PostgresStore implements OperatorStore {
     return (await this.pool.query(sql, params)).rows as T[];
   }
 
-  /** Runs `fn` in one transaction on one connection. */
-  private async transaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const result = await fn(c);
-      await c.query('COMMIT');
-      return result;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
-  }
-
   async addAccount(a: { creditAccount: string; owner: string; vault: string; state: ReplayState }): Promise<void> {
     await this.pool.query('INSERT INTO accounts (credit_account, owner, vault, state) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [a.creditAccount, a.owner, a.vault, stateToText(a.state)]);
   }
@@ -200,7 +192,7 @@ export class PostgresStore implements OperatorStore {
     fence?: Lease,
   ): Promise<void> {
     const now = Date.now();
-    await this.transaction(async (c) => {
+    await inTransaction(this.pool, async (c) => {
       // FOR SHARE: a takeover waits for this transaction, so no write of the old holder lands after it.
       if (fence && !(await c.query(`SELECT 1 FROM leases WHERE role = $1 AND holder = $2 AND token = $3 AND expires_at_ms > ${NOW_MS} FOR SHARE`, [fence.role, fence.holder, fence.token])).rowCount) {
         throw new LeaseLostError(fence.role);
