@@ -1,6 +1,7 @@
 // The browser entries as a front-end developer bundles them: esbuild with
 // --platform=browser (no Node built-ins, no polyfills), loaded in a real
 // Chromium with no global Buffer. Each page must compute what Node computes.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Keypair, PublicKey } from '@solana/web3.js';
@@ -23,6 +24,12 @@ async function bundle(name: string, entry: string) {
   const out = await bundleForBrowser(`${ROOT}/${entry}`);
   bundles.set(name, out.code);
   console.log(`${name} bundle: ${out.bytes} bytes, ${out.gzip} gzipped`);
+  // docs/sdk.md states the sizes of the core and pay entries ("core 320 kB, 100 kB gzipped"): they must stay within 3 % of what is measured.
+  if (name !== 'core' && name !== 'pay') return out;
+  const stated = new RegExp(`${name} (\\d+) kB, (\\d+) kB gzipped`).exec(readFileSync(`${ROOT}/docs/sdk.md`, 'utf8').replace(/\s+/g, ' '));
+  expect(stated, `docs/sdk.md states the ${name} bundle's size`).not.toBeNull();
+  expect(Math.abs(Number(stated![1]) * 1000 - out.bytes) / out.bytes, `docs/sdk.md: ${name} ${stated![1]} kB, measured ${out.bytes} bytes`).toBeLessThanOrEqual(0.03);
+  expect(Math.abs(Number(stated![2]) * 1000 - out.gzip) / out.gzip, `docs/sdk.md: ${name} ${stated![2]} kB gzipped, measured ${out.gzip} bytes`).toBeLessThanOrEqual(0.03);
   return out;
 }
 

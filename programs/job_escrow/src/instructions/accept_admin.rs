@@ -17,7 +17,9 @@ pub fn process_accept_admin(accounts: &mut [AccountView], _data: &[u8]) -> Progr
 
     // Validation.
     require_signer(new_admin)?;
-    let config = load_mut::<Config>(config_view)?;
+    // SAFETY: the Config is the only program account this instruction loads,
+    // once.
+    let config = unsafe { load_mut::<Config>(config_view)? };
     if config.pending_admin == Address::default() || new_admin.address() != &config.pending_admin {
         return Err(JobEscrowError::NoPendingAdmin.into());
     }

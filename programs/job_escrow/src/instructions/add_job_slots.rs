@@ -26,7 +26,11 @@ pub fn process_add_job_slots(accounts: &mut [AccountView], data: &[u8]) -> Progr
     // Validation.
     require_signer(owner)?;
     require_key(system_program, &SYSTEM_PROGRAM_ID, JobEscrowError::InvalidProgramAccount)?;
-    let credit = load_mut::<CreditAccount>(credit_view)?;
+    // SAFETY: the CreditAccount is the only program account this instruction
+    // loads, once; the System transfer to it moves lamports only, and `grow`
+    // takes the view mutably, which the borrow checker allows only after the
+    // last use of `credit`.
+    let credit = unsafe { load_mut::<CreditAccount>(credit_view)? };
     require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
     if count == 0 {
         return Err(JobEscrowError::ZeroAmount.into());

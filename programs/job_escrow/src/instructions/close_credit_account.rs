@@ -1,5 +1,5 @@
 use {
-    super::shared::{close_account, cpi::token_close, cpi::with_credit_signer, require_key, OwnerAccounts},
+    super::shared::{close_account, cpi::with_credit_signer, cpi::TokenCloseAccount, require_key, OwnerAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditAccountClosed, Event},
@@ -18,8 +18,13 @@ pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) 
     };
 
     // Validation.
-    let (_, credit, vault_amount) =
-        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?;
+    // SAFETY: the only load of these accounts in this instruction; the
+    // vault's CloseAccount CPI only credits credit_view's lamports, and
+    // `close_account` takes credit_view mutably, which the borrow checker
+    // allows only after the last use of `credit`.
+    let (_, credit, vault_amount) = unsafe {
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?
+    };
     if vault_amount != 0 || credit.locked() != 0 || credit.open_jobs() != 0 || credit.fees_accrued() != 0 || credit.promo_credits() != 0 {
         return Err(JobEscrowError::CreditAccountNotEmpty.into());
     }
@@ -27,7 +32,9 @@ pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) 
     let (owner_key, bump, rent_paid) = (credit.owner, credit.bump, credit.rent_paid());
 
     // CPI: close the vault into the credit account, signed by its PDA.
-    with_credit_signer(&owner_key, bump, |signer| token_close(vault, credit_view, credit_view, signer))?;
+    with_credit_signer(&owner_key, bump, |signer| {
+        TokenCloseAccount { account: vault, destination: credit_view, authority: credit_view }.invoke_signed(signer)
+    })?;
 
     // State: the rent paid back to its payer (at most what the account
     // holds), the rest to the owner, and the account closed.

@@ -18,7 +18,10 @@ pub fn process_collect_fees(accounts: &mut [AccountView], _data: &[u8]) -> Progr
 
     // Validation.
     let config = load::<Config>(config_view)?;
-    let credit = load_mut::<CreditAccount>(credit_view)?;
+    // SAFETY: loaded once, after the Config (a credit_view that duplicates
+    // config_view fails the discriminator check); the vault is a Token
+    // account, borrowed only after a Token-owner check.
+    let credit = unsafe { load_mut::<CreditAccount>(credit_view)? };
     require_key(treasury, &config.treasury, JobEscrowError::InvalidTreasury)?;
     require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
     load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
@@ -32,7 +35,7 @@ pub fn process_collect_fees(accounts: &mut [AccountView], _data: &[u8]) -> Progr
 
     // CPI: vault to treasury, signed by the CreditAccount PDA.
     with_credit_signer(&credit.owner, credit.bump, |signer| {
-        TokenTransfer { from: vault, to: treasury, authority: credit_view, amount: fees }.invoke(signer)
+        TokenTransfer { from: vault, to: treasury, authority: credit_view, amount: fees }.invoke_signed(signer)
     })?;
 
     // Event.

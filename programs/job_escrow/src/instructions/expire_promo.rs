@@ -24,7 +24,10 @@ pub fn process_expire_promo(accounts: &mut [AccountView], _data: &[u8]) -> Progr
     // Validation.
     require_signer(authority)?;
     let config = load::<Config>(config_view)?;
-    let credit = load_mut::<CreditAccount>(credit_view)?;
+    // SAFETY: loaded once, after the Config (a credit_view that duplicates
+    // config_view fails the discriminator check); the vault and treasury are
+    // Token accounts, borrowed only after a Token-owner check.
+    let credit = unsafe { load_mut::<CreditAccount>(credit_view)? };
     let reason = if authority.address() == &credit.owner {
         PROMO_REASON_GIVEN_UP
     } else if credit.promo_expired(unix_timestamp()?) {
@@ -47,7 +50,7 @@ pub fn process_expire_promo(accounts: &mut [AccountView], _data: &[u8]) -> Progr
 
     // CPI: vault to treasury, signed by the CreditAccount PDA.
     with_credit_signer(&credit.owner, credit.bump, |signer| {
-        TokenTransfer { from: vault, to: treasury, authority: credit_view, amount }.invoke(signer)
+        TokenTransfer { from: vault, to: treasury, authority: credit_view, amount }.invoke_signed(signer)
     })?;
 
     // Event.

@@ -44,7 +44,10 @@ pub fn process_grant_credits(accounts: &mut [AccountView], data: &[u8]) -> Progr
     if expires_at != 0 && expires_at <= unix_timestamp()? {
         return Err(JobEscrowError::InvalidPromoExpiry.into());
     }
-    let credit = load_mut::<CreditAccount>(credit_view)?;
+    // SAFETY: loaded once, after the Config (a credit_view that duplicates
+    // config_view fails the discriminator check); the vault and source are
+    // Token accounts, borrowed only after a Token-owner check.
+    let credit = unsafe { load_mut::<CreditAccount>(credit_view)? };
     require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
     load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
     // Only the operator's own USDC backs a grant (and never a vault's).
@@ -57,7 +60,7 @@ pub fn process_grant_credits(accounts: &mut [AccountView], data: &[u8]) -> Progr
     credit.grant(credits, expires_at)?;
 
     // CPI: operator's account to the vault, signed by the operator.
-    TokenTransfer { from: source, to: vault, authority: operator, amount }.invoke(&[])?;
+    TokenTransfer { from: source, to: vault, authority: operator, amount }.invoke()?;
 
     // Event.
     CreditsGranted::new(args.credits, args.expires_at).emit();

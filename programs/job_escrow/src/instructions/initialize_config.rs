@@ -68,7 +68,10 @@ pub fn process_initialize_config(accounts: &mut [AccountView], data: &[u8]) -> P
     let signer_seeds = [Seed::from(CONFIG_SEED), Seed::from(&bump_seed)];
     let rent = rent_exempt_minimum(Config::LEN as u64)?;
     NewAccount { payer: admin, account: config_view, space: Config::LEN as u64, lamports: rent }.create(&[Signer::from(&signer_seeds)])?;
-    let config = init::<Config>(config_view)?;
+    // SAFETY: the Config is the only program account this instruction
+    // borrows, once; the borrows of the ProgramData, mint and treasury
+    // (owned by other programs, checked before they were read) have ended.
+    let config = unsafe { init::<Config>(config_view)? };
     config.admin = *admin.address();
     config.operator = args.operator;
     config.mint = *mint.address();

@@ -25,7 +25,10 @@ pub fn process_lock(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult 
 
     // Validation.
     let config = load_lock_config(config_view, authority)?;
-    let (credit, slots) = load_credit_mut(credit_view)?;
+    // SAFETY: loaded once, after the Config (a credit_view that duplicates
+    // config_view fails the discriminator check); the vault is a Token
+    // account, borrowed only after a Token-owner check.
+    let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
     let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
     let mut account = JobAccount::new(credit_view.address(), (credit, slots), vault_amount);
 

@@ -42,7 +42,12 @@ pub fn process_lock_batch(accounts: &mut [AccountView], data: &[u8]) -> ProgramR
     let mut current: Option<JobAccount> = None;
     for job in jobs {
         if let Some([credit_view, vault]) = groups.enter(job.account)? {
-            let (credit, slots) = load_credit_mut(credit_view)?;
+            // SAFETY: `groups.enter` yields each credit account once (strictly
+            // increasing addresses), so no other loaded CreditAccount is this
+            // one; the Config was loaded first (a duplicate of it fails the
+            // discriminator check) and the vault is borrowed only after a
+            // Token-owner check.
+            let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
             let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
             current = Some(JobAccount::new(credit_view.address(), (credit, slots), vault_amount));
         }

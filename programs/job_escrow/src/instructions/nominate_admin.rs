@@ -30,7 +30,9 @@ pub fn process_nominate_admin(accounts: &mut [AccountView], data: &[u8]) -> Prog
 
     // Validation.
     require_signer(admin)?;
-    let config = load_mut::<Config>(config_view)?;
+    // SAFETY: the Config is the only program account this instruction loads,
+    // once.
+    let config = unsafe { load_mut::<Config>(config_view)? };
     require_key(admin, &config.admin, JobEscrowError::Unauthorized)?;
 
     // State.

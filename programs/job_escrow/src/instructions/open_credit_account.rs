@@ -68,7 +68,10 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], data: &[u8]) ->
 
     // State.
     let created_at = unix_timestamp()?;
-    let credit = init_sized::<CreditAccount>(credit_view, space)?;
+    // SAFETY: the account's only mutable borrow in this instruction; it is
+    // the CreditAccount PDA, which this program did not own before the CPIs,
+    // so it is not the Config (whose borrow ended at the mint check).
+    let credit = unsafe { init_sized::<CreditAccount>(credit_view, space)? };
     credit.set_job_slots(u32::from(job_slots));
     credit.owner = *owner.address();
     credit.vault = *vault.address();

@@ -29,8 +29,11 @@ pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     let credits = u64::from_le_bytes(PurchaseArgs::from_bytes(data)?.credits);
 
     // Validation.
-    let (config, credit, _) =
-        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?;
+    // SAFETY: the only load of these accounts in this instruction; the
+    // source is borrowed only after TokenAccount::load's Token-owner check.
+    let (config, credit, _) = unsafe {
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?
+    };
     if config.paused() {
         return Err(JobEscrowError::Paused.into());
     }
@@ -48,7 +51,7 @@ pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     credit.set_purchased(math::add(credit.purchased(), credits)?);
 
     // CPI.
-    TokenTransfer { from: source, to: vault, authority: owner, amount }.invoke(&[])?;
+    TokenTransfer { from: source, to: vault, authority: owner, amount }.invoke()?;
 
     // Event.
     CreditsPurchased::new(credits.to_le_bytes(), amount.to_le_bytes()).emit();

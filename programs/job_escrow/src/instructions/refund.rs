@@ -34,7 +34,9 @@ pub fn process_refund(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
     // Validation.
     require_signer(authority)?;
     let config = load::<Config>(config_view)?;
-    let (credit, slots) = load_credit_mut(credit_view)?;
+    // SAFETY: loaded once, after the Config (a credit_view that duplicates
+    // config_view fails the discriminator check).
+    let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
     let mut account = JobAccount::new(credit_view.address(), (credit, slots), 0);
 
     // State and event.

@@ -44,7 +44,11 @@ pub fn process_refund_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
     let mut current: Option<JobAccount> = None;
     for job in jobs {
         if let Some([credit_view]) = groups.enter(job.account)? {
-            let (credit, slots) = load_credit_mut(credit_view)?;
+            // SAFETY: `groups.enter` yields each credit account once (strictly
+            // increasing addresses), so no other loaded CreditAccount is this
+            // one; the Config was loaded first (a duplicate of it fails the
+            // discriminator check).
+            let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
             current = Some(JobAccount::new(credit_view.address(), (credit, slots), 0));
         }
         let account = current.as_mut().ok_or(JobEscrowError::InvalidBatch)?;

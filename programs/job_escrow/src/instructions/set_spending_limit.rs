@@ -30,7 +30,9 @@ pub fn process_set_spending_limit(accounts: &mut [AccountView], data: &[u8]) -> 
 
     // Validation.
     require_signer(owner)?;
-    let credit = load_mut::<CreditAccount>(credit_view)?;
+    // SAFETY: the CreditAccount is the only program account this instruction
+    // loads, once.
+    let credit = unsafe { load_mut::<CreditAccount>(credit_view)? };
     require_key(owner, &credit.owner, JobEscrowError::Unauthorized)?;
 
     // State.

@@ -31,7 +31,10 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
     // Validation.
     let config = load_config_as_operator(config_view, operator)?;
     require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
-    let (credit, slots) = load_credit_mut(credit_view)?;
+    // SAFETY: loaded once, after the Config (a credit_view that duplicates
+    // config_view fails the discriminator check); the vault and provider are
+    // Token accounts, borrowed only after a Token-owner check.
+    let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
     load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
     check_worker(provider, vault, &config.mint)?;
     let (owner, bump) = (credit.owner, credit.bump);

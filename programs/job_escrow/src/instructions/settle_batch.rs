@@ -73,7 +73,12 @@ pub fn process_settle_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
     let mut checked_worker: Option<&Address> = None;
     for job in jobs {
         if let Some([credit_view, vault]) = groups.enter(job.account)? {
-            let (credit, slots) = load_credit_mut(credit_view)?;
+            // SAFETY: `groups.enter` yields each credit account once (strictly
+            // increasing addresses), so no other loaded CreditAccount is this
+            // one; the Config was loaded first (a duplicate of it fails the
+            // discriminator check) and vaults and workers are borrowed only
+            // after a Token-owner check.
+            let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
             load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
             current = Some((JobAccount::new(credit_view.address(), (credit, slots), 0), credit_view, vault));
         }

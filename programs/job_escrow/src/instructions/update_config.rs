@@ -44,7 +44,10 @@ pub fn process_update_config(accounts: &mut [AccountView], data: &[u8]) -> Progr
 
     // Validation.
     require_signer(admin)?;
-    let config = load_mut::<Config>(config_view)?;
+    // SAFETY: the Config is the only program account this instruction loads,
+    // once; the treasury is borrowed only after TokenAccount::load has
+    // checked that the Token program owns it, so never as the Config.
+    let config = unsafe { load_mut::<Config>(config_view)? };
     require_key(admin, &config.admin, JobEscrowError::Unauthorized)?;
     if set_treasury {
         let treasury = rest.first().ok_or(ProgramError::NotEnoughAccountKeys)?;

@@ -35,8 +35,10 @@ pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     }
 
     // Validation.
-    let (config, credit, vault_amount) =
-        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?;
+    // SAFETY: the only load of these accounts in this instruction.
+    let (config, credit, vault_amount) = unsafe {
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?
+    };
     if destination.address() == vault.address() {
         return Err(JobEscrowError::DuplicateAccount.into());
     }
@@ -65,7 +67,7 @@ pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     // CPI: vault to destination, signed by the CreditAccount PDA. The Token
     // program rejects a destination of another mint.
     with_credit_signer(&credit.owner, credit.bump, |signer| {
-        TokenTransfer { from: vault, to: destination, authority: credit_view, amount }.invoke(signer)
+        TokenTransfer { from: vault, to: destination, authority: credit_view, amount }.invoke_signed(signer)
     })?;
 
     // Event.

@@ -95,15 +95,20 @@ pub const fn credit_account_len(slots: u8) -> usize {
 /// Borrows `view` as a CreditAccount and its job slots, after the checks of
 /// [`super::load_mut`] (owner, discriminator, a length that matches the
 /// recorded slot count).
+///
+/// # Safety
+///
+/// As for [`super::load_mut`]: no other reference to this account's data
+/// may be alive while the returned ones are.
 #[inline(always)]
 #[allow(clippy::mut_from_ref)]
-pub fn load_credit_mut(view: &AccountView) -> Result<(&mut CreditAccount, &mut [JobSlot]), ProgramError> {
+pub unsafe fn load_credit_mut(view: &AccountView) -> Result<(&mut CreditAccount, &mut [JobSlot]), ProgramError> {
     check::<CreditAccount>(view)?;
     let base = view.data_ptr();
     // SAFETY: `check` proved the account is `LEN + count * JobSlot::LEN`
     // bytes with `count` the recorded slot count; both types have alignment 1
     // and accept any bytes, the two borrows do not overlap, and no other
-    // borrow of this account is alive (see `load_mut`).
+    // borrow of this account is alive (this function's contract).
     unsafe {
         let credit = &mut *(base as *mut CreditAccount);
         let count = credit.job_slots() as usize;

@@ -23,8 +23,9 @@ fn documented(source: &str, marker: &str) -> usize {
     for c in line[..at].chars().rev() {
         match c {
             '0'..='9' => {
-                n += (c as usize - '0' as usize) * scale;
-                scale *= 10;
+                let digit = c.to_digit(10).expect("a digit") as usize;
+                n = digit.checked_mul(scale).and_then(|d| n.checked_add(d)).expect("a size that fits");
+                scale = scale.checked_mul(10).expect("a size that fits");
                 seen = true;
             }
             ',' => {}

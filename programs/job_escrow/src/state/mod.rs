@@ -68,35 +68,70 @@ pub fn load<T: ProgramAccount>(view: &AccountView) -> Result<&T, ProgramError> {
 /// pointer into the runtime's input buffer, which the program may write for
 /// a writable account) so that a processor can keep using the view's
 /// address while it holds the state.
+///
+/// # Safety
+///
+/// The checks here prove that the bytes are a `T`, not that the returned
+/// borrow is the only one. For as long as it lives, the caller must hold no
+/// other reference to this account's data, whether through `view` or through
+/// a duplicate of it (an account listed twice in an instruction is two views
+/// of the same bytes): no second [`load_mut`], [`init`] or
+/// [`load_credit_mut`] of it, no [`load`] of it still in use, no borrow of
+/// the data through a view, and no later load of a duplicate (its checks read
+/// the bytes). Processors meet this by loading each program account once per
+/// instruction, the Config first: accounts of different types cannot be one
+/// account (their discriminators differ, so the mutable load of a duplicate
+/// of the Config fails its checks), and accounts of one type are checked
+/// distinct (batches: strictly increasing addresses). A CPI may name the
+/// account: only this program can write its data.
+///
+/// Writability is not part of the contract: a write to an account the
+/// transaction did not mark writable makes the runtime reject the
+/// transaction.
 #[inline]
 #[allow(clippy::mut_from_ref)]
-pub fn load_mut<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
+pub unsafe fn load_mut<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
     check::<T>(view)?;
-    // SAFETY: as in `load`; the returned borrow is the only one alive. A
-    // write to a read-only account makes the runtime reject the transaction.
+    // SAFETY: as in `load` for length, alignment and validity; the caller
+    // guarantees the returned borrow is the only one alive (this function's
+    // contract). A write to a read-only account makes the runtime reject the
+    // transaction.
     Ok(unsafe { &mut *(view.data_ptr() as *mut T) })
 }
 
 /// Borrows a freshly created account (owned by this program, `T::LEN` bytes,
 /// all zero) as a `T` and writes its discriminator.
+///
+/// # Safety
+///
+/// As for [`load_mut`]: no other reference to this account's data may be
+/// alive while the returned one is.
 #[inline]
 #[allow(clippy::mut_from_ref)]
-pub fn init<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
-    init_sized::<T>(view, T::LEN)
+pub unsafe fn init<T: ProgramAccount>(view: &AccountView) -> Result<&mut T, ProgramError> {
+    // SAFETY: `init_sized`'s contract is this function's, which the caller
+    // upholds.
+    unsafe { init_sized::<T>(view, T::LEN) }
 }
 
 /// [`init`] for an account of `len` bytes (at least `T::LEN`: the fixed
 /// part and a tail the caller sizes in it).
+///
+/// # Safety
+///
+/// As for [`load_mut`]: no other reference to this account's data may be
+/// alive while the returned one is.
 #[inline]
 #[allow(clippy::mut_from_ref)]
-pub fn init_sized<T: ProgramAccount>(view: &AccountView, len: usize) -> Result<&mut T, ProgramError> {
+pub unsafe fn init_sized<T: ProgramAccount>(view: &AccountView, len: usize) -> Result<&mut T, ProgramError> {
     if !view.owned_by(&crate::ID) || len < T::LEN || view.data_len() != len {
         return Err(JobEscrowError::InvalidAccountData.into());
     }
     // SAFETY: the length was just checked, so the first 8 bytes are the
     // account's; see `load_mut` for writability.
     unsafe { core::ptr::copy_nonoverlapping(T::DISCRIMINATOR.as_ptr(), view.data_ptr() as *mut u8, 8) };
-    // SAFETY: as above; see `load_mut` for alignment and aliasing.
+    // SAFETY: as above; alignment 1 and any bytes valid (ProgramAccount's
+    // contract); the caller guarantees no other borrow is alive.
     Ok(unsafe { &mut *(view.data_ptr() as *mut T) })
 }
 

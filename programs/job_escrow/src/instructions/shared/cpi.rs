@@ -1,9 +1,14 @@
 //! Cross-program invocations: System (create a program account), classic
 //! SPL Token (transfer, close) and the Associated Token Account program.
 //!
-//! pinocchio-token does not compile for `target_arch = "bpf"` (its program
-//! id is a `static` there), so the token instructions are encoded here:
-//! Transfer = tag 3 + u64 amount, CloseAccount = tag 9.
+//! Every CPI has one shape, pinocchio-system's: a struct of the
+//! instruction's accounts and arguments with its `DISCRIMINATOR` (the tag
+//! the callee dispatches on) and `invoke` / `invoke_signed`. The System
+//! instructions are pinocchio-system's own (`CreateAccount`, `Transfer`,
+//! `Allocate`, `Assign`). pinocchio-token does not compile for
+//! `target_arch = "bpf"` (its program id is a `static` there), so the Token
+//! and ATA instructions are defined here, in that shape, each sent through
+//! `invoke_program`.
 use {
     crate::state::{ATA_PROGRAM_ID, CREDIT_SEED, TOKEN_PROGRAM_ID},
     pinocchio::{
@@ -64,40 +69,62 @@ pub struct TokenTransfer<'a> {
 }
 
 impl TokenTransfer<'_> {
+    /// SPL Token `TokenInstruction::Transfer`.
+    pub const DISCRIMINATOR: u8 = 3;
+
+    #[inline(always)]
+    pub fn invoke(&self) -> ProgramResult {
+        self.invoke_signed(&[])
+    }
+
     #[inline]
-    pub fn invoke(&self, signers: &[Signer]) -> ProgramResult {
+    pub fn invoke_signed(&self, signers: &[Signer]) -> ProgramResult {
         let Self { from, to, authority, amount } = *self;
-        let mut data = [3u8; 9];
+        // The discriminator, then the amount (u64 LE) over bytes 1..9.
+        let mut data = [Self::DISCRIMINATOR; 9];
         data[1..].copy_from_slice(&amount.to_le_bytes());
         let metas = [
             InstructionAccount::writable(from.address()),
             InstructionAccount::writable(to.address()),
             InstructionAccount::readonly_signer(authority.address()),
         ];
-        let ix = InstructionView { program_id: &TOKEN_PROGRAM_ID, data: &data, accounts: &metas };
-        invoke_signed(&ix, &[from, to, authority], signers)
+        invoke_program(&TOKEN_PROGRAM_ID, &data, &metas, &[from, to, authority], signers)
     }
 }
 
-/// Classic SPL Token `CloseAccount`: `account`'s lamports go to `destination`.
-#[inline]
-pub fn token_close(
-    account: &AccountView,
-    destination: &AccountView,
-    authority: &AccountView,
-    signers: &[Signer],
-) -> ProgramResult {
-    let data = [9u8];
-    let metas = [
-        InstructionAccount::writable(account.address()),
-        InstructionAccount::writable(destination.address()),
-        InstructionAccount::readonly_signer(authority.address()),
-    ];
-    let ix = InstructionView { program_id: &TOKEN_PROGRAM_ID, data: &data, accounts: &metas };
-    invoke_signed(&ix, &[account, destination, authority], signers)
+/// Classic SPL Token `CloseAccount`: `account`'s lamports go to
+/// `destination`, authorized by `authority` (its owner or close authority).
+pub struct TokenCloseAccount<'a> {
+    pub account: &'a AccountView,
+    pub destination: &'a AccountView,
+    pub authority: &'a AccountView,
 }
 
-/// The accounts of an Associated Token Account `CreateIdempotent`.
+impl TokenCloseAccount<'_> {
+    /// SPL Token `TokenInstruction::CloseAccount`.
+    pub const DISCRIMINATOR: u8 = 9;
+
+    #[inline(always)]
+    pub fn invoke(&self) -> ProgramResult {
+        self.invoke_signed(&[])
+    }
+
+    #[inline]
+    pub fn invoke_signed(&self, signers: &[Signer]) -> ProgramResult {
+        let Self { account, destination, authority } = *self;
+        let data = [Self::DISCRIMINATOR];
+        let metas = [
+            InstructionAccount::writable(account.address()),
+            InstructionAccount::writable(destination.address()),
+            InstructionAccount::readonly_signer(authority.address()),
+        ];
+        invoke_program(&TOKEN_PROGRAM_ID, &data, &metas, &[account, destination, authority], signers)
+    }
+}
+
+/// Associated Token Account `CreateIdempotent`: creates the ATA of (wallet,
+/// mint) under the classic Token program, or does nothing if it exists. The
+/// ATA program checks the address.
 pub struct CreateAta<'a> {
     pub payer: &'a AccountView,
     pub ata: &'a AccountView,
@@ -108,25 +135,42 @@ pub struct CreateAta<'a> {
 }
 
 impl CreateAta<'_> {
-    /// Creates the ATA of (wallet, mint) under the classic Token program, or
-    /// does nothing if it exists. The ATA program checks the address.
-    #[inline]
+    /// ATA `AssociatedTokenAccountInstruction::CreateIdempotent`.
+    pub const DISCRIMINATOR: u8 = 1;
+
+    #[inline(always)]
     pub fn invoke(&self) -> ProgramResult {
-        let data = [1u8];
+        self.invoke_signed(&[])
+    }
+
+    #[inline]
+    pub fn invoke_signed(&self, signers: &[Signer]) -> ProgramResult {
+        let Self { payer, ata, wallet, mint, system_program, token_program } = *self;
+        let data = [Self::DISCRIMINATOR];
         let metas = [
-            InstructionAccount::writable_signer(self.payer.address()),
-            InstructionAccount::writable(self.ata.address()),
-            InstructionAccount::readonly(self.wallet.address()),
-            InstructionAccount::readonly(self.mint.address()),
-            InstructionAccount::readonly(self.system_program.address()),
-            InstructionAccount::readonly(self.token_program.address()),
+            InstructionAccount::writable_signer(payer.address()),
+            InstructionAccount::writable(ata.address()),
+            InstructionAccount::readonly(wallet.address()),
+            InstructionAccount::readonly(mint.address()),
+            InstructionAccount::readonly(system_program.address()),
+            InstructionAccount::readonly(token_program.address()),
         ];
-        let ix = InstructionView { program_id: &ATA_PROGRAM_ID, data: &data, accounts: &metas };
-        invoke_signed(
-            &ix,
-            &[self.payer, self.ata, self.wallet, self.mint, self.system_program, self.token_program],
-            &[],
-        )
+        let views = [payer, ata, wallet, mint, system_program, token_program];
+        invoke_program(&ATA_PROGRAM_ID, &data, &metas, &views, signers)
     }
 }
 
+/// Sends `data` to `program_id` with `metas` and their views in the same
+/// order (both of length `N`: a meta without its view does not compile),
+/// signed by `signers`: how every CPI defined here is made.
+#[inline(always)]
+fn invoke_program<const N: usize>(
+    program_id: &Address,
+    data: &[u8],
+    metas: &[InstructionAccount; N],
+    views: &[&AccountView; N],
+    signers: &[Signer],
+) -> ProgramResult {
+    let ix = InstructionView { program_id, data, accounts: metas };
+    invoke_signed(&ix, views, signers)
+}

@@ -224,6 +224,6 @@ pub fn check_worker_account(provider: &AccountView, mint: &Address) -> ProgramRe
 #[inline(always)]
 pub fn pay_worker(owner: &Address, bump: u8, credit: &AccountView, vault: &AccountView, provider: &AccountView, amount: u64) -> ProgramResult {
     with_credit_signer(owner, bump, |signer| {
-        TokenTransfer { from: vault, to: provider, authority: credit, amount }.invoke(signer)
+        TokenTransfer { from: vault, to: provider, authority: credit, amount }.invoke_signed(signer)
     })
 }

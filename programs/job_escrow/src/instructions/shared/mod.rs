@@ -70,11 +70,19 @@ impl<'a> OwnerAccounts<'a> {
     /// `owner` signed and owns the credit account, the token program is the
     /// classic one and `vault` is the account's vault. Returns the Config, the
     /// CreditAccount and the vault's balance.
+    ///
+    /// # Safety
+    ///
+    /// As for [`load_mut`]: while the returned CreditAccount lives, no other
+    /// reference to the credit account's data may be alive (so this is
+    /// called once per instruction).
     #[inline(always)]
-    pub fn load(&self) -> Result<(&'a Config, &'a mut CreditAccount, u64), ProgramError> {
+    pub unsafe fn load(&self) -> Result<(&'a Config, &'a mut CreditAccount, u64), ProgramError> {
         require_signer(self.owner)?;
         let config = load::<Config>(self.config)?;
-        let credit = load_mut::<CreditAccount>(self.credit_account)?;
+        // SAFETY: the caller's contract; the Config was loaded first, so a
+        // credit account that duplicates it fails the discriminator check.
+        let credit = unsafe { load_mut::<CreditAccount>(self.credit_account)? };
         require_key(self.owner, &credit.owner, JobEscrowError::Unauthorized)?;
         require_key(self.token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
         let vault_amount = load_vault(self.vault, &credit.vault, self.credit_account.address(), &config.mint)?.amount();
