@@ -24,6 +24,9 @@ cargo test --locked -p job_escrow 2>&1 | tee target/cargo-test.log
 echo "[test] tsc --noEmit"
 npx tsc --noEmit -p .
 
+echo "[test] python unittest: the mutation tool (scripts/mutation)"
+python3 -B -m unittest discover -s scripts/mutation -p 'test_*.py' 2>&1 | tee target/mutation-unittest.log
+
 echo "[test] vitest"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=target/vitest.json || status=$?
@@ -43,6 +46,13 @@ const fs = require("fs");
 let passed = 0, failed = 0;
 for (const m of fs.readFileSync("target/cargo-test.log", "utf8").matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
   passed += Number(m[1]); failed += Number(m[2]);
+}
+{
+  const log = fs.readFileSync("target/mutation-unittest.log", "utf8");
+  const ran = Number(/^Ran (\d+) tests?/m.exec(log)?.[1] ?? 0);
+  const bad = /^FAILED \(([^)]*)\)/m.exec(log)?.[1]?.match(/\d+/g)?.reduce((n, x) => n + Number(x), 0) ?? (/^OK/m.test(log) ? 0 : 1);
+  if (ran === 0) { console.error("target/mutation-unittest.log: no test ran"); process.exit(1); }
+  passed += ran - bad; failed += bad;
 }
 let skipped = 0;
 for (const file of ["target/vitest.json", "target/vitest-validator.json"]) {

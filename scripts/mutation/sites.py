@@ -1,0 +1,154 @@
+"""Finding the mutation sites of the program: its sources parsed, every
+operator run over every function, each mutant tagged and given its stable
+id (file:line:kind, numbered when a line has several), and the checks found
+but not mutated, with the reason."""
+import os
+import re
+
+from .mutants import Mutant, Operators
+from .paths import SRC
+from .rust import SourceFile, line_of, match_close, postfix_start, squash
+
+# Code not mutated, with the reason (printed by --list).
+EXCLUDED_FILES = {
+    'instructions/shared/sysvar.rs':
+        'sysvar reads: the syscall status check is unreachable (a failing sysvar syscall aborts the '
+        'program instead of returning non-zero) and the Rent decoding (whole_f64) and its arithmetic '
+        'only ever see the runtime\'s Rent sysvar, not transaction input; whole_f64 has host unit tests',
+}
+
+TAG_BY_ERROR = {
+    'MissingSignature': 'signer',
+    'Unauthorized': 'authority', 'NotUpgradeAuthority': 'authority', 'NoPendingAdmin': 'authority',
+    'InvalidAccountOwner': 'owner',
+    'InvalidPda': 'pda',
+    'InvalidMint': 'token', 'InvalidTreasury': 'token', 'InvalidVault': 'token',
+    'InvalidTokenProgram': 'token', 'InvalidTokenAccount': 'token',
+    'InvalidProgramAccount': 'program-id', 'InvalidProgramData': 'authority',
+    'JobExpired': 'time', 'JobNotExpired': 'time',
+    'ArithmeticOverflow': 'arithmetic',
+    'InvalidInstructionData': 'data', 'InvalidConfigValue': 'config',
+}
+
+
+class Finder(Operators):
+    """All the mutants of a set of parsed files (`run()`), and `not_mutated`:
+    what was found but left alone, (file, line, what, why)."""
+
+    def __init__(self, files):
+        self.files = files
+        self.mutants = []
+        self.not_mutated = []  # (file, line, what, why)
+        self.helpers = self._helpers()
+
+    # -- helpers: functions that can reject (a Result and an Err in the body)
+    def _helpers(self):
+        names = set()
+        for f in self.files:
+            if f.rel in EXCLUDED_FILES:
+                continue
+            for fn in f.fns:
+                body = f.code[fn.start:fn.end]
+                if ('Result' in fn.ret) and 'Err(' in body and not fn.name.startswith('process_'):
+                    names.add(fn.name)
+        counts = {}
+        for f in self.files:
+            if f.rel in EXCLUDED_FILES:
+                continue
+            for name in names:
+                for m in re.finditer(r'(?<!fn )\b' + name + r'\s*(?:::<[^>]*>)?\(', f.code):
+                    if f.fn_at(m.start()):
+                        counts[name] = counts.get(name, 0) + 1
+        return {n: counts.get(n, 0) for n in names}
+
+    def add(self, f, kind, start, end, new, description, error='', tags=(), line_pos=None):
+        fn = f.fn_at(start)
+        qual = (fn.owner + '::' if fn and fn.owner else '') + (fn.name if fn else '?')
+        m = Mutant(kind=kind, file=f.rel, line=line_of(f.text, start if line_pos is None else line_pos),
+                   fn=qual, description=description, start=start, end=end, old=f.text[start:end], new=new,
+                   error=error)
+        t = set(tags)
+        if error in TAG_BY_ERROR:
+            t.add(TAG_BY_ERROR[error])
+        if kind == 'always-accept' and fn and fn.name == 'require_key':
+            t.add('authority')
+        if 'owned_by(' in m.old:
+            t.add('owner')
+        if kind == 'skip-load':
+            t.add('load')
+        if kind in ('wrapping', 'math-site'):
+            t.add('arithmetic')
+        m.tags = sorted(t)
+        for o in self.mutants:
+            if o.file == m.file and (o.start, o.end, o.new) == (m.start, m.end, m.new):
+                return
+        self.mutants.append(m)
+
+    def run(self):
+        for f in self.files:
+            if f.rel in EXCLUDED_FILES:
+                self.not_mutated.append((f.rel, 0, 'whole file', EXCLUDED_FILES[f.rel]))
+                continue
+            for s, e, reason in f.excluded:
+                head = squash(f.text[s:e].split('{')[0])[:70]
+                self.not_mutated.append((f.rel, line_of(f.text, s), head, reason))
+            self.ifs(f)
+            self.skip_calls(f)
+            self.skip_loads(f)
+            self.checked_ops(f)
+            self.math_sites(f)
+            self.lookups(f)
+            self.catch_alls(f)
+            self.unmutated(f)
+        # stable ids: file:line:kind, numbered when a line has several
+        groups = {}
+        for m in self.mutants:
+            groups.setdefault((m.file, m.line, m.kind), []).append(m)
+        for (file, line, kind), ms in groups.items():
+            ms.sort(key=lambda m: m.start)
+            for i, m in enumerate(ms):
+                m.id = f'{file}:{line}:{kind}' + (f'-{i + 1}' if len(ms) > 1 else '')
+        self.mutants.sort(key=lambda m: (m.file, m.start, m.id))
+        return self.mutants
+
+    # -- found but not mutated --------------------------------------------
+    def unmutated(self, f):
+        code, text = f.code, f.text
+        for m in re.finditer(r'\belse\s*\{\s*return\s+Err\s*\(', code):
+            if not f.fn_at(m.start()):
+                continue
+            stmt_s = code.rfind('let', 0, m.start())
+            self.not_mutated.append((f.rel, line_of(text, m.start()), squash(text[stmt_s:m.start()])[:60] + ' else { return Err }',
+                                     'let-else: the accounts/bytes destructured are needed to go on; removing it does not compile'))
+        for m in re.finditer(r'\.ok_or(?:_else)?\(', code):
+            if not f.fn_at(m.start()):
+                continue
+            covered = any(mu.file == f.rel and mu.start <= m.start() < mu.end + 40 and mu.kind in ('wrapping', 'lookup-fallback')
+                          for mu in self.mutants)
+            if not covered:
+                s = postfix_start(code, m.start())
+                self.not_mutated.append((f.rel, line_of(text, m.start()), squash(text[s:match_close(code, m.end() - 1) + 1]),
+                                         'an Option with no value to fall back on (a missing account, bytes past the end)'))
+        for m in re.finditer(r'\.saturating_sub\(', code):
+            if f.fn_at(m.start()):
+                self.not_mutated.append((f.rel, line_of(text, m.start()), squash(text[postfix_start(code, m.start()):match_close(code, m.end() - 1) + 1]),
+                                         'saturating by specification (not an overflow guard)'))
+
+
+def load_sources(src=SRC):
+    files = []
+    for dirpath, _, names in os.walk(src):
+        for n in sorted(names):
+            if n.endswith('.rs'):
+                p = os.path.join(dirpath, n)
+                rel = os.path.relpath(p, src)
+                with open(p, encoding='utf-8') as fh:
+                    files.append(SourceFile(rel, fh.read()))
+    files.sort(key=lambda s: s.rel)
+    return files
+
+
+def enumerate_mutants():
+    files = load_sources()
+    finder = Finder(files)
+    return finder.run(), finder.not_mutated, {f.rel: f.text for f in files}

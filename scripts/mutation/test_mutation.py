@@ -1,0 +1,533 @@
+"""Unit tests of scripts/mutation (standard library only; nothing is built or
+run but `mutate.py --help`). From the repository root:
+
+    python3 -B -m unittest discover -s scripts/mutation -p 'test_*.py'
+"""
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import types
+import unittest
+
+sys.dont_write_bytecode = True
+SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if SCRIPTS not in sys.path:
+    sys.path.insert(0, SCRIPTS)
+
+from mutation import paths  # noqa: E402
+from mutation.mutants import Mutant, apply  # noqa: E402
+from mutation.report import counts_of, markdown, pct, write_report  # noqa: E402
+from mutation.runner import Runner  # noqa: E402
+from mutation.rust import SourceFile, mask  # noqa: E402
+from mutation.samples import ci_sample, load_equivalent, select  # noqa: E402
+from mutation.sites import Finder, enumerate_mutants  # noqa: E402
+
+
+def rust(text):
+    """An inline snippet: dedented, line 1 is its first line."""
+    return textwrap.dedent(text).lstrip('\n')
+
+
+def find(**files):
+    """Runs the finder over inline files (keyword = path with '/' as '__' and
+    '.rs' implied). Returns ({id: mutant}, not_mutated, {path: text})."""
+    sources = [SourceFile(name.replace('__', '/') + '.rs', rust(text)) for name, text in files.items()]
+    finder = Finder(sources)
+    mutants = finder.run()
+    return {m.id: m for m in mutants}, finder.not_mutated, {s.rel: s.text for s in sources}
+
+
+def mutated_line(texts, m, line=None):
+    """Line `line` (default: the mutant's) of the file with the mutant applied."""
+    return apply(texts[m.file], m).split('\n')[(line or m.line) - 1]
+
+
+class MaskTest(unittest.TestCase):
+    def test_comments_and_literals_are_blanked_offsets_kept(self):
+        text = 'let a = "if x { Err(..) }"; // if y\n/* outer /* inner */ if */ let c = \'{\';\nfn f<\'a>() {}\nlet r = r#"say "hi" {"#;\n'
+        code = mask(text)
+        self.assertEqual(len(code), len(text))
+        self.assertEqual(code.count('\n'), text.count('\n'))
+        self.assertNotIn('if', code)
+        self.assertNotIn('Err', code)
+        self.assertNotIn('hi', code)
+        self.assertIn("fn f<'a>() {}", code)  # a lifetime is not a char literal
+        self.assertEqual(code.count('{'), 1)  # only fn f's body: the literals' braces are gone
+        self.assertTrue(code.startswith('let a = "'))
+
+
+class SiteTest(unittest.TestCase):
+    """One inline snippet per kind: the ids found, and the mutated text."""
+
+    def test_never_reject(self):
+        by_id, _, texts = find(instructions__lock='''
+            pub fn process_lock(a: &AccountView) -> ProgramResult {
+                if !a.is_signer() {
+                    return Err(JobEscrowError::MissingSignature.into());
+                }
+                Ok(())
+            }
+        ''')
+        self.assertEqual(list(by_id), ['instructions/lock.rs:2:never-reject'])
+        m = by_id['instructions/lock.rs:2:never-reject']
+        self.assertEqual((m.kind, m.fn, m.error, m.tags), ('never-reject', 'process_lock', 'MissingSignature', ['signer']))
+        self.assertEqual(m.old, '!a.is_signer()')
+        self.assertEqual(m.description, 'lock: never rejects `!a.is_signer()` (MissingSignature)')
+        self.assertEqual(mutated_line(texts, m), '    if (!a.is_signer()) && false {')
+
+    def test_drop_or_numbered_per_line_and_boundary(self):
+        by_id, _, texts = find(instructions__lock='''
+            pub fn process_lock(n: u64) -> ProgramResult {
+                if n == 0 || now()? > n {
+                    return Err(JobEscrowError::InvalidInstructionData.into());
+                }
+                Ok(())
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['instructions/lock.rs:2:boundary', 'instructions/lock.rs:2:drop-or-1',
+                                         'instructions/lock.rs:2:drop-or-2'])
+        self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:2:drop-or-1']), '    if false || now()? > n {')
+        # an operand with `?` keeps its call (and its error)
+        self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:2:drop-or-2']),
+                         '    if n == 0 || ((now()? > n) && false) {')
+        self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:2:boundary']), '    if n == 0 || now()? >= n {')
+        self.assertEqual(by_id['instructions/lock.rs:2:drop-or-1'].tags, ['data'])
+
+    def test_force_and(self):
+        by_id, _, texts = find(instructions__grant='''
+            pub fn process_grant(n: u64) -> ProgramResult {
+                if n != 0 && n <= now()? {
+                    return Err(JobEscrowError::InvalidPromoExpiry.into());
+                }
+                Ok(())
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['instructions/grant.rs:2:boundary', 'instructions/grant.rs:2:force-and-1',
+                                         'instructions/grant.rs:2:force-and-2', 'instructions/grant.rs:2:never-reject'])
+        self.assertEqual(mutated_line(texts, by_id['instructions/grant.rs:2:force-and-1']), '    if true && n <= now()? {')
+        self.assertEqual(mutated_line(texts, by_id['instructions/grant.rs:2:force-and-2']),
+                         '    if n != 0 && { let _ = n <= now()?; true } {')
+        self.assertEqual(mutated_line(texts, by_id['instructions/grant.rs:2:boundary']), '    if n != 0 && n < now()? {')
+        self.assertIn('rejects more', by_id['instructions/grant.rs:2:force-and-1'].description)
+
+    def test_boundary_in_a_let_the_condition_reads_and_not_against_zero(self):
+        by_id, _, texts = find(instructions__settle='''
+            pub fn process_settle(n: u64, limit: u64) -> ProgramResult {
+                let over = n > limit;
+                if over {
+                    return Err(JobEscrowError::InvalidConfigValue.into());
+                }
+                if n > 0 {
+                    return Err(JobEscrowError::ZeroAmount.into());
+                }
+                Ok(())
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['instructions/settle.rs:2:boundary', 'instructions/settle.rs:3:never-reject',
+                                         'instructions/settle.rs:6:never-reject'])
+        m = by_id['instructions/settle.rs:2:boundary']
+        self.assertEqual(mutated_line(texts, m), '    let over = n >= limit;')
+        self.assertEqual(m.description, 'settle: `>` -> `>=` in `let over = n > limit` read by `over` (InvalidConfigValue)')
+        self.assertEqual(m.tags, ['config'])
+
+    def test_always_accept_and_skip_call(self):
+        helper = '''
+            pub fn require_key(view: &AccountView, expected: &Address, error: JobEscrowError) -> Result<(), ProgramError> {
+                if view.address() == expected {
+                    Ok(())
+                } else {
+                    Err(error.into())
+                }
+            }
+        '''
+        two_calls = '''
+            pub fn process_lock(a: &AccountView, b: &AccountView, c: &Config) -> ProgramResult {
+                require_key(a, &c.admin, JobEscrowError::Unauthorized)?;
+                require_key(b, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+                Ok(())
+            }
+        '''
+        by_id, _, texts = find(instructions__shared__mod=helper, instructions__lock=two_calls)
+        self.assertEqual(sorted(by_id), ['instructions/lock.rs:2:skip-call', 'instructions/lock.rs:3:skip-call',
+                                         'instructions/shared/mod.rs:2:always-accept'])
+        m = by_id['instructions/shared/mod.rs:2:always-accept']
+        self.assertEqual((m.new, m.fn, m.error, m.tags), ('true', 'require_key', 'error', ['authority']))
+        self.assertEqual(m.description, 'require_key: always Ok (`view.address() == expected` is never tested; error never returned)')
+        self.assertEqual(mutated_line(texts, m), '    if true {')
+        skip = by_id['instructions/lock.rs:2:skip-call']
+        self.assertEqual((skip.old, skip.new, skip.error, skip.tags),
+                         ('    require_key(a, &c.admin, JobEscrowError::Unauthorized)?;\n', '', 'Unauthorized', ['authority']))
+        self.assertEqual(skip.description, 'lock: `require_key(a, &c.admin, JobEscrowError::Unauthorized)?;` removed')
+        self.assertEqual(apply(texts['instructions/lock.rs'], skip).split('\n')[1:3],
+                         ['    require_key(b, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;', '    Ok(())'])
+        self.assertEqual(by_id['instructions/lock.rs:3:skip-call'].tags, ['token'])
+
+        # a helper with one call site: its own checks are mutated, the call is kept
+        one_call = two_calls.replace('                require_key(b, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;\n', '')
+        by_id, _, _ = find(instructions__shared__mod=helper, instructions__lock=one_call)
+        self.assertEqual(sorted(by_id), ['instructions/shared/mod.rs:2:always-accept'])
+
+    def test_drop_and(self):
+        by_id, _, texts = find(state__token='''
+            pub fn check_mint(view: &AccountView) -> Result<(), ProgramError> {
+                let ok = view.owned_by(&TOKEN_PROGRAM_ID)
+                    && view.data_len() == LEN;
+                if ok {
+                    Ok(())
+                } else {
+                    Err(JobEscrowError::InvalidMint.into())
+                }
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['state/token.rs:2:drop-and', 'state/token.rs:3:drop-and'])
+        self.assertEqual(mutated_line(texts, by_id['state/token.rs:2:drop-and']), '    let ok = true')
+        self.assertEqual(mutated_line(texts, by_id['state/token.rs:3:drop-and']), '        && true;')
+        self.assertEqual(by_id['state/token.rs:2:drop-and'].tags, ['owner', 'token'])
+        self.assertEqual(by_id['state/token.rs:3:drop-and'].description,
+                         'check_mint: drops `view.data_len() == LEN` from `ok` (InvalidMint)')
+
+    def test_skip_load(self):
+        by_id, _, texts = find(instructions__lock='''
+            pub fn process_lock(config_view: &AccountView, credit_view: &AccountView, vault: &AccountView) -> ProgramResult {
+                let config = load::<Config>(config_view)?;
+                let credit = load_mut::<CreditAccount>(credit_view)?;
+                let token = load_vault(vault, &credit.vault)?;
+                Ok(())
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['instructions/lock.rs:2:skip-load', 'instructions/lock.rs:3:skip-load',
+                                         'instructions/lock.rs:4:skip-load'])
+        self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:2:skip-load']),
+                         '    let config = (unsafe { &*(config_view.borrow_unchecked().as_ptr() as *const Config) });')
+        self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:3:skip-load']),
+                         '    let credit = (unsafe { &mut *(credit_view.data_ptr() as *mut CreditAccount) });')
+        self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:4:skip-load']),
+                         '    let token = (unsafe { &*(vault.borrow_unchecked().as_ptr() as *const crate::state::TokenAccount) });')
+        self.assertEqual(by_id['instructions/lock.rs:4:skip-load'].tags, ['load'])
+        self.assertIn('read without its address, Token owner', by_id['instructions/lock.rs:4:skip-load'].description)
+
+    def test_wrapping(self):
+        by_id, not_mutated, texts = find(math='''
+            pub fn sum(a: u64, b: u64) -> Result<u64, ProgramError> {
+                let s = a.checked_add(b).ok_or(JobEscrowError::ArithmeticOverflow)?;
+                let d = a.checked_sub(b);
+                a.checked_mul(b).ok_or(JobEscrowError::ArithmeticOverflow.into())
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['math.rs:2:wrapping', 'math.rs:3:wrapping', 'math.rs:4:wrapping'])
+        self.assertEqual(mutated_line(texts, by_id['math.rs:2:wrapping']), '    let s = a.wrapping_add(b);')
+        self.assertEqual(mutated_line(texts, by_id['math.rs:3:wrapping']), '    let d = Some(a.wrapping_sub(b));')
+        self.assertEqual(mutated_line(texts, by_id['math.rs:4:wrapping']), '    Ok(a.wrapping_mul(b))')
+        self.assertEqual({m.tags[0] for m in by_id.values()}, {'arithmetic'})
+        self.assertEqual(not_mutated, [])  # the ok_or's belong to the wrapping mutants
+
+    def test_math_site(self):
+        call = '''
+            pub fn process_lock(a: u64, b: u64) -> ProgramResult {
+                let t = math::add(a, b)?;
+                let u = crate::math::mul(a + 1, b)?;
+                Ok(())
+            }
+        '''
+        by_id, _, texts = find(instructions__lock=call)
+        self.assertEqual(sorted(by_id), ['instructions/lock.rs:2:math-site', 'instructions/lock.rs:3:math-site'])
+        self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:2:math-site']), '    let t = a.wrapping_add(b);')
+        self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:3:math-site']), '    let u = (a + 1).wrapping_mul(b);')
+        self.assertEqual(by_id['instructions/lock.rs:2:math-site'].error, 'ArithmeticOverflow')
+        # math.rs's own calls are not math sites
+        by_id, _, _ = find(math=call)
+        self.assertEqual(by_id, {})
+
+    def test_lookup_fallback(self):
+        by_id, _, texts = find(instructions__lock='''
+            pub fn process_lock(prices: &[u64], i: usize) -> ProgramResult {
+                let p = prices.get(i).ok_or(JobEscrowError::InvalidInstructionData)?;
+                Ok(())
+            }
+        ''')
+        m = by_id['instructions/lock.rs:2:lookup-fallback']
+        self.assertEqual(list(by_id), [m.id])
+        self.assertEqual((m.old, m.new, m.error), ('.get(i)', '.get(i).or(prices.first())', 'InvalidInstructionData'))
+        self.assertEqual(mutated_line(texts, m),
+                         '    let p = prices.get(i).or(prices.first()).ok_or(JobEscrowError::InvalidInstructionData)?;')
+
+    def test_catch_all(self):
+        by_id, not_mutated, texts = find(entrypoint='''
+            pub fn process_instruction(d: u8) -> ProgramResult {
+                match d {
+                    0 => process_lock(),
+                    _ => Err(JobEscrowError::InvalidInstructionData.into()),
+                }
+            }
+
+            fn unpack(v: Option<u8>) -> Result<u8, ProgramError> {
+                match v {
+                    Some(x) => Ok(x),
+                    _ => Err(ProgramError::InvalidArgument),
+                }
+            }
+        ''')
+        self.assertEqual(list(by_id), ['entrypoint.rs:4:catch-all'])
+        m = by_id['entrypoint.rs:4:catch-all']
+        self.assertEqual(mutated_line(texts, m), '        _ => process_lock(),')
+        self.assertEqual(m.description, 'process_instruction: `_ => Err(JobEscrowError::InvalidInstructionData.into())` '
+                                        'becomes `_ => process_lock()`')
+        # the previous arm binds `x`: there is no accepting body to copy
+        self.assertEqual([(f, ln, why.split(':')[0]) for f, ln, _, why in not_mutated], [('entrypoint.rs', 11, 'catch-all arm')])
+
+    def test_test_and_host_only_code_comments_and_strings_are_skipped(self):
+        by_id, not_mutated, _ = find(instructions__lock='''
+            // if n == 0 { return Err(JobEscrowError::ZeroAmount.into()); }
+            pub fn process_lock(n: u64) -> ProgramResult {
+                let s = "if n > 1 { return Err(JobEscrowError::ZeroAmount.into()); }";
+                Ok(())
+            }
+
+            #[cfg(not(any(target_os = "solana", target_arch = "bpf")))]
+            pub fn stand_in(n: u64) -> Result<(), ProgramError> {
+                if n == 0 {
+                    return Err(ProgramError::InvalidArgument);
+                }
+                Ok(())
+            }
+
+            #[cfg(test)]
+            mod tests {
+                fn t(n: u64) -> Result<(), ProgramError> {
+                    if n == 0 {
+                        return Err(ProgramError::InvalidArgument);
+                    }
+                    Ok(())
+                }
+            }
+        ''')
+        self.assertEqual(by_id, {})
+        self.assertEqual([(f, ln, why) for f, ln, _, why in not_mutated],
+                         [('instructions/lock.rs', 7, 'host-only stand-in (cfg not solana/bpf)'),
+                          ('instructions/lock.rs', 15, 'test-only (#[cfg(test)])')])
+
+    def test_found_but_not_mutated(self):
+        _, not_mutated, _ = find(instructions__lock='''
+            pub fn process_lock(accounts: &[AccountView], a: u64, b: u64) -> ProgramResult {
+                let [payer, ..] = accounts else {
+                    return Err(ProgramError::NotEnoughAccountKeys);
+                };
+                let r = a.saturating_sub(b);
+                let first = accounts.first().ok_or(ProgramError::NotEnoughAccountKeys)?;
+                Ok(())
+            }
+        ''')
+        self.assertEqual([(ln, what) for _, ln, what, _ in not_mutated],
+                         [(2, 'let [payer, ..] = accounts else { return Err }'),
+                          (6, 'accounts.first().ok_or(ProgramError::NotEnoughAccountKeys)'),
+                          (5, 'a.saturating_sub(b)')])
+
+    def test_mutants_sorted_by_file_then_position_and_row_fields(self):
+        by_id, _, _ = find(b='''
+            fn f(n: u64) -> Result<(), ProgramError> {
+                if n == 0 { return Err(ProgramError::InvalidArgument); }
+                Ok(())
+            }
+        ''', a='''
+            fn g(n: u64) -> Result<u64, ProgramError> {
+                n.checked_add(1).ok_or(ProgramError::InvalidArgument)
+            }
+        ''')
+        self.assertEqual(list(by_id), ['a.rs:2:wrapping', 'b.rs:2:never-reject'])
+        row = by_id['a.rs:2:wrapping'].row()
+        self.assertEqual(list(row), ['id', 'kind', 'file', 'line', 'fn', 'description', 'error', 'tags', 'old', 'new', 'start', 'end'])
+
+
+def mutant(id, kind='never-reject', tags=(), error='', fn='f', old='x', description='d'):
+    return Mutant(id=id, kind=kind, file=id.split(':')[0], line=int(id.split(':')[1]), fn=fn, description=description,
+                  old=old, new='y', error=error, tags=list(tags))
+
+
+class SampleTest(unittest.TestCase):
+    MUTANTS = [
+        mutant('a.rs:1:never-reject', tags=['signer']),
+        mutant('a.rs:2:drop-or-1', kind='drop-or', tags=['owner', 'token'], old='!v.owned_by(&ID)'),
+        mutant('a.rs:3:skip-call', kind='skip-call', tags=['authority'], error='Unauthorized'),
+        mutant('a.rs:4:skip-call', kind='skip-call', tags=['token'], error='InvalidMint'),
+        mutant('b.rs:1:always-accept', kind='always-accept', fn='require_key'),
+        mutant('b.rs:2:always-accept', kind='always-accept', fn='Config::require_key'),
+        mutant('c.rs:5:wrapping', kind='wrapping', tags=['arithmetic'], old='a.checked_sub(b)'),
+        mutant('c.rs:6:wrapping', kind='wrapping', tags=['arithmetic'], old='a.checked_add(b)'),
+        mutant('c.rs:7:never-reject', description='settle: never rejects `now > expires_at`'),
+    ]
+
+    def test_ci_sample_signer_owner_authority_and_extra_in_listing_order(self):
+        extra = [('c.rs', 'never-reject', 'expires_at'), ('c.rs', 'wrapping', 'checked_sub')]
+        chosen = [m.id for m in ci_sample(self.MUTANTS, extra)]
+        self.assertEqual(chosen, ['a.rs:1:never-reject', 'a.rs:2:drop-or-1', 'a.rs:3:skip-call', 'b.rs:1:always-accept',
+                                  'c.rs:5:wrapping', 'c.rs:7:never-reject'])
+
+    def test_ci_sample_entry_matching_nothing_is_an_error(self):
+        with self.assertRaises(SystemExit) as cm:
+            ci_sample(self.MUTANTS, [('c.rs', 'wrapping', 'checked_mul')])
+        self.assertEqual(str(cm.exception), 'mutate.py: CI sample entry (c.rs, wrapping, checked_mul) matches no mutant: '
+                                            'update CI_EXTRA')
+
+    def test_select(self):
+        chosen, selection = select(self.MUTANTS, only=['c.rs:6:wrapping', 'a.rs:', 'a.rs:1:never-reject'])
+        self.assertEqual([m.id for m in chosen], ['c.rs:6:wrapping', 'a.rs:1:never-reject', 'a.rs:2:drop-or-1',
+                                                  'a.rs:3:skip-call', 'a.rs:4:skip-call'])
+        self.assertEqual(selection, 'only c.rs:6:wrapping a.rs: a.rs:1:never-reject')
+        with self.assertRaises(SystemExit) as cm:
+            select(self.MUTANTS, only=['a.rs'])  # a prefix must end in ':'
+        self.assertEqual(str(cm.exception), 'mutate.py: no mutant a.rs (see --list)')
+        self.assertEqual(select(self.MUTANTS)[1], 'all')
+        self.assertEqual(len(select(self.MUTANTS)[0]), len(self.MUTANTS))
+
+    def test_ci_sample_of_the_real_program(self):
+        """Parsing only (about 0.5 s): every CI_EXTRA entry still matches a mutant."""
+        mutants, _, _ = enumerate_mutants()
+        chosen = ci_sample(mutants)
+        self.assertEqual(select(mutants, sample='ci'), (chosen, 'sample ci'))
+        self.assertTrue({m.id for m in mutants if 'signer' in m.tags} <= {m.id for m in chosen})
+        self.assertLess(len(chosen), len(mutants))
+
+
+class EquivalentTest(unittest.TestCase):
+    def load(self, data, mutants):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'eq.json')
+            with open(path, 'w') as fh:
+                json.dump(data, fh)
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                eq = load_equivalent(mutants, path)
+            return eq, err.getvalue(), os.path.relpath(path, paths.ROOT)
+
+    def test_loads_ids_and_reasons_and_warns_about_stale_ids(self):
+        mutants = [mutant('a.rs:1:never-reject'), mutant('a.rs:2:boundary', kind='boundary')]
+        eq, err, rel = self.load({'criterion': '..', 'equivalent': [
+            {'id': 'a.rs:2:boundary', 'reason': 'same either way'},
+            {'id': 'a.rs:9:wrapping', 'reason': 'gone'},
+        ]}, mutants)
+        self.assertEqual(eq, {'a.rs:2:boundary': 'same either way', 'a.rs:9:wrapping': 'gone'})
+        self.assertEqual(err, f'warning: {rel} names a.rs:9:wrapping, which is no longer a mutant\n')
+
+    def test_no_warning_when_all_ids_are_mutants_and_empty_without_a_file(self):
+        eq, err, _ = self.load({'equivalent': [{'id': 'a.rs:1:never-reject', 'reason': 'r'}]}, [mutant('a.rs:1:never-reject')])
+        self.assertEqual((eq, err), ({'a.rs:1:never-reject': 'r'}, ''))
+        self.assertEqual(load_equivalent([], os.path.join(tempfile.gettempdir(), 'no-such-dir', 'eq.json')), {})
+
+    def test_the_repository_file_is_well_formed(self):
+        with open(paths.EQUIVALENT_FILE) as fh:
+            entries = json.load(fh)['equivalent']
+        ids = [e['id'] for e in entries]
+        self.assertEqual(len(ids), len(set(ids)))
+        for e in entries:
+            self.assertRegex(e['id'], r'^[\w/]+\.rs:\d+:[a-z-]+(-\d+)?$')
+            self.assertTrue(e['reason'].strip())
+
+
+class ReportTest(unittest.TestCase):
+    ROWS = [
+        {'id': 'a.rs:1:never-reject', 'kind': 'never-reject', 'status': 'killed', 'killed_by': 'tests/lock.test.ts > x', 'seconds': 10.0},
+        {'id': 'a.rs:2:boundary', 'kind': 'boundary', 'status': 'killed', 'killed_by': 'cargo test (host unit tests): t', 'seconds': 2.0},
+        {'id': 'a.rs:3:drop-or', 'kind': 'drop-or', 'status': 'killed', 'killed_by': 'timeout after 120 s', 'seconds': 120.0},
+        {'id': 'a.rs:4:wrapping', 'kind': 'wrapping', 'status': 'survived', 'killed_by': '', 'seconds': 30.0},
+        {'id': 'a.rs:5:skip-call', 'kind': 'skip-call', 'status': 'invalid', 'killed_by': 'error[E0308]', 'seconds': 8.0},
+    ]
+
+    def test_counts_and_score(self):
+        c = counts_of(self.ROWS, 2)
+        self.assertEqual(c, {'total': 7, 'killed': 3, 'survived': 1, 'invalid': 1, 'equivalent': 2, 'score': 0.75})
+        self.assertEqual(pct(c['score']), '75.0 %')
+        self.assertEqual(counts_of([], 0), {'total': 0, 'killed': 0, 'survived': 0, 'invalid': 0, 'equivalent': 0, 'score': None})
+        self.assertEqual(pct(None), '-')
+        self.assertEqual(counts_of(self.ROWS[:3], 0)['score'], 1.0)
+
+    def by_id(self):
+        by_id = {r['id']: mutant(r['id'], kind=r['kind'], description=f"check | {r['id']}") for r in self.ROWS}
+        by_id['b.rs:1:boundary'] = mutant('b.rs:1:boundary', kind='boundary')
+        return by_id
+
+    def test_markdown(self):
+        eq = {'b.rs:1:boundary': 'same | either way'}
+        md = markdown(self.ROWS, self.by_id(), eq, counts_of(self.ROWS, 1),
+                      {'selection': 'all', 'seconds_per_mutant': 34.0, 'test_files': 40})
+        lines = md.split('\n')
+        self.assertEqual(lines[2], '| 6 | 3 | 1 | 1 | 1 | 75.0 % |')
+        self.assertIn('| wrapping | 0 | 1 | 0 |', lines)
+        self.assertIn('| `a.rs:4:wrapping` | check \\| a.rs:4:wrapping |', lines)
+        self.assertIn('| `b.rs:1:boundary` | same \\| either way |', lines)
+        self.assertEqual(lines[-2], 'Selection: all; 34.0 s per mutant (build + 40 test files, --bail=1).')
+
+    def test_write_report(self):
+        runner = types.SimpleNamespace(rows=self.ROWS, baseline={'tests': 500, 'files': 2, 'seconds': 60.0},
+                                       files=['tests/a.test.ts', 'tests/b.test.ts'])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'sub', 'report.json')
+            report = write_report(runner, self.by_id(), {'b.rs:1:boundary': 'r'}, 'sample ci', 0.0, partial=True, path=path)
+            with open(path) as fh:
+                self.assertEqual(json.load(fh), report)
+        self.assertEqual(report['counts'], {'total': 6, 'killed': 3, 'survived': 1, 'invalid': 1, 'equivalent': 1, 'score': 0.75})
+        self.assertEqual((report['selection'], report['partial'], report['seconds_per_mutant']), ('sample ci', True, 34.0))
+        self.assertEqual((report['test_files'], report['test_file_list']), (2, runner.files))
+        self.assertEqual([r['status'] for r in report['mutants']], ['killed', 'killed', 'killed', 'survived', 'invalid', 'equivalent'])
+        self.assertEqual(report['mutants'][-1]['reason'], 'r')
+        self.assertEqual(report['mutants'][0]['edit'], {'old': 'x', 'new': 'y'})
+        self.assertEqual(list(report), ['selection', 'partial', 'commit', 'counts', 'seconds', 'seconds_per_mutant',
+                                        'baseline', 'test_files', 'test_file_list', 'mutants'])
+
+
+class RunnerChoiceTest(unittest.TestCase):
+    """Which test files run first for a mutant, and what killed it (no process is started)."""
+
+    def runner(self):
+        r = Runner.__new__(Runner)
+        r.files = ['tests/attacks/b.test.ts', 'tests/attacks/z.test.ts', 'tests/fast.test.ts', 'tests/lock.test.ts',
+                   'tests/other.test.ts', 'tests/slow.test.ts']
+        r.kills = {'tests/other.test.ts': 5, 'tests/attacks/z.test.ts': 1}
+        r.kills_by_file = {'instructions/lock.rs': {'tests/slow.test.ts': 2}}
+        r.durations = {'tests/fast.test.ts': 1.0, 'tests/slow.test.ts': 9.0, 'tests/other.test.ts': 3.0}
+        return r
+
+    def test_order_for(self):
+        r = self.runner()
+        self.assertEqual(r.order_for(mutant('instructions/lock.rs:3:never-reject')),
+                         ['tests/lock.test.ts', 'tests/slow.test.ts', 'tests/attacks/z.test.ts', 'tests/attacks/b.test.ts',
+                          'tests/other.test.ts', 'tests/fast.test.ts'])
+        # a state/ file has no own test file; the rest run fastest first (no baseline time counts as 0)
+        self.assertEqual(r.order_for(mutant('state/lock.rs:3:never-reject')),
+                         ['tests/attacks/z.test.ts', 'tests/attacks/b.test.ts', 'tests/other.test.ts', 'tests/lock.test.ts',
+                          'tests/fast.test.ts', 'tests/slow.test.ts'])
+
+    def test_first_failure(self):
+        root = paths.ROOT
+        report = {'testResults': [
+            {'name': f'{root}/tests/b.test.ts', 'endTime': 20, 'status': 'failed',
+             'assertionResults': [{'status': 'passed', 'fullName': 'ok'}, {'status': 'failed', 'fullName': 'b refuses'}]},
+            {'name': f'{root}/tests/a.test.ts', 'endTime': 10, 'status': 'failed', 'assertionResults': [],
+             'message': 'Error:  setup\n  failed'},
+        ]}
+        self.assertEqual(Runner.first_failure(report, 1), 'tests/a.test.ts: Error: setup failed')
+        report['testResults'][1]['endTime'] = 30
+        self.assertEqual(Runner.first_failure(report, 1), 'tests/b.test.ts > b refuses')
+        self.assertEqual(Runner.first_failure(None, None), 'timeout')
+        self.assertEqual(Runner.first_failure(None, 3), 'vitest exited 3 without a report')
+        self.assertEqual(Runner.first_failure({'testResults': []}, 1), 'vitest exited 1')
+
+
+class EntryPointTest(unittest.TestCase):
+    def test_help_from_another_cwd(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = subprocess.run([sys.executable, os.path.join(SCRIPTS, 'mutate.py'), '--help'], cwd=d,
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(os.listdir(d), [])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(p.stdout.startswith('usage: mutate.py [-h] [--list] [--json]'))
+        self.assertIn('Mutation testing of job_escrow\'s checks.', p.stdout)
+        self.assertIn('  catch-all       `_ => Err(..)` in a match takes the previous arm\'s body', p.stdout)
+
+
+if __name__ == '__main__':
+    unittest.main()
