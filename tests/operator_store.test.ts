@@ -168,7 +168,7 @@ describe.each(Object.keys(engines) as (keyof typeof engines)[])('the operator st
       expect(new Set(ids).size).toBe(30);
       expect(await store.claimWebhooks('z', { now, claimMs: 1_000 })).toEqual([]);
       // x delivers one and fails one; its other claims lapse and go to z, the failed one only once due again.
-      await store.webhookDelivered(x[0].id, 'x');
+      await store.webhookDelivered(x[0].id);
       await store.webhookFailed(x[1].id, 'x', 'HTTP 503', now + 10_000);
       const later = await store.claimWebhooks('z', { now: now + 1_001, limit: 100, claimMs: 60_000 });
       expect(later.map((r) => r.id).sort()).toEqual(ids.filter((id) => id !== x[0].id && id !== x[1].id).sort());

@@ -61,8 +61,9 @@ export class Crank {
     await this.readClock();
   }
 
-  /** Follows the CreditAccounts' job slots as jobs are locked, settled and refunded (and accounts closed). */
+  /** Follows the CreditAccounts' job slots as jobs are locked, settled and refunded (and accounts closed); a no-op when already following. */
   subscribe(): void {
+    if (this.subscription !== null) return;
     this.subscription = this.client.connection.onProgramAccountChange(
       this.client.programId,
       ({ accountId, accountInfo }) => {

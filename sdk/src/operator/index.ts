@@ -256,8 +256,8 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
 
   // The leases first: a process takes its roles before its loops look for them.
   await leases.renew();
-  crank.subscribe();
   let cranking = false;
+  let entriesCounted = false;
   const loops = [
     loop(o.leaseRenewMs ?? DEFAULT_LEASE_RENEW_MS, () => leases.renew(), failed('lease')),
     loop(
@@ -276,11 +276,16 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
       o.crankMs ?? 500,
       async () => {
         if (!leases.lease('crank')) {
+          // Only the holder follows the credit accounts: a standby process decodes nothing.
+          if (cranking) await crank.unsubscribe();
           cranking = false;
           return;
         }
-        // Taking the role over: the jobs in flight as the chain has them now (the last holder may have refunded some).
-        if (!cranking) await crank.reconcile();
+        // Taking the role over: subscribed first, then the jobs in flight as the chain has them now (the last holder may have refunded some).
+        if (!cranking) {
+          crank.subscribe();
+          await crank.reconcile();
+        }
         cranking = true;
         await crank.tick();
         metrics.openJobs.set(crank.openJobs);
@@ -293,9 +298,11 @@ export async function startOperator(o: OperatorOptions): Promise<RunningOperator
         metrics.streamLive.set(source?.live ? 1 : 0);
         const lease = leases.lease('indexer');
         if (!lease) return follower.standby();
-        await follower.round(lease);
+        const read = await follower.round(lease);
         if (source?.tipSlot) metrics.slotLag.set(Math.max(0, source.tipSlot - follower.indexedThrough));
-        metrics.indexedEntries.set(await store.countEntries());
+        // Counted when the index changed (and once at first), not every 250 ms: a COUNT over the whole table.
+        if (read > 0 || !entriesCounted) metrics.indexedEntries.set(await store.countEntries());
+        entriesCounted = true;
       },
       failed('indexer'),
     ),

@@ -261,8 +261,8 @@ export class IndexFollower {
     this.notices.length = 0;
   }
 
-  /** One round under `lease`: a due backfill, else the transactions heard since the last round. Throws what failed (the next round redoes it). */
-  async round(lease: Lease): Promise<void> {
+  /** One round under `lease`: a due backfill, else the transactions heard since the last round; returns the transactions read. Throws what failed (the next round redoes it). */
+  async round(lease: Lease): Promise<number> {
     const every = this.source?.live ? this.o.sweepMs : this.o.pollMs;
     if (!this.backfill && Date.now() - this.lastBackfill >= every) this.backfill = { reason: this.source?.live ? 'sweep' : 'poll' };
     if (this.backfill) {
@@ -279,7 +279,7 @@ export class IndexFollower {
       this.backfill = null;
       this.lastBackfill = Date.now();
       this.indexedThrough = Math.max(this.indexedThrough, tip);
-      return;
+      return pass.read;
     }
     if (this.notices.length) {
       const batch = this.notices.splice(0);
@@ -297,9 +297,10 @@ export class IndexFollower {
       }
       if (pass.failedAccounts.length) this.backfill = this.backfill ?? { reason: 'retry', only: new Set(pass.failedAccounts) };
       if (failed.size || pass.failedAccounts.length) throw new Error(`${failed.size} transaction(s) and ${pass.failedAccounts.length} account(s) to redo: ${String((pass.error as Error)?.message ?? pass.error)}`);
-    } else if (this.source?.live) {
-      this.indexedThrough = Math.max(this.indexedThrough, this.source.tipSlot); // nothing heard, nothing missed
+      return pass.read;
     }
+    if (this.source?.live) this.indexedThrough = Math.max(this.indexedThrough, this.source.tipSlot); // nothing heard, nothing missed
+    return 0;
   }
 }
 

@@ -78,7 +78,7 @@ export async function deliverDue(store: OperatorStore, holder: string, o: Webhoo
         o.onFailed?.(row.id, message);
         return false;
       }
-      await store.webhookDelivered(row.id, holder);
+      await store.webhookDelivered(row.id);
       o.onDelivered?.(row.id);
       return true;
     }),

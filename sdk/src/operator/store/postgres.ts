@@ -251,8 +251,7 @@ export class PostgresStore implements OperatorStore {
     return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map(({ id, type, body, attempts }) => ({ id, type, body, attempts }));
   }
 
-  async webhookDelivered(id: string, holder: string, now = Date.now()): Promise<void> {
-    void holder; // delivered is delivered, whoever holds the claim now
+  async webhookDelivered(id: string, now = Date.now()): Promise<void> {
     await this.pool.query('UPDATE outbox SET delivered_at = $1, attempts = attempts + 1, last_error = NULL, claimed_by = NULL, claimed_until = 0 WHERE id = $2 AND delivered_at IS NULL', [now, id]);
   }
 

@@ -195,8 +195,7 @@ export class SqliteStore implements OperatorStore {
     return rows.sort((a, b) => a.seq - b.seq).map(({ id, type, body, attempts }) => ({ id, type, body, attempts }));
   }
 
-  async webhookDelivered(id: string, holder: string, now = Date.now()): Promise<void> {
-    void holder; // delivered is delivered, whoever holds the claim now
+  async webhookDelivered(id: string, now = Date.now()): Promise<void> {
     this.db.prepare('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL, claimed_by = NULL, claimed_until = 0 WHERE id = ? AND delivered_at IS NULL').run(now, id);
   }
 

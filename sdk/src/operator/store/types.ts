@@ -118,7 +118,8 @@ export interface OperatorStore {
    * processes never send the same row at once.
    */
   claimWebhooks(holder: string, o: { now: number; limit?: number; claimMs: number }): Promise<OutboxRow[]>;
-  webhookDelivered(id: string, holder: string, now?: number): Promise<void>;
+  /** Marks `id` delivered, whoever holds its claim now (delivered is delivered). */
+  webhookDelivered(id: string, now?: number): Promise<void>;
   webhookFailed(id: string, holder: string, error: string, nextAttemptAt: number): Promise<void>;
   webhookBacklog(): Promise<number>;
 
