@@ -14,7 +14,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Provider } from '@coral-xyz/anchor';
-import { PublicKey } from '@solana/web3.js';
 import { JobEscrowClient } from '../client.js';
 import { JobEscrowError, PROGRAM_ERRORS } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
@@ -24,6 +23,7 @@ import {
   commandHelp,
   globalOptionsHelp,
   parseCommandLine,
+  parsePublicKey,
   parseWhole,
   parserTable,
   resolveProvider,
@@ -142,14 +142,7 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
     checkUsage(command, values, args);
     const v = values as Values<GlobalOptions>;
     const programIdText = v['program-id'] ?? env.JOB_ESCROW_PROGRAM_ID;
-    let programId: PublicKey | undefined;
-    if (programIdText) {
-      try {
-        programId = new PublicKey(programIdText);
-      } catch {
-        throw new UsageError(`${v['program-id'] ? '--program-id' : 'JOB_ESCROW_PROGRAM_ID'} is not a valid public key: ${programIdText}`);
-      }
-    }
+    const programId = programIdText ? parsePublicKey(programIdText, v['program-id'] ? '--program-id' : 'JOB_ESCROW_PROGRAM_ID') : undefined;
     const priorityFee = v['priority-fee'] === undefined ? undefined : Number(parseWhole(v['priority-fee'], '--priority-fee'));
     const resolved = io.provider ? undefined : resolveProvider(v, { signs: !command.readOnly });
     const provider = io.provider ?? resolved!.provider;

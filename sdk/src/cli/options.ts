@@ -276,7 +276,7 @@ export function resolveProvider(v: { url?: string; keypair?: string; 'ws-url'?: 
 /** What a parser returns for option `K`: undefined is possible only when the option may be omitted. */
 type Maybe<V, K extends keyof V> = undefined extends V[K] ? undefined : never;
 
-function parsePublicKey(raw: string, label: string): PublicKey {
+export function parsePublicKey(raw: string, label: string): PublicKey {
   try {
     return new PublicKey(raw);
   } catch {
