@@ -170,17 +170,17 @@ describe('job-escrow operator against solana-test-validator', () => {
     const bob = await user();
     let op = await startOperatorProcess(args);
     try {
+      const indexedAtLeast = async (n: number) => ((await getJson(`${op.api}/v1/account/${bob.owner.toBase58()}/transactions`)).body.transactions as unknown[]).length >= n;
       await bob.client.purchase({ credits: 200 });
+      await waitFor('the index to hold the top-up', () => indexedAtLeast(2));
+      await waitFor('a delivery to the receiver, which is down, to fail and stay queued', async () => hooks.refused() > 0, 10_000);
+      // The worker's account first: job 1 (a 10-s timeout) is settled right after the kill, before the restarted crank could see it expire.
+      const worker = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, Keypair.generate().publicKey);
       await lockAt(bob.owner, 1n, 2_000); // 14 credits: 186 left
-      await waitFor('the index to hold the first events', async () => {
-        const r = (await getJson(`${op.api}/v1/account/${bob.owner.toBase58()}/transactions`)).body.transactions as unknown[];
-        return r.length >= 3;
-      });
-      expect(hooks.refused()).toBeGreaterThan(0); // the receiver is down: deliveries fail and stay queued
+      await waitFor('the index to hold the lock', () => indexedAtLeast(3));
       await stopProcess(op, 'SIGKILL'); // no chance to clean up
 
       // While the operator is down: a settle, a lock that falls below 150 (credit.low), one that will expire.
-      const worker = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, Keypair.generate().publicKey);
       await opClient.settle({ owner: bob.owner, jobId: 1n, outputTokens: 900, providerShareBps: 8_000, providerTokenAccount: worker });
       await opClient.lock({ owner: bob.owner, jobId: 2n, tier: 3, maxOutputTokens: 500 }); // 40 credits
       await opClient.lock({ owner: bob.owner, jobId: 3n, tier: 1, maxOutputTokens: 500 }); // 8 credits: now below 150
