@@ -6,7 +6,7 @@ export default defineConfig({
     // The real-validator suite has its own config (vitest.validator.config.ts).
     exclude: ['tests/validator/**', 'node_modules/**'],
     // Builds the program before any test.
-    globalSetup: ['tests/global-setup.ts'],
+    globalSetup: ['tests/shared/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/validator/**/*.test.ts'],
-    globalSetup: ['tests/global-setup.ts'],
+    globalSetup: ['tests/shared/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 240_000,
     pool: 'forks',

@@ -31,8 +31,9 @@ import {
   getSettleInstruction,
   getWithdrawInstruction,
 } from '../sdk/src/index.js';
-import { Escrow, PROGRAM_PATH, PROGRAM_V0_PATH, ROOT, TestEnv, ownComputeUnits, type Sent } from '../tests/setup.js';
-import { mintAccount, startBankrun, tokenAccount, walletAccount } from '../tests/support/bankrun.js';
+import { Escrow, PROGRAM_PATH, PROGRAM_V0_PATH, ROOT, TestEnv, type Sent } from '../tests/shared/index.js';
+import { ownComputeUnits } from '../tests/program/setup/compute.js';
+import { mintAccount, startBankrun, tokenAccount, walletAccount } from '../tests/shared/bankrun.js';
 
 type Runtime = 'litesvm' | 'litesvmV0' | 'bankrun';
 interface Row {

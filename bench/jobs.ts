@@ -17,8 +17,8 @@ import type { FacilitatorClient } from '@x402/core/server';
 import { SOLANA_DEVNET_CAIP2 } from '@x402/svm';
 import { JobBatcher } from '../sdk/src/batcher/index.js';
 import { createCreditPaywall, signAgentRequest } from '../sdk/src/x402/index.js';
-import { Escrow, ROOT } from '../tests/setup.js';
-import { FIXED_UNITS, batchedWorld, floorUnits, type RoundCost } from '../tests/setup/batched.js';
+import { Escrow, ROOT } from '../tests/shared/index.js';
+import { FIXED_UNITS, batchedWorld, floorUnits, type RoundCost } from '../tests/program/setup/batched.js';
 
 /** The single forms, one job in a fresh account: the whole transaction's units and its floor. */
 function singleRuns() {

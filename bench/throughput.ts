@@ -43,7 +43,7 @@ import {
   type JobOutcome,
 } from '../sdk/src/index.js';
 import { lockedAccounts } from '../sdk/src/batch/send.js';
-import { ROOT } from '../tests/setup.js';
+import { ROOT } from '../tests/shared/index.js';
 import { startBatchWorld, type BatchWorld } from '../tests/validator/batch-world.js';
 
 const BATCHED_JOBS = 100;

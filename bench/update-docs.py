@@ -45,7 +45,7 @@ s = re.sub(r'- `.so`: [\d,]+ bytes; rent to deploy it under the upgradeable load
 s = re.sub(r'Serialized bytes, legacy, one signer: .*?close_credit_account \d+\.', 'Serialized bytes, legacy, one signer: ' + ', '.join(f'{k} {v}' for k, v in r['transactions']['sizes'].items()) + '.', s, flags=re.S)
 b = r['clientBundles']
 table = ['| client | bytes | gzipped |', '|---|---:|---:|']
-table += [f"| {label} | {b[k]['bytes']:,} | {b[k]['gzip']:,} |" for k, label in (('kit', 'Kit (`@job-escrow/sdk/kit`)'), ('anchor', 'Anchor/web3.js (`@job-escrow/sdk`, `/pay`)'), ('page', 'the top-up page\'s script (`/topup.js`, budget 60 KB gzipped)')) if k in b]
+table += [f"| {label} | {b[k]['bytes']:,} | {b[k]['gzip']:,} |" for k, label in (('kit', 'Kit (`@job-escrow/kit`)'), ('anchor', 'Anchor/web3.js (`@job-escrow/sdk`, `/pay`)'), ('page', 'the top-up page\'s script (`/topup.js`, budget 60 KB gzipped)')) if k in b]
 a = s.index('| client | bytes | gzipped |'); e = s.index('\n\n', a)
 s = s[:a] + '\n'.join(table) + s[e:]
 if 'throughput' in r:

@@ -11,8 +11,8 @@ import { Keypair, type PublicKey } from '@solana/web3.js';
 import { JOB_ESCROW_PROGRAM_ID, JobEscrowClient, Tier, creditsToUsdc, formatUnits, quote, toCsv, type HistoryEntry } from '../sdk/src/index.js';
 import { createTopUpUrl, ensureTopUpReady } from '../sdk/src/pay/index.js';
 import { writeTopUpQr } from '../sdk/src/server/index.js';
-import { ROOT } from '../tests/setup.js';
-import { payTransferRequest } from '../tests/support/wallet.js';
+import { ROOT } from '../tests/shared/index.js';
+import { payTransferRequest } from '../tests/shared/wallet.js';
 import { embeddedWorld, rpcWorld } from './world.js';
 
 const OUT = join(ROOT, 'target/demo');

@@ -8,7 +8,7 @@ import { createAssociatedTokenAccount, createMint, getAccount, mintTo } from '@s
 import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, type PublicKey } from '@solana/web3.js';
 import { fetchMaybeConfig, getInitializeConfigInstruction } from '../sdk/src/index.js';
 import { LiteSVMProvider } from '../sdk/src/litesvm/provider.js';
-import { TestEnv } from '../tests/setup.js';
+import { TestEnv } from '../tests/shared/index.js';
 
 export interface World {
   description: string;

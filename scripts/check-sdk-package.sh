@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The SDK as a dApp developer gets it: `npm pack` of sdk/ (its prepack builds
+# The Anchor door as a dApp developer gets it: `npm pack` of sdk/ (its prepack builds
 # the program and the SDK), installed into a fresh temporary project with only
-# its declared dependencies and peers, then tests/sdk-consumer/lifecycle.ts
+# its declared dependencies and peers, then tests/sdk/consumer/lifecycle.ts
 # compiled with `tsc --strict` (no skipLibCheck) as ESM and as CommonJS and
 # run RUNS times each (default 20) in fresh Node processes through the test
 # kit; then the top-up server's page and its browser bundle, and the x402
@@ -9,17 +9,15 @@
 # and "sdk package: ok" on success.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/user-env.sh
 ROOT=$PWD
 RUNS=${RUNS:-20}
-OUT=$ROOT/target/sdk-pack
-rm -rf "$OUT" && mkdir -p "$OUT"
-(cd sdk && npm pack --silent --pack-destination "$OUT" >/dev/null)
-TARBALL=$(ls "$OUT"/*.tgz)
+TARBALL=$(bash scripts/pack.sh sdk)
 CONSUMER=$(mktemp -d)
 trap 'rm -rf "$CONSUMER"' EXIT
-cp tests/sdk-consumer/tsconfig.json "$CONSUMER/"
-cp tests/sdk-consumer/lifecycle.ts "$CONSUMER/lifecycle.mts"
-cp tests/sdk-consumer/lifecycle.ts "$CONSUMER/lifecycle.cts"
+cp tests/sdk/consumer/tsconfig.json "$CONSUMER/"
+cp tests/sdk/consumer/lifecycle.ts "$CONSUMER/lifecycle.mts"
+cp tests/sdk/consumer/lifecycle.ts "$CONSUMER/lifecycle.cts"
 cd "$CONSUMER"
 npm init -y >/dev/null
 # The SDK, its peers as an app would have them (litesvm for the test kit),
@@ -85,5 +83,5 @@ console.log('x402 entry ok');
 JS
 node x402.mjs
 node -e "const x = require('@job-escrow/sdk/x402'); if (typeof x.createCreditPaywall !== 'function') throw new Error('CJS x402 entry'); console.log('x402 entry ok (CJS)')"
-printf '{"runs":%d,"passed":%d,"crashes":%d,"tarball":"%s","bytes":%d}\n' $((2 * RUNS)) "$passed" "$crashes" "$(basename "$TARBALL")" "$(stat -c %s "$TARBALL")"
+printf '{"node":"%s","runs":%d,"passed":%d,"crashes":%d,"tarball":"%s","bytes":%d}\n' "$(node --version)" $((2 * RUNS)) "$passed" "$crashes" "$(basename "$TARBALL")" "$(stat -c %s "$TARBALL")"
 [ "$crashes" -eq 0 ] && echo "sdk package: ok"

@@ -1,5 +1,5 @@
 // npm run fuzz -- --steps N --seed S: the randomized sequence checker at any
-// size (CI runs tests/fuzz.test.ts with its bounded defaults).
+// size (CI runs tests/program/fuzz/fuzz.test.ts with its bounded defaults).
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
@@ -11,7 +11,7 @@ for (const [name, v] of Object.entries(values)) {
   }
 }
 console.log(`fuzz: --steps ${values.steps} --seed ${values.seed}`);
-const r = spawnSync('npx', ['vitest', 'run', 'tests/fuzz.test.ts'], {
+const r = spawnSync('npx', ['vitest', 'run', 'tests/program/fuzz/fuzz.test.ts'], {
   stdio: 'inherit',
   env: { ...process.env, FUZZ_STEPS: values.steps, FUZZ_SEED: values.seed },
 });

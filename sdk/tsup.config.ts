@@ -12,8 +12,6 @@ export default defineConfig({
     server: 'src/server/index.ts',
     litesvm: 'src/litesvm/index.ts',
     testing: 'src/testing/index.ts',
-    kit: 'src/kit/index.ts',
-    'kit-testing': 'src/kit/testing.ts',
     operator: 'src/operator/index.ts',
     x402: 'src/x402/index.ts',
     'serve-pay': 'src/bin/serve-pay.ts',

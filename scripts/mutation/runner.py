@@ -18,10 +18,16 @@ from .rust import squash
 
 # Test files that do not execute the program, or are slow and test packaging,
 # bundling, a browser, the demo script, the IDL text or a real validator.
+# Instructions whose tests live in a file not named after them.
+OWN_TEST = {
+    'nominate_admin': 'admin', 'accept_admin': 'admin', 'add_job_slots': 'job_slots',
+    'lock_batch': 'batch_forms', 'settle_batch': 'batch_forms', 'refund_batch': 'batch_forms',
+}
+
 EXCLUDED_TESTS = [
-    'tests/sdk_package.test.ts', 'tests/browser_bundle.test.ts', 'tests/pay_page.test.ts',
-    'tests/demo.test.ts', 'tests/idl.test.ts', 'tests/validator/',
-    'tests/client_retry.test.ts',  # a mocked connection: never runs the program
+    'tests/sdk/sdk_package.test.ts', 'tests/web/browser_bundle.test.ts', 'tests/web/pay_page.test.ts',
+    'tests/sdk/demo.test.ts', 'tests/program/idl.test.ts', 'tests/validator/',
+    'tests/sdk/client_retry.test.ts',  # a mocked connection: never runs the program
 ]
 
 
@@ -188,18 +194,18 @@ export default mergeConfig(base, defineConfig({{ root: {json.dumps(ROOT)}, test:
 
     def order_for(self, m):
         """Test files, likeliest killer of `m` first: the instruction's own
-        file, files that killed mutants of the same source file in this run,
+        file (tests/program/<instruction>.test.ts), files that killed mutants of the same source file in this run,
         the attack suites, files that killed anything, then the rest fastest
         first."""
         stem = os.path.splitext(os.path.basename(m.file))[0]
-        own = f'tests/{stem}.test.ts' if m.file.startswith('instructions/') else None
+        own = f'tests/program/{OWN_TEST.get(stem, stem)}.test.ts' if m.file.startswith('instructions/') else None
         same = self.kills_by_file.get(m.file, {})
         dur = self.durations
 
         def key(f):
             return (0 if f == own else 1,
                     -same.get(f, 0),
-                    0 if f.startswith('tests/attacks/') else 1,
+                    0 if f.startswith('tests/program/attacks/') else 1,
                     -self.kills.get(f, 0),
                     dur.get(f, 0.0), f)
         return sorted(self.files, key=key)

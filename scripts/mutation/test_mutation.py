@@ -430,7 +430,7 @@ class EquivalentTest(unittest.TestCase):
 
 class ReportTest(unittest.TestCase):
     ROWS = [
-        {'id': 'a.rs:1:never-reject', 'kind': 'never-reject', 'status': 'killed', 'killed_by': 'tests/lock.test.ts > x', 'seconds': 10.0},
+        {'id': 'a.rs:1:never-reject', 'kind': 'never-reject', 'status': 'killed', 'killed_by': 'tests/program/lock.test.ts > x', 'seconds': 10.0},
         {'id': 'a.rs:2:boundary', 'kind': 'boundary', 'status': 'killed', 'killed_by': 'cargo test (host unit tests): t', 'seconds': 2.0},
         {'id': 'a.rs:3:drop-or', 'kind': 'drop-or', 'status': 'killed', 'killed_by': 'timeout after 120 s', 'seconds': 120.0},
         {'id': 'a.rs:4:wrapping', 'kind': 'wrapping', 'status': 'survived', 'killed_by': '', 'seconds': 30.0},
@@ -484,9 +484,9 @@ class RunnerChoiceTest(unittest.TestCase):
 
     def runner(self):
         r = Runner.__new__(Runner)
-        r.files = ['tests/attacks/b.test.ts', 'tests/attacks/z.test.ts', 'tests/fast.test.ts', 'tests/lock.test.ts',
+        r.files = ['tests/program/attacks/b.test.ts', 'tests/program/attacks/z.test.ts', 'tests/fast.test.ts', 'tests/program/lock.test.ts',
                    'tests/other.test.ts', 'tests/slow.test.ts']
-        r.kills = {'tests/other.test.ts': 5, 'tests/attacks/z.test.ts': 1}
+        r.kills = {'tests/other.test.ts': 5, 'tests/program/attacks/z.test.ts': 1}
         r.kills_by_file = {'instructions/lock.rs': {'tests/slow.test.ts': 2}}
         r.durations = {'tests/fast.test.ts': 1.0, 'tests/slow.test.ts': 9.0, 'tests/other.test.ts': 3.0}
         return r
@@ -494,11 +494,15 @@ class RunnerChoiceTest(unittest.TestCase):
     def test_order_for(self):
         r = self.runner()
         self.assertEqual(r.order_for(mutant('instructions/lock.rs:3:never-reject')),
-                         ['tests/lock.test.ts', 'tests/slow.test.ts', 'tests/attacks/z.test.ts', 'tests/attacks/b.test.ts',
+                         ['tests/program/lock.test.ts', 'tests/slow.test.ts', 'tests/program/attacks/z.test.ts', 'tests/program/attacks/b.test.ts',
                           'tests/other.test.ts', 'tests/fast.test.ts'])
+        # an instruction tested in a file of another name (OWN_TEST) still runs that file first
+        r.files.append('tests/program/admin.test.ts')
+        self.assertEqual(r.order_for(mutant('instructions/accept_admin.rs:3:never-reject'))[0], 'tests/program/admin.test.ts')
+        r.files.pop()
         # a state/ file has no own test file; the rest run fastest first (no baseline time counts as 0)
         self.assertEqual(r.order_for(mutant('state/lock.rs:3:never-reject')),
-                         ['tests/attacks/z.test.ts', 'tests/attacks/b.test.ts', 'tests/other.test.ts', 'tests/lock.test.ts',
+                         ['tests/program/attacks/z.test.ts', 'tests/program/attacks/b.test.ts', 'tests/other.test.ts', 'tests/program/lock.test.ts',
                           'tests/fast.test.ts', 'tests/slow.test.ts'])
 
     def test_first_failure(self):

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../setup.js';
+import { ROOT } from '../shared/index.js';
 import { startValidator, type LocalValidator } from './harness.js';
 
 let v: LocalValidator;

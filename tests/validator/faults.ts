@@ -7,7 +7,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createTcpServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { verifyWebhook } from '../../sdk/src/operator/index.js';
-import { ROOT } from '../setup.js';
+import { ROOT } from '../shared/index.js';
 
 export const CLI = join(ROOT, 'sdk/dist/job-escrow.js');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createMint } from '@solana/spl-token';
 import { Connection, Keypair, LAMPORTS_PER_SOL, type PublicKey } from '@solana/web3.js';
 import { JOB_ESCROW_PROGRAM_ID } from '../../sdk/src/index.js';
-import { PROGRAM_V0_PATH, ROOT, assertProgramIsFresh } from '../setup.js';
+import { PROGRAM_V0_PATH, ROOT, assertProgramIsFresh } from '../shared/index.js';
 
 export interface LocalValidator {
   url: string;
@@ -131,4 +131,15 @@ export async function startValidator({ rpcPort = 18899, alsoAt = [] }: { rpcPort
     await stop();
     throw err;
   }
+}
+
+/**
+ * The CLI door as its user gets it: @job-escrow/sdk's tarball installed alone
+ * into a fresh project, as `npm i @job-escrow/sdk` does (npm adds its
+ * non-optional peers; scripts/install-packed.sh). The path of the project's
+ * `job-escrow` bin.
+ */
+export async function installCli(): Promise<string> {
+  const dir = (await promisify(execFile)('bash', ['scripts/install-packed.sh', 'sdk'], { cwd: ROOT })).stdout.trim();
+  return join(dir, 'node_modules', '.bin', 'job-escrow');
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { PublicKey } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../sdk/src/index.js';
-import { startPostgres, type TestPostgres } from '../setup/postgres.js';
+import { startPostgres, type TestPostgres } from '../shared/postgres.js';
 import { startBatchWorld, type BatchWorld } from './batch-world.js';
 import { cuttableProxy, faultyProxy, receiver, requestsPerSecond, sleep, startOperatorProcess, stopProcess, waitFor, type OperatorProcess } from './faults.js';
 

@@ -1,4 +1,4 @@
-// The @solana/kit client of job_escrow (`@job-escrow/sdk/kit`). Everything in
+// The @solana/kit client of job_escrow (`@job-escrow/kit`, packed from ../kit/package.json). Everything in
 // ./generated is written by Codama from idl/job_escrow.json
 // (scripts/gen-kit-client.mjs); the rest is what an IDL cannot say (the vault
 // is an ATA, balances, prices, top-up URLs, events), and its rules come from

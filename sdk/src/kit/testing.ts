@@ -1,4 +1,4 @@
-// The Kit test kit (`@job-escrow/sdk/kit/testing`): the same ready LiteSVM
+// The Kit test kit (`@job-escrow/kit/testing`): the same ready LiteSVM
 // world as `@job-escrow/sdk/testing`, with Kit types only (Address,
 // KeyPairSigner, Kit instructions), for projects that use no web3.js:
 //

@@ -10,6 +10,7 @@
 import { AccountLayout, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import {
   AddressLookupTableAccount,
+  AddressLookupTableProgram,
   PublicKey,
   SendTransactionError,
   Transaction,
@@ -290,6 +291,9 @@ export class LiteSVMBank {
     const loadedAddresses = tx instanceof Transaction ? { writable: [], readonly: [] } : this.loadedAddresses(tx);
     const keys = accountKeysOf(message, { loadedAddresses });
     const preTokenBalances = this.tokenBalances(keys);
+    // The lookup-table program reads SlotHashes (to create a table, to time
+    // its close): keep it current for the transactions that reach it.
+    if (keys.some((k) => k.equals(AddressLookupTableProgram.programId))) this.refreshSlotHashes();
     const result = this.svm.sendTransaction(toKitTransaction(tx));
     this.svm.expireBlockhash();
     const slot = Number(this.svm.getClock().slot);
