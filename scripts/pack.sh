@@ -16,7 +16,7 @@ case "$NAME" in
 esac
 OUT=$PWD/target/$NAME-pack
 TARBALL=$(ls "$OUT"/*.tgz 2>/dev/null | head -1 || true)
-if [ -z "$TARBALL" ] || [ -n "${REPACK:-}" ] || [ -n "$(find sdk/src "$DIR/package.json" "$DIR/tsup.config.ts" "$DIR/README.md" programs/job_escrow/src idl -newer "$TARBALL" -print -quit)" ]; then
+if [ -z "$TARBALL" ] || [ -n "${REPACK:-}" ] || [ -n "$(find sdk/src sdk/tsup.config.ts "$DIR/package.json" "$DIR/tsup.config.ts" "$DIR/README.md" programs/job_escrow/src idl -newer "$TARBALL" -print -quit)" ]; then
   rm -rf "$OUT" && mkdir -p "$OUT"
   (cd "$DIR" && npm pack --silent --pack-destination "$OUT" >/dev/null)
   TARBALL=$(ls "$OUT"/*.tgz)

@@ -9,6 +9,8 @@ VERSION=3.1.8
 ROOT_DIR="$CACHE/agave-$VERSION"
 BIN="$ROOT_DIR/bin/solana-test-validator"
 if [ -x "$BIN" ]; then echo "$BIN"; exit 0; fi
+# --installed: only say whether it is there (the path, or exit 1).
+if [ "${1:-}" = "--installed" ]; then exit 1; fi
 need=()
 for p in pkg-config libudev-dev libclang-dev clang protobuf-compiler libssl-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")

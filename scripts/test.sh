@@ -4,9 +4,9 @@
 # target/deploy/job_escrow.so, then runs every test: Rust unit and IDL tests,
 # the TypeScript typecheck, the vitest suites that execute the built program
 # in LiteSVM and solana-bankrun, and the suite against a real
-# solana-test-validator (installed into a reused cache on first use: about 28
-# minutes cold on 2 cores, docs/toolchain.md), then the mutation sample of
-# the program's signer and owner checks. Ends with one "N passed, M failed"
+# solana-test-validator (installed into a reused cache on first use, built
+# in the background while the other suites run: docs/toolchain.md), after
+# the mutation sample of the program's signer and owner checks. Ends with one "N passed, M failed"
 # line (a surviving mutant counts as a failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,18 @@ unset JOB_ESCROW_PROGRAM_ID
 bash scripts/ensure-node-modules.sh
 bash scripts/build-program.sh
 mkdir -p target
+
+# A fresh machine builds solana-test-validator from crates.io (tens of
+# minutes on 2 cores). Start it now at the lowest CPU priority, so it takes
+# only what the suites below leave idle, and wait for it before the suite
+# that needs it.
+VALIDATOR_LOG=target/setup-validator.log
+validator_pid=""
+if ! bash scripts/setup-validator.sh --installed >/dev/null; then
+  echo "[test] solana-test-validator is not cached: building it in the background (log: $VALIDATOR_LOG)"
+  nice -n 19 bash scripts/setup-validator.sh > "$VALIDATOR_LOG" 2>&1 &
+  validator_pid=$!
+fi
 
 echo "[test] cargo test (host: math, pricing, IDL discriminators)"
 cargo test --locked -p job_escrow 2>&1 | tee target/cargo-test.log
@@ -31,15 +43,21 @@ echo "[test] vitest"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=target/vitest.json || status=$?
 
-echo "[test] vitest: against solana-test-validator"
-bash scripts/setup-validator.sh >/dev/null
-npx vitest run --config vitest.validator.config.ts --reporter=default --reporter=json --outputFile=target/vitest-validator.json || status=$?
-
 # Mutation sample (scripts/mutate.py --sample ci): every signer and owner
 # check of the program, and a few others, removed one at a time; each mutant
-# must be killed by the suites above (about 10 minutes on 2 cores).
+# must be killed by the vitest suites above (about 16 minutes on 2 cores).
+# Before the validator suite, so a validator build in the background has
+# the most time.
 echo "[test] mutation sample: every signer and owner check"
 python3 scripts/mutate.py --sample ci || status=$?
+
+echo "[test] vitest: against solana-test-validator"
+if [ -n "$validator_pid" ]; then
+  echo "[test] waiting for the solana-test-validator build"
+  wait "$validator_pid" || { echo "[test] building solana-test-validator failed (tail of $VALIDATOR_LOG):"; tail -30 "$VALIDATOR_LOG"; }
+fi
+bash scripts/setup-validator.sh >/dev/null
+npx vitest run --config vitest.validator.config.ts --reporter=default --reporter=json --outputFile=target/vitest-validator.json || status=$?
 
 node -e '
 const fs = require("fs");

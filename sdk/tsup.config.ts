@@ -1,11 +1,23 @@
 import { build } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-// Dual ESM/CJS with declarations. Shared modules are split into chunks in
-// both formats, so one process that loads several entries (the client and
+// Dual ESM/CJS with declarations, for both packages (@job-escrow/kit's
+// kit/tsup.config.ts takes these too). Shared modules are split into chunks
+// in both formats, so one process that loads several entries (the client and
 // the test kit, say) holds one copy of each class. `shims` gives the CJS
 // build the import.meta.url the test kit uses to find the shipped program.
+export const DUAL_PACKAGE: Options = {
+  format: ['esm', 'cjs'],
+  splitting: true,
+  shims: true,
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'es2022',
+};
+
 export default defineConfig({
+  ...DUAL_PACKAGE,
   entry: {
     index: 'src/index.ts',
     pay: 'src/pay/index.ts',
@@ -17,13 +29,6 @@ export default defineConfig({
     'serve-pay': 'src/bin/serve-pay.ts',
     'job-escrow': 'src/bin/job-escrow.ts',
   },
-  format: ['esm', 'cjs'],
-  splitting: true,
-  shims: true,
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
   // The top-up page's browser code: one minified script the server serves
   // as /topup.js (no module loader, no Node built-ins).
   async onSuccess() {

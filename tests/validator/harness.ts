@@ -28,11 +28,10 @@ export interface LocalValidator {
   stop(): Promise<void>;
 }
 
-/** The cached binary, or null when scripts/setup-validator.sh has not installed it. */
+/** The cached binary (scripts/setup-validator.sh --installed), or null when it has not been installed. */
 export function validatorBinary(): string | null {
-  const cache = process.env.JOB_ESCROW_CACHE ?? join(process.env.HOME ?? '/root', '.cache/job_escrow');
-  const bin = join(cache, 'agave-3.1.8/bin/solana-test-validator');
   try {
+    const bin = execFileSync('bash', ['scripts/setup-validator.sh', '--installed'], { cwd: ROOT, encoding: 'utf8' }).trim();
     execFileSync(bin, ['--version'], { stdio: 'ignore' });
     return bin;
   } catch {
