@@ -11,7 +11,6 @@ import bs58 from 'bs58';
 
 const PROGRAM_ID = 'JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp';
 const SYSTEM = '11111111111111111111111111111111';
-const TOKEN = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 const ATA = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
 const BPF_LOADER_UPGRADEABLE = 'BPFLoaderUpgradeab1e11111111111111111111111';
 
@@ -63,6 +62,15 @@ const configBody = [
   ['max_output_tokens_per_job', 'u32'],
   ['paused', 'bool'],
 ];
+// After the bump: the mint's owner (classic Token or Token-2022) and its
+// decimals, recorded at initialize_config (appended in 2.0.0).
+const configTail = [
+  ['token_program', 'pubkey'],
+  ['decimals', 'u8'],
+];
+// The two accounts every instruction that moves tokens ends with: the
+// config's mint and its token program (the mint's owner).
+const tokenAccounts = () => [acc('mint'), acc('token_program')];
 
 const instructions = [
   {
@@ -117,7 +125,7 @@ const instructions = [
   },
   {
     name: 'open_credit_account',
-    docs: ['Creates the CreditAccount PDA of `owner` and its vault (the ATA of the PDA and the mint).'],
+    docs: ['Creates the CreditAccount PDA of `owner` and its vault (the ATA of the PDA and the mint, under the mint\'s token program).'],
     accounts: [
       acc('payer:ws'),
       acc('owner'),
@@ -125,7 +133,7 @@ const instructions = [
       acc('credit_account:w', creditPda),
       acc('vault:w'),
       acc('mint'),
-      acc('token_program', { address: TOKEN }),
+      acc('token_program'),
       acc('associated_token_program', { address: ATA }),
       acc('system_program', { address: SYSTEM }),
     ],
@@ -140,7 +148,7 @@ const instructions = [
       acc('credit_account:w', creditPda),
       acc('vault:w'),
       acc('source:w'),
-      acc('token_program', { address: TOKEN }),
+      ...tokenAccounts(),
     ],
     args: fields([['credits', 'u64']]),
   },
@@ -163,7 +171,7 @@ const instructions = [
       acc('credit_account:w'),
       acc('vault:w'),
       acc('provider_token_account:w'),
-      acc('token_program', { address: TOKEN }),
+      ...tokenAccounts(),
     ],
     args: fields([
       ['job_id', 'u64'],
@@ -186,7 +194,7 @@ const instructions = [
       acc('credit_account:w', creditPda),
       acc('vault:w'),
       acc('destination:w'),
-      acc('token_program', { address: TOKEN }),
+      ...tokenAccounts(),
     ],
     args: fields([['credits', 'u64']]),
   },
@@ -207,7 +215,7 @@ const instructions = [
       acc('credit_account:w'),
       acc('vault:w'),
       acc('treasury:w'),
-      acc('token_program', { address: TOKEN }),
+      ...tokenAccounts(),
     ],
     args: [],
   },
@@ -220,7 +228,7 @@ const instructions = [
       acc('credit_account:w'),
       acc('vault:w'),
       acc('source:w'),
-      acc('token_program', { address: TOKEN }),
+      ...tokenAccounts(),
     ],
     args: fields([
       ['credits', 'u64'],
@@ -236,7 +244,7 @@ const instructions = [
       acc('credit_account:w'),
       acc('vault:w'),
       acc('treasury:w'),
-      acc('token_program', { address: TOKEN }),
+      ...tokenAccounts(),
     ],
     args: [],
   },
@@ -249,7 +257,7 @@ const instructions = [
       acc('credit_account:w', creditPda),
       acc('vault:w'),
       acc('rent_payer:w'),
-      acc('token_program', { address: TOKEN }),
+      ...tokenAccounts(),
     ],
     args: [],
   },
@@ -274,7 +282,7 @@ const instructions = [
       'settle for many jobs. Remaining accounts: (credit_account (w), vault (w)) per account, then the workers\' token accounts (w).',
       '`account` is a pair\'s index, `provider` an index into the remaining accounts; jobs grouped by account in ascending address order.',
     ],
-    accounts: [acc('operator:s'), acc('config', configPda), acc('token_program', { address: TOKEN })],
+    accounts: [acc('operator:s'), acc('config', configPda), ...tokenAccounts()],
     args: fields([['jobs', { vec: defined('SettleBatchJob') }]]),
   },
   {
@@ -290,7 +298,7 @@ const instructions = [
 
 const types = [
   { name: 'Tier', type: { kind: 'struct', fields: fields(tierFields) } },
-  { name: 'Config', type: { kind: 'struct', fields: fields([...configBody, ['bump', 'u8']]) } },
+  { name: 'Config', type: { kind: 'struct', fields: fields([...configBody, ['bump', 'u8'], ...configTail]) } },
   {
     name: 'CreditAccount',
     type: {
@@ -368,7 +376,7 @@ const types = [
 ];
 
 const events = {
-  ConfigUpdated: configBody,
+  ConfigUpdated: [...configBody, ...configTail],
   CreditAccountOpened: [
     ['owner', 'pubkey'],
     ['credit_account', 'pubkey'],
@@ -437,10 +445,10 @@ const errors = [
   ['InvalidAccountOwner', 'The account is not owned by the expected program'],
   ['InvalidAccountData', 'The account has the wrong discriminator or size'],
   ['InvalidPda', 'The account is not the expected program-derived address'],
-  ['InvalidMint', 'The mint is not the configured mint'],
+  ['InvalidMint', 'The mint is not the configured mint, or not an initialized mint of SPL Token or Token-2022'],
   ['InvalidTreasury', 'The treasury is not a token account of the configured mint'],
   ['InvalidVault', 'The vault is not the credit account’s ATA, or it has a delegate or close authority'],
-  ['InvalidTokenProgram', 'Only the classic SPL Token program is accepted'],
+  ['InvalidTokenProgram', 'The token program is not the owner of the configured mint'],
   ['InvalidTokenAccount', 'The token account is not an initialized account of the configured mint owned by the expected wallet'],
   ['InvalidConfigValue', 'A configuration value is out of range'],
   ['Paused', 'The program is paused'],
@@ -472,6 +480,13 @@ const errors = [
   ['NoFreeJobSlot', 'Every job slot of the credit account is in use'],
   ['TooManyJobSlots', 'A credit account holds at most 64 job slots'],
   ['InvalidBatch', 'The batch is empty, names an account it does not list, or lists its credit accounts out of ascending order'],
+  ['MintTransferFee', 'The mint has a transfer fee, or an authority that could set one'],
+  ['MintPermanentDelegate', 'The mint has a permanent delegate, who could move the escrowed funds'],
+  ['MintNonTransferable', 'The mint is non-transferable'],
+  ['MintTransferHook', 'The mint has a transfer hook, or an authority that could set one'],
+  ['MintDefaultFrozen', 'The mint freezes new token accounts by default'],
+  ['MintPausable', 'The mint is pausable'],
+  ['MintExtensionUnsupported', 'The mint has a Token-2022 extension this program does not accept'],
 ].map(([name, msg], i) => ({ code: 6000 + i, name, msg }));
 
 const idl = {

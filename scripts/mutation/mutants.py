@@ -198,7 +198,7 @@ class Operators:
                 end += 1
             args = text[m.end():close]
             error = err_name(args)
-            tags = {'require_signer': ['signer'], 'check': ['owner'], 'load_vault': ['token'], 'load': ['token'],
+            tags = {'require_signer': ['signer'], 'check': ['owner'], 'load_vault': ['token'], 'load': ['token'], 'vault': ['token'],
                     'validate': ['config']}.get(name, [])
             self.add(f, 'skip-call', m.start(), end, '',
                      f'{self._where(f, m.start())}: `{stmt}` removed', error, tags, line_pos=m.start(2))
@@ -206,7 +206,18 @@ class Operators:
     # -- unchecked loads ----------------------------------------------------
     def skip_loads(self, f):
         code, text = f.code, f.text
-        for m in re.finditer(r'\b(load|load_mut)::<(\w+)>\(|(?<![\w:.])(TokenAccount::load|load_vault)\(', code):
+        # `TokenAccounts { .. }.check(config)?`: the Config's mint and token
+        # program, checked at this call site; skipped, the Token is built
+        # from the accounts as passed.
+        for m in re.finditer(r'TokenAccounts\s*\{\s*mint\s*,\s*token_program\s*\}\s*\.check\((\w+)\)\?', code):
+            if not f.fn_at(m.start()):
+                continue
+            config = m.group(1)
+            new = f'crate::instructions::shared::Token {{ mint, program: token_program.address(), decimals: {config}.decimals }}'
+            self.add(f, 'skip-load', m.start(), m.end(), new,
+                     f'{self._where(f, m.start())}: the mint and token program used without TokenAccounts::check '
+                     '(Config\'s mint, Config\'s token program)', '', ['token'])
+        for m in re.finditer(r'\b(load|load_mut)::<(\w+)>\(|(?<![\w:.])(TokenAccount::load|load_vault|token\.vault|token\.account)\(', code):
             fn = f.fn_at(m.start())
             if not fn:
                 continue
@@ -225,8 +236,10 @@ class Operators:
             else:
                 ty = m.group(2) or 'crate::state::TokenAccount'
                 new = f'(unsafe {{ &*({view}.borrow_unchecked().as_ptr() as *const {ty}) }})'
-            checks = {'load_vault': 'address, Token owner, mint, state, owner, delegate and close-authority checks',
-                      'TokenAccount::load': 'Token-program owner, length, mint and state checks'}.get(
+            vault_checks = 'address, token-program owner, mint, state, owner, delegate and close-authority checks'
+            account_checks = 'token-program owner, length, mint and state checks'
+            checks = {'load_vault': vault_checks, 'token.vault': vault_checks,
+                      'TokenAccount::load': account_checks, 'token.account': account_checks}.get(
                 callee, 'owner, length and discriminator checks')
             self.add(f, 'skip-load', m.start(), close + 2, new,
                      f'{self._where(f, m.start())}: `{callee}({squash(view)}, ..)` read without its {checks}',

@@ -209,7 +209,30 @@ class SiteTest(unittest.TestCase):
         self.assertEqual(mutated_line(texts, by_id['instructions/lock.rs:4:skip-load']),
                          '    let token = (unsafe { &*(vault.borrow_unchecked().as_ptr() as *const crate::state::TokenAccount) });')
         self.assertEqual(by_id['instructions/lock.rs:4:skip-load'].tags, ['load'])
-        self.assertIn('read without its address, Token owner', by_id['instructions/lock.rs:4:skip-load'].description)
+        self.assertIn('read without its address, token-program owner', by_id['instructions/lock.rs:4:skip-load'].description)
+
+    def test_skip_token_checks(self):
+        # The Config's mint and token program checked at a call site, and
+        # Token's loaders, in expression and statement form.
+        by_id, _, texts = find(instructions__collect='''
+            pub fn process_collect(config: &Config, mint: &AccountView, token_program: &AccountView, vault: &AccountView) -> ProgramResult {
+                let token = TokenAccounts { mint, token_program }.check(config)?;
+                let amount = token.vault(vault, &credit.vault, credit_view.address())?.amount();
+                token.vault(vault, &credit.vault, credit_view.address())?;
+                Ok(())
+            }
+            pub fn other(token: &Token, vault: &AccountView) -> ProgramResult {
+                token.vault(vault, &a, &b)?;
+                Ok(())
+            }
+        ''')
+        self.assertEqual(mutated_line(texts, by_id['instructions/collect.rs:2:skip-load']),
+                         '    let token = crate::instructions::shared::Token { mint, program: token_program.address(), decimals: config.decimals };')
+        self.assertEqual(by_id['instructions/collect.rs:2:skip-load'].tags, ['load', 'token'])
+        self.assertEqual(mutated_line(texts, by_id['instructions/collect.rs:3:skip-load']),
+                         '    let amount = (unsafe { &*(vault.borrow_unchecked().as_ptr() as *const crate::state::TokenAccount) }).amount();')
+        self.assertIn('instructions/collect.rs:4:skip-call', by_id)
+        self.assertEqual(by_id['instructions/collect.rs:4:skip-call'].tags, ['token'])
 
     def test_wrapping(self):
         by_id, not_mutated, texts = find(math='''

@@ -61,6 +61,13 @@ errors! {
     NoFreeJobSlot,
     TooManyJobSlots,
     InvalidBatch,
+    MintTransferFee,
+    MintPermanentDelegate,
+    MintNonTransferable,
+    MintTransferHook,
+    MintDefaultFrozen,
+    MintPausable,
+    MintExtensionUnsupported,
 }
 
 impl JobEscrowError {

@@ -68,6 +68,8 @@ macro_rules! event {
 /// Length of the Config bytes an event repeats: everything but the
 /// discriminator and the bump.
 const CONFIG_BODY: usize = Config::LEN - 9;
+/// Where the Config keeps its bump (the event leaves it out).
+const BUMP_AT: usize = core::mem::offset_of!(Config, bump);
 
 event! {
     /// Emitted by initialize_config, update_config, nominate_admin and
@@ -82,8 +84,12 @@ impl ConfigUpdated {
         let bytes = unsafe {
             core::slice::from_raw_parts(config as *const Config as *const u8, Config::LEN)
         };
+        // Everything between the discriminator and the bump, then
+        // everything after the bump.
         let mut body = [0u8; CONFIG_BODY];
-        body.copy_from_slice(&bytes[8..Config::LEN - 1]);
+        let (before, after) = body.split_at_mut(BUMP_AT - 8);
+        before.copy_from_slice(&bytes[8..BUMP_AT]);
+        after.copy_from_slice(&bytes[BUMP_AT + 1..]);
         Self::new(body)
     }
 }

@@ -384,7 +384,7 @@ export const IDL = {
     {
       "name": "open_credit_account",
       "docs": [
-        "Creates the CreditAccount PDA of `owner` and its vault (the ATA of the PDA and the mint)."
+        "Creates the CreditAccount PDA of `owner` and its vault (the ATA of the PDA and the mint, under the mint's token program)."
       ],
       "discriminator": [
         64,
@@ -455,8 +455,7 @@ export const IDL = {
           "name": "mint"
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "token_program"
         },
         {
           "name": "associated_token_program",
@@ -545,8 +544,10 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "mint"
+        },
+        {
+          "name": "token_program"
         }
       ],
       "args": [
@@ -668,8 +669,10 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "mint"
+        },
+        {
+          "name": "token_program"
         }
       ],
       "args": [
@@ -808,8 +811,10 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "mint"
+        },
+        {
+          "name": "token_program"
         }
       ],
       "args": [
@@ -922,8 +927,10 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "mint"
+        },
+        {
+          "name": "token_program"
         }
       ],
       "args": []
@@ -979,8 +986,10 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "mint"
+        },
+        {
+          "name": "token_program"
         }
       ],
       "args": [
@@ -1045,8 +1054,10 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "mint"
+        },
+        {
+          "name": "token_program"
         }
       ],
       "args": []
@@ -1123,8 +1134,10 @@ export const IDL = {
           "writable": true
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "mint"
+        },
+        {
+          "name": "token_program"
         }
       ],
       "args": []
@@ -1279,8 +1292,10 @@ export const IDL = {
           }
         },
         {
-          "name": "token_program",
-          "address": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
+          "name": "mint"
+        },
+        {
+          "name": "token_program"
         }
       ],
       "args": [
@@ -1593,7 +1608,7 @@ export const IDL = {
     {
       "code": 6008,
       "name": "InvalidMint",
-      "msg": "The mint is not the configured mint"
+      "msg": "The mint is not the configured mint, or not an initialized mint of SPL Token or Token-2022"
     },
     {
       "code": 6009,
@@ -1608,7 +1623,7 @@ export const IDL = {
     {
       "code": 6011,
       "name": "InvalidTokenProgram",
-      "msg": "Only the classic SPL Token program is accepted"
+      "msg": "The token program is not the owner of the configured mint"
     },
     {
       "code": 6012,
@@ -1764,6 +1779,41 @@ export const IDL = {
       "code": 6042,
       "name": "InvalidBatch",
       "msg": "The batch is empty, names an account it does not list, or lists its credit accounts out of ascending order"
+    },
+    {
+      "code": 6043,
+      "name": "MintTransferFee",
+      "msg": "The mint has a transfer fee, or an authority that could set one"
+    },
+    {
+      "code": 6044,
+      "name": "MintPermanentDelegate",
+      "msg": "The mint has a permanent delegate, who could move the escrowed funds"
+    },
+    {
+      "code": 6045,
+      "name": "MintNonTransferable",
+      "msg": "The mint is non-transferable"
+    },
+    {
+      "code": 6046,
+      "name": "MintTransferHook",
+      "msg": "The mint has a transfer hook, or an authority that could set one"
+    },
+    {
+      "code": 6047,
+      "name": "MintDefaultFrozen",
+      "msg": "The mint freezes new token accounts by default"
+    },
+    {
+      "code": 6048,
+      "name": "MintPausable",
+      "msg": "The mint is pausable"
+    },
+    {
+      "code": 6049,
+      "name": "MintExtensionUnsupported",
+      "msg": "The mint has a Token-2022 extension this program does not accept"
     }
   ],
   "types": [
@@ -1855,6 +1905,14 @@ export const IDL = {
           },
           {
             "name": "bump",
+            "type": "u8"
+          },
+          {
+            "name": "token_program",
+            "type": "pubkey"
+          },
+          {
+            "name": "decimals",
             "type": "u8"
           }
         ]
@@ -2134,6 +2192,14 @@ export const IDL = {
           {
             "name": "paused",
             "type": "bool"
+          },
+          {
+            "name": "token_program",
+            "type": "pubkey"
+          },
+          {
+            "name": "decimals",
+            "type": "u8"
           }
         ]
       }

@@ -1,5 +1,5 @@
 use {
-    super::shared::{close_account, cpi::with_credit_signer, cpi::TokenCloseAccount, require_key, OwnerAccounts},
+    super::shared::{close_account, cpi::with_credit_signer, cpi::TokenCloseAccount, require_key, OwnerAccounts, TokenAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditAccountClosed, Event},
@@ -13,7 +13,7 @@ use {
 /// account's and the vault's rent) to `rent_payer`, the rest to the owner.
 pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [owner, config_view, credit_view, vault, rent_payer, token_program, ..] = accounts else {
+    let [owner, config_view, credit_view, vault, rent_payer, mint, token_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
 
@@ -22,8 +22,9 @@ pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) 
     // vault's CloseAccount CPI only credits credit_view's lamports, and
     // `close_account` takes credit_view mutably, which the borrow checker
     // allows only after the last use of `credit`.
-    let (_, credit, vault_amount) = unsafe {
-        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?
+    let (_, credit, vault_amount, token) = unsafe {
+        let token = TokenAccounts { mint, token_program };
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token }.load()?
     };
     if vault_amount != 0 || credit.locked() != 0 || credit.open_jobs() != 0 || credit.fees_accrued() != 0 || credit.promo_credits() != 0 {
         return Err(JobEscrowError::CreditAccountNotEmpty.into());
@@ -33,7 +34,7 @@ pub fn process_close_credit_account(accounts: &mut [AccountView], _data: &[u8]) 
 
     // CPI: close the vault into the credit account, signed by its PDA.
     with_credit_signer(&owner_key, bump, |signer| {
-        TokenCloseAccount { account: vault, destination: credit_view, authority: credit_view }.invoke_signed(signer)
+        TokenCloseAccount { account: vault, destination: credit_view, authority: credit_view, token_program: token.program }.invoke_signed(signer)
     })?;
 
     // State: the rent paid back to its payer (at most what the account

@@ -1,9 +1,9 @@
 use {
-    super::shared::{cpi::TokenTransfer, cpi::with_credit_signer, require_key},
+    super::shared::{cpi::with_credit_signer, require_key, TokenAccounts},
     crate::{
         error::JobEscrowError,
         events::{Event, FeesCollected},
-        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
+        state::{load, load_mut, Config, CreditAccount},
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -12,7 +12,7 @@ use {
 /// Anyone may call it (a crank): the destination is fixed by the Config.
 pub fn process_collect_fees(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [config_view, credit_view, vault, treasury, token_program, ..] = accounts else {
+    let [config_view, credit_view, vault, treasury, mint, token_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
 
@@ -23,8 +23,8 @@ pub fn process_collect_fees(accounts: &mut [AccountView], _data: &[u8]) -> Progr
     // account, borrowed only after a Token-owner check.
     let credit = unsafe { load_mut::<CreditAccount>(credit_view)? };
     require_key(treasury, &config.treasury, JobEscrowError::InvalidTreasury)?;
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
-    load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
+    let token = TokenAccounts { mint, token_program }.check(config)?;
+    token.vault(vault, &credit.vault, credit_view.address())?;
     let fees = credit.fees_accrued();
     if fees == 0 {
         return Err(JobEscrowError::NothingToCollect.into());
@@ -34,9 +34,7 @@ pub fn process_collect_fees(accounts: &mut [AccountView], _data: &[u8]) -> Progr
     credit.set_fees_accrued(0);
 
     // CPI: vault to treasury, signed by the CreditAccount PDA.
-    with_credit_signer(&credit.owner, credit.bump, |signer| {
-        TokenTransfer { from: vault, to: treasury, authority: credit_view, amount: fees }.invoke_signed(signer)
-    })?;
+    with_credit_signer(&credit.owner, credit.bump, |signer| token.transfer(vault, treasury, credit_view, fees, signer))?;
 
     // Event.
     FeesCollected::new(*credit_view.address(), fees.to_le_bytes()).emit();

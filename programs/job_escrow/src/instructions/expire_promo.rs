@@ -1,10 +1,10 @@
 use {
-    super::shared::{cpi::TokenTransfer, cpi::with_credit_signer, require_key, require_signer, sysvar::unix_timestamp},
+    super::shared::{cpi::with_credit_signer, require_key, require_signer, sysvar::unix_timestamp, TokenAccounts},
     crate::{
         error::JobEscrowError,
         events::{Event, PromoExpired},
         math,
-        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
+        state::{load, load_mut, Config, CreditAccount},
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -17,7 +17,7 @@ pub const PROMO_REASON_GIVEN_UP: u8 = 1;
 /// has passed. Credits still locked by jobs stay promo until a later call.
 pub fn process_expire_promo(accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [authority, config_view, credit_view, vault, treasury, token_program, ..] = accounts else {
+    let [authority, config_view, credit_view, vault, treasury, mint, token_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
 
@@ -36,8 +36,8 @@ pub fn process_expire_promo(accounts: &mut [AccountView], _data: &[u8]) -> Progr
         return Err(JobEscrowError::PromoNotExpired.into());
     };
     require_key(treasury, &config.treasury, JobEscrowError::InvalidTreasury)?;
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
-    let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
+    let token = TokenAccounts { mint, token_program }.check(config)?;
+    let vault_amount = token.vault(vault, &credit.vault, credit_view.address())?.amount();
     let price = config.price_per_credit();
     let credits = credit.promo_credits().min(credit.available(vault_amount, price)?);
     if credits == 0 {
@@ -49,9 +49,7 @@ pub fn process_expire_promo(accounts: &mut [AccountView], _data: &[u8]) -> Progr
     credit.expire_promo(credits)?;
 
     // CPI: vault to treasury, signed by the CreditAccount PDA.
-    with_credit_signer(&credit.owner, credit.bump, |signer| {
-        TokenTransfer { from: vault, to: treasury, authority: credit_view, amount }.invoke_signed(signer)
-    })?;
+    with_credit_signer(&credit.owner, credit.bump, |signer| token.transfer(vault, treasury, credit_view, amount, signer))?;
 
     // Event.
     PromoExpired::new(credits.to_le_bytes(), reason).emit();

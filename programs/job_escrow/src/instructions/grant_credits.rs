@@ -1,10 +1,10 @@
 use {
-    super::shared::{args::Args, cpi::TokenTransfer, load_config_as_operator, require_key, sysvar::unix_timestamp},
+    super::shared::{args::Args, load_config_as_operator, sysvar::unix_timestamp, TokenAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditsGranted, Event},
         math,
-        state::{load_mut, load_vault, CreditAccount, TokenAccount, TOKEN_PROGRAM_ID},
+        state::{load_mut, CreditAccount},
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -24,7 +24,7 @@ unsafe impl Args for GrantCreditsArgs {}
 /// first), never withdrawable, expiring at `expires_at` (0 = never).
 pub fn process_grant_credits(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [operator, config_view, credit_view, vault, source, token_program, ..] = accounts else {
+    let [operator, config_view, credit_view, vault, source, mint, token_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
 
@@ -48,10 +48,10 @@ pub fn process_grant_credits(accounts: &mut [AccountView], data: &[u8]) -> Progr
     // config_view fails the discriminator check); the vault and source are
     // Token accounts, borrowed only after a Token-owner check.
     let credit = unsafe { load_mut::<CreditAccount>(credit_view)? };
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
-    load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
+    let token = TokenAccounts { mint, token_program }.check(config)?;
+    token.vault(vault, &credit.vault, credit_view.address())?;
     // Only the operator's own USDC backs a grant (and never a vault's).
-    if &TokenAccount::load(source, &config.mint, JobEscrowError::InvalidTokenAccount)?.owner != operator.address() {
+    if &token.account(source, JobEscrowError::InvalidTokenAccount)?.owner != operator.address() {
         return Err(JobEscrowError::InvalidTokenAccount.into());
     }
     let amount = math::mul(credits, config.price_per_credit())?;
@@ -60,7 +60,7 @@ pub fn process_grant_credits(accounts: &mut [AccountView], data: &[u8]) -> Progr
     credit.grant(credits, expires_at)?;
 
     // CPI: operator's account to the vault, signed by the operator.
-    TokenTransfer { from: source, to: vault, authority: operator, amount }.invoke()?;
+    token.transfer(source, vault, operator, amount, &[])?;
 
     // Event.
     CreditsGranted::new(args.credits, args.expires_at).emit();

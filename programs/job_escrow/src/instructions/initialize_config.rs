@@ -8,7 +8,7 @@ use {
     crate::{
         error::JobEscrowError,
         events::{ConfigUpdated, Event},
-        state::{check_mint, init, Config, ProgramAccount, Tier, TokenAccount, CONFIG_SEED, SYSTEM_PROGRAM_ID, TIER_COUNT},
+        state::{init, load_mint, Config, ProgramAccount, Tier, TokenAccount, CONFIG_SEED, SYSTEM_PROGRAM_ID, TIER_COUNT},
     },
     pinocchio::{
         address::address,
@@ -60,8 +60,10 @@ pub fn process_initialize_config(accounts: &mut [AccountView], data: &[u8]) -> P
     let seeds = core::hint::black_box([CONFIG_SEED]);
     let (expected, bump) = Address::find_program_address(&seeds, &crate::ID);
     require_key(config_view, &expected, JobEscrowError::InvalidPda)?;
-    check_mint(mint)?;
-    TokenAccount::load(treasury, mint.address(), JobEscrowError::InvalidTreasury)?;
+    // The mint's owner is the token program from now on; its extensions
+    // pass the policy (docs/token-2022.md).
+    let mint_info = load_mint(mint)?;
+    TokenAccount::load(treasury, &mint_info.token_program, mint.address(), JobEscrowError::InvalidTreasury)?;
 
     // Create and fill.
     let bump_seed = [bump];
@@ -84,6 +86,8 @@ pub fn process_initialize_config(accounts: &mut [AccountView], data: &[u8]) -> P
     config.tiers = args.tiers;
     config.set_max_output_tokens_per_job(u32::from_le_bytes(args.max_output_tokens_per_job));
     config.bump = bump;
+    config.token_program = mint_info.token_program;
+    config.decimals = mint_info.decimals;
     config.validate()?;
 
     // Event.

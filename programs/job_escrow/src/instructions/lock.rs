@@ -29,7 +29,7 @@ pub fn process_lock(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult 
     // config_view fails the discriminator check); the vault is a Token
     // account, borrowed only after a Token-owner check.
     let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
-    let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
+    let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint, &config.token_program)?.amount();
     let mut account = JobAccount::new(credit_view.address(), (credit, slots), vault_amount);
 
     // State and event.

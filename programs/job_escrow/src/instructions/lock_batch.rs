@@ -48,7 +48,7 @@ pub fn process_lock_batch(accounts: &mut [AccountView], data: &[u8]) -> ProgramR
             // discriminator check) and the vault is borrowed only after a
             // Token-owner check.
             let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
-            let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?.amount();
+            let vault_amount = load_vault(vault, &credit.vault, credit_view.address(), &config.mint, &config.token_program)?.amount();
             current = Some(JobAccount::new(credit_view.address(), (credit, slots), vault_amount));
         }
         let account = current.as_mut().ok_or(JobEscrowError::InvalidBatch)?;

@@ -1,7 +1,7 @@
 use {
     super::shared::{
         cpi::{NewAccount, with_credit_signer, CreateAta},
-        require_key, require_signer,
+        require_key, require_signer, TokenAccounts,
         sysvar::{rent_exempt_minimum, unix_timestamp},
     },
     crate::{
@@ -9,14 +9,14 @@ use {
         events::{CreditAccountOpened, Event},
         state::{
             credit_account_len, init_sized, load, load_vault, Config, CreditAccount, ATA_PROGRAM_ID, CREDIT_SEED,
-            DEFAULT_JOB_SLOTS, MAX_JOB_SLOTS, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
+            DEFAULT_JOB_SLOTS, MAX_JOB_SLOTS, SYSTEM_PROGRAM_ID,
         },
     },
     pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
 };
 
 /// Creates the CreditAccount PDA `["credits", owner]` and its vault, the
-/// classic-Token ATA of (CreditAccount, mint). Any payer; the owner need not
+/// ATA of (CreditAccount, mint) under the mint's own token program. Any payer; the owner need not
 /// sign (so a platform can open accounts for its users). The payer is
 /// recorded as `rent_payer` with the lamports it paid (the account's rent
 /// and the vault's when this call creates it), which close_credit_account
@@ -43,8 +43,7 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], data: &[u8]) ->
     // Validation.
     require_signer(payer)?;
     let config = load::<Config>(config_view)?;
-    require_key(mint, &config.mint, JobEscrowError::InvalidMint)?;
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+    TokenAccounts { mint, token_program }.check(config)?;
     require_key(ata_program, &ATA_PROGRAM_ID, JobEscrowError::InvalidProgramAccount)?;
     require_key(system_program, &SYSTEM_PROGRAM_ID, JobEscrowError::InvalidProgramAccount)?;
     if credit_view.owned_by(&crate::ID) {
@@ -63,7 +62,7 @@ pub fn process_open_credit_account(accounts: &mut [AccountView], data: &[u8]) ->
         NewAccount { payer, account: credit_view, space: space as u64, lamports: rent }.create(signer)
     })?;
     CreateAta { payer, ata: vault, wallet: credit_view, mint, system_program, token_program }.invoke()?;
-    load_vault(vault, vault.address(), credit_view.address(), mint.address())?;
+    load_vault(vault, vault.address(), credit_view.address(), mint.address(), token_program.address())?;
     let rent_paid = crate::math::sub(payer_before, payer.lamports())?;
 
     // State.

@@ -1,10 +1,9 @@
 use {
-    super::shared::{args::Args, cpi::TokenTransfer, OwnerAccounts},
+    super::shared::{args::Args, OwnerAccounts, TokenAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditsPurchased, Event},
         math,
-        state::TokenAccount,
     },
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
@@ -21,7 +20,7 @@ unsafe impl Args for PurchaseArgs {}
 /// Moves `credits * price` USDC from the owner's token account into the vault.
 pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [owner, config_view, credit_view, vault, source, token_program, ..] = accounts else {
+    let [owner, config_view, credit_view, vault, source, mint, token_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
 
@@ -30,9 +29,10 @@ pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
 
     // Validation.
     // SAFETY: the only load of these accounts in this instruction; the
-    // source is borrowed only after TokenAccount::load's Token-owner check.
-    let (config, credit, _) = unsafe {
-        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?
+    // source is borrowed only after TokenAccount::load's token-owner check.
+    let (config, credit, _, token) = unsafe {
+        let token = TokenAccounts { mint, token_program };
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token }.load()?
     };
     if config.paused() {
         return Err(JobEscrowError::Paused.into());
@@ -43,7 +43,7 @@ pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     let amount = math::mul(credits, config.price_per_credit())?;
     // Only the buyer's own money: a delegate of someone else's account could
     // otherwise buy credits for itself with it.
-    if &TokenAccount::load(source, &config.mint, JobEscrowError::InvalidTokenAccount)?.owner != owner.address() {
+    if &token.account(source, JobEscrowError::InvalidTokenAccount)?.owner != owner.address() {
         return Err(JobEscrowError::InvalidTokenAccount.into());
     }
 
@@ -51,7 +51,7 @@ pub fn process_purchase(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
     credit.set_purchased(math::add(credit.purchased(), credits)?);
 
     // CPI.
-    TokenTransfer { from: source, to: vault, authority: owner, amount }.invoke()?;
+    token.transfer(source, vault, owner, amount, &[])?;
 
     // Event.
     CreditsPurchased::new(credits.to_le_bytes(), amount.to_le_bytes()).emit();

@@ -2,13 +2,11 @@ use {
     super::shared::{
         args::Args,
         jobs::{check_worker, pay_worker, settle_job, JobAccount, SettleArgs},
-        load_config_as_operator, require_key,
+        load_config_as_operator,
         sysvar::unix_timestamp,
+        TokenAccounts,
     },
-    crate::{
-        error::JobEscrowError,
-        state::{load_credit_mut, load_vault, TOKEN_PROGRAM_ID},
-    },
+    crate::state::load_credit_mut,
     pinocchio::{error::ProgramError, AccountView, ProgramResult},
 };
 
@@ -21,7 +19,7 @@ unsafe impl Args for SettleArgs {}
 /// to the owner's balance, and the job's slot is freed.
 pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [operator, config_view, credit_view, vault, provider, token_program, ..] = accounts else {
+    let [operator, config_view, credit_view, vault, provider, mint, token_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
 
@@ -30,13 +28,13 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
 
     // Validation.
     let config = load_config_as_operator(config_view, operator)?;
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+    let token = TokenAccounts { mint, token_program }.check(config)?;
     // SAFETY: loaded once, after the Config (a credit_view that duplicates
     // config_view fails the discriminator check); the vault and provider are
     // Token accounts, borrowed only after a Token-owner check.
     let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
-    load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
-    check_worker(provider, vault, &config.mint)?;
+    token.vault(vault, &credit.vault, credit_view.address())?;
+    check_worker(&token, provider, vault)?;
     let (owner, bump) = (credit.owner, credit.bump);
     let mut account = JobAccount::new(credit_view.address(), (credit, slots), 0);
 
@@ -44,5 +42,5 @@ pub fn process_settle(accounts: &mut [AccountView], data: &[u8]) -> ProgramResul
     let worker_amount = settle_job(config, &mut account, args, unix_timestamp()?)?;
 
     // CPI: pay the worker from the vault, signed by the CreditAccount PDA.
-    pay_worker(&owner, bump, credit_view, vault, provider, worker_amount)
+    pay_worker(&token, (&owner, bump), credit_view, vault, provider, worker_amount)
 }

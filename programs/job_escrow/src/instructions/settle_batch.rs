@@ -3,14 +3,11 @@ use {
         args::Args,
         batch::{jobs, Groups},
         jobs::{check_not_vault, check_worker_account, pay_worker, settle_job, JobAccount, SettleArgs},
-        load_config_as_operator, require_key,
+        load_config_as_operator,
         sysvar::unix_timestamp,
+        Token, TokenAccounts,
     },
-    crate::{
-        error::JobEscrowError,
-        math,
-        state::{load_credit_mut, load_vault, TOKEN_PROGRAM_ID},
-    },
+    crate::{error::JobEscrowError, math, state::load_credit_mut},
     pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
 };
 
@@ -40,18 +37,18 @@ struct Payment<'a> {
 
 impl Payment<'_> {
     #[inline(always)]
-    fn pay(&self) -> ProgramResult {
-        pay_worker(&self.owner, self.bump, self.credit, self.vault, self.provider, self.amount)
+    fn pay(&self, token: &Token) -> ProgramResult {
+        pay_worker(token, (&self.owner, self.bump), self.credit, self.vault, self.provider, self.amount)
     }
 }
 
 /// `settle` for many jobs across many credit accounts, job by job under
 /// settle's rules; one bad job rejects the whole instruction. Accounts:
-/// operator, config, token_program, then (credit_account, vault) per
+/// operator, config, mint, token_program, then (credit_account, vault) per
 /// account, then the workers' token accounts.
 pub fn process_settle_batch(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [operator, config_view, token_program, rest @ ..] = accounts else {
+    let [operator, config_view, mint, token_program, rest @ ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
     let rest: &[AccountView] = rest;
@@ -61,7 +58,7 @@ pub fn process_settle_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
 
     // Validation.
     let config = load_config_as_operator(config_view, operator)?;
-    require_key(token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
+    let token = TokenAccounts { mint, token_program }.check(config)?;
     let now = unix_timestamp()?;
 
     // State, events and payments, one account at a time.
@@ -79,7 +76,7 @@ pub fn process_settle_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
             // discriminator check) and vaults and workers are borrowed only
             // after a Token-owner check.
             let (credit, slots) = unsafe { load_credit_mut(credit_view)? };
-            load_vault(vault, &credit.vault, credit_view.address(), &config.mint)?;
+            token.vault(vault, &credit.vault, credit_view.address())?;
             current = Some((JobAccount::new(credit_view.address(), (credit, slots), 0), credit_view, vault));
         }
         let (account, credit_view, vault) = current.as_mut().ok_or(JobEscrowError::InvalidBatch)?;
@@ -92,11 +89,11 @@ pub fn process_settle_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
             _ => {
                 check_not_vault(provider, vault)?;
                 if checked_worker != Some(provider.address()) {
-                    check_worker_account(provider, &config.mint)?;
+                    check_worker_account(&token, provider)?;
                     checked_worker = Some(provider.address());
                 }
                 if let Some(p) = pending.take() {
-                    p.pay()?;
+                    p.pay(&token)?;
                 }
                 let (owner, bump) = (account.credit.owner, account.credit.bump);
                 pending = Some(Payment { owner, bump, credit: credit_view, vault, provider, amount: worker_amount });
@@ -104,7 +101,7 @@ pub fn process_settle_batch(accounts: &mut [AccountView], data: &[u8]) -> Progra
         }
     }
     match pending {
-        Some(p) => p.pay(),
+        Some(p) => p.pay(&token),
         None => Ok(()),
     }
 }

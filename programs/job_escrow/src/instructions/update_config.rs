@@ -51,7 +51,7 @@ pub fn process_update_config(accounts: &mut [AccountView], data: &[u8]) -> Progr
     require_key(admin, &config.admin, JobEscrowError::Unauthorized)?;
     if set_treasury {
         let treasury = rest.first().ok_or(ProgramError::NotEnoughAccountKeys)?;
-        TokenAccount::load(treasury, &config.mint, JobEscrowError::InvalidTreasury)?;
+        TokenAccount::load(treasury, &config.token_program, &config.mint, JobEscrowError::InvalidTreasury)?;
         config.treasury = *treasury.address();
     }
 

@@ -1,5 +1,5 @@
 use {
-    super::shared::{args::Args, cpi::TokenTransfer, cpi::with_credit_signer, OwnerAccounts},
+    super::shared::{args::Args, cpi::with_credit_signer, OwnerAccounts, TokenAccounts},
     crate::{
         error::JobEscrowError,
         events::{CreditsWithdrawn, Event},
@@ -24,7 +24,7 @@ pub const WITHDRAW_ALL: u64 = u64::MAX;
 /// available balance. Allowed while paused: users can always leave.
 pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // Accounts.
-    let [owner, config_view, credit_view, vault, destination, token_program, ..] = accounts else {
+    let [owner, config_view, credit_view, vault, destination, mint, token_program, ..] = accounts else {
         return Err(ProgramError::NotEnoughAccountKeys);
     };
 
@@ -36,8 +36,9 @@ pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
 
     // Validation.
     // SAFETY: the only load of these accounts in this instruction.
-    let (config, credit, vault_amount) = unsafe {
-        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token_program }.load()?
+    let (config, credit, vault_amount, token) = unsafe {
+        let token = TokenAccounts { mint, token_program };
+        OwnerAccounts { owner, config: config_view, credit_account: credit_view, vault, token }.load()?
     };
     if destination.address() == vault.address() {
         return Err(JobEscrowError::DuplicateAccount.into());
@@ -66,9 +67,7 @@ pub fn process_withdraw(accounts: &mut [AccountView], data: &[u8]) -> ProgramRes
 
     // CPI: vault to destination, signed by the CreditAccount PDA. The Token
     // program rejects a destination of another mint.
-    with_credit_signer(&credit.owner, credit.bump, |signer| {
-        TokenTransfer { from: vault, to: destination, authority: credit_view, amount }.invoke_signed(signer)
-    })?;
+    with_credit_signer(&credit.owner, credit.bump, |signer| token.transfer(vault, destination, credit_view, amount, signer))?;
 
     // Event.
     CreditsWithdrawn::new(credits.to_le_bytes(), amount.to_le_bytes()).emit();

@@ -52,7 +52,7 @@ impl Tier {
     }
 }
 
-/// The program's singleton configuration, PDA `["config"]` (278 bytes).
+/// The program's singleton configuration, PDA `["config"]` (311 bytes).
 ///
 /// | offset | size | field |
 /// |---|---|---|
@@ -62,14 +62,17 @@ impl Tier {
 /// | 72 | 32 | operator |
 /// | 104 | 32 | mint |
 /// | 136 | 32 | treasury |
-/// | 168 | 8 | price_per_credit: u64 (USDC base units) |
+/// | 168 | 8 | price_per_credit: u64 (base units of the mint) |
 /// | 176 | 8 | min_purchase_credits: u64 |
 /// | 184 | 4 | job_timeout_secs: u32 |
 /// | 188 | 2 | provider_share_bps_min: u16 |
 /// | 190 | 2 | provider_share_bps_max: u16 |
 /// | 192 | 80 | tiers: [Tier; 4] |
-/// | 272 | 1 | paused: bool |
-/// | 273 | 1 | bump: u8 |
+/// | 272 | 4 | max_output_tokens_per_job: u32 |
+/// | 276 | 1 | paused: bool |
+/// | 277 | 1 | bump: u8 |
+/// | 278 | 32 | token_program (the mint's owner: classic Token or Token-2022) |
+/// | 310 | 1 | decimals: u8 (the mint's, for TransferChecked) |
 #[repr(C)]
 pub struct Config {
     discriminator: [u8; 8],
@@ -87,9 +90,11 @@ pub struct Config {
     max_output_tokens_per_job: [u8; 4],
     paused: u8,
     pub bump: u8,
+    pub token_program: Address,
+    pub decimals: u8,
 }
 
-const _: () = assert!(Config::LEN == 278);
+const _: () = assert!(Config::LEN == 311);
 const _: () = assert!(core::mem::size_of::<Tier>() == Tier::LEN);
 const _: () = assert!(core::mem::align_of::<Config>() == 1);
 

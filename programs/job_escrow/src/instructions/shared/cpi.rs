@@ -1,5 +1,6 @@
-//! Cross-program invocations: System (create a program account), classic
-//! SPL Token (transfer, close) and the Associated Token Account program.
+//! Cross-program invocations: System (create a program account), the
+//! Config's token program, classic SPL Token or Token-2022 (transfer,
+//! close), and the Associated Token Account program.
 //!
 //! Every CPI has one shape, pinocchio-system's: a struct of the
 //! instruction's accounts and arguments with its `DISCRIMINATOR` (the tag
@@ -10,7 +11,7 @@
 //! and ATA instructions are defined here, in that shape, each sent through
 //! `invoke_program`.
 use {
-    crate::state::{ATA_PROGRAM_ID, CREDIT_SEED, TOKEN_PROGRAM_ID},
+    crate::state::{ATA_PROGRAM_ID, CREDIT_SEED},
     pinocchio::{
         cpi::{invoke_signed, Seed, Signer},
         instruction::{InstructionAccount, InstructionView},
@@ -59,18 +60,24 @@ impl NewAccount<'_> {
     }
 }
 
-/// Classic SPL Token `Transfer` of `amount` from `from` to `to`, authorized
-/// by `authority` (a transaction signer, or a PDA whose seeds are passed).
-pub struct TokenTransfer<'a> {
+/// SPL Token `TransferChecked` of `amount` (with the mint's `decimals`)
+/// from `from` to `to`, authorized by `authority` (a transaction signer, or
+/// a PDA whose seeds are passed), sent to `token_program`: the Config's, the
+/// mint's owner. Checked, not plain `Transfer`: Token-2022 refuses a plain
+/// transfer of a mint with a transfer fee, and the decimals pin the mint.
+pub struct TokenTransferChecked<'a> {
     pub from: &'a AccountView,
+    pub mint: &'a AccountView,
     pub to: &'a AccountView,
     pub authority: &'a AccountView,
     pub amount: u64,
+    pub decimals: u8,
+    pub token_program: &'a Address,
 }
 
-impl TokenTransfer<'_> {
-    /// SPL Token `TokenInstruction::Transfer`.
-    pub const DISCRIMINATOR: u8 = 3;
+impl TokenTransferChecked<'_> {
+    /// SPL Token `TokenInstruction::TransferChecked`.
+    pub const DISCRIMINATOR: u8 = 12;
 
     #[inline(always)]
     pub fn invoke(&self) -> ProgramResult {
@@ -79,25 +86,29 @@ impl TokenTransfer<'_> {
 
     #[inline]
     pub fn invoke_signed(&self, signers: &[Signer]) -> ProgramResult {
-        let Self { from, to, authority, amount } = *self;
-        // The discriminator, then the amount (u64 LE) over bytes 1..9.
-        let mut data = [Self::DISCRIMINATOR; 9];
-        data[1..].copy_from_slice(&amount.to_le_bytes());
+        let Self { from, mint, to, authority, amount, decimals, token_program } = *self;
+        // The discriminator, the amount (u64 LE) over bytes 1..9, the decimals.
+        let mut data = [Self::DISCRIMINATOR; 10];
+        data[1..9].copy_from_slice(&amount.to_le_bytes());
+        data[9] = decimals;
         let metas = [
             InstructionAccount::writable(from.address()),
+            InstructionAccount::readonly(mint.address()),
             InstructionAccount::writable(to.address()),
             InstructionAccount::readonly_signer(authority.address()),
         ];
-        invoke_program(&TOKEN_PROGRAM_ID, &data, &metas, &[from, to, authority], signers)
+        invoke_program(token_program, &data, &metas, &[from, mint, to, authority], signers)
     }
 }
 
-/// Classic SPL Token `CloseAccount`: `account`'s lamports go to
-/// `destination`, authorized by `authority` (its owner or close authority).
+/// SPL Token `CloseAccount`: `account`'s lamports go to `destination`,
+/// authorized by `authority` (its owner or close authority), sent to
+/// `token_program` (the Config's).
 pub struct TokenCloseAccount<'a> {
     pub account: &'a AccountView,
     pub destination: &'a AccountView,
     pub authority: &'a AccountView,
+    pub token_program: &'a Address,
 }
 
 impl TokenCloseAccount<'_> {
@@ -111,20 +122,20 @@ impl TokenCloseAccount<'_> {
 
     #[inline]
     pub fn invoke_signed(&self, signers: &[Signer]) -> ProgramResult {
-        let Self { account, destination, authority } = *self;
+        let Self { account, destination, authority, token_program } = *self;
         let data = [Self::DISCRIMINATOR];
         let metas = [
             InstructionAccount::writable(account.address()),
             InstructionAccount::writable(destination.address()),
             InstructionAccount::readonly_signer(authority.address()),
         ];
-        invoke_program(&TOKEN_PROGRAM_ID, &data, &metas, &[account, destination, authority], signers)
+        invoke_program(token_program, &data, &metas, &[account, destination, authority], signers)
     }
 }
 
 /// Associated Token Account `CreateIdempotent`: creates the ATA of (wallet,
-/// mint) under the classic Token program, or does nothing if it exists. The
-/// ATA program checks the address.
+/// mint) under `token_program` (the mint's owner), or does nothing if it
+/// exists. The ATA program checks the address.
 pub struct CreateAta<'a> {
     pub payer: &'a AccountView,
     pub ata: &'a AccountView,

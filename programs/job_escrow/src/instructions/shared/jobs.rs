@@ -2,12 +2,12 @@
 //! single instructions and their batch forms (lock_batch, settle_batch,
 //! refund_batch) apply them job by job.
 use {
-    super::{cpi::TokenTransfer, cpi::with_credit_signer, curve::is_on_curve, require_signer},
+    super::{cpi::with_credit_signer, curve::is_on_curve, require_signer, Token},
     crate::{
         error::JobEscrowError,
         events::{Event, JobLocked, JobRefunded, JobSettled},
         math,
-        state::{free_slot_for, find_job, load, Config, CreditAccount, JobSlot, TokenAccount, BPS_DENOMINATOR},
+        state::{free_slot_for, find_job, load, Config, CreditAccount, JobSlot, BPS_DENOMINATOR},
     },
     pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
 };
@@ -192,9 +192,9 @@ pub fn refund_job(config: &Config, authority: &Address, account: &mut JobAccount
 /// Checks `provider`, the token account a settle pays: not `vault`, and a
 /// worker's account ([`check_worker_account`]).
 #[inline(always)]
-pub fn check_worker(provider: &AccountView, vault: &AccountView, mint: &Address) -> ProgramResult {
+pub fn check_worker(token: &Token, provider: &AccountView, vault: &AccountView) -> ProgramResult {
     check_not_vault(provider, vault)?;
-    check_worker_account(provider, mint)
+    check_worker_account(token, provider)
 }
 
 /// A settle never pays a job's own vault.
@@ -206,13 +206,13 @@ pub fn check_not_vault(provider: &AccountView, vault: &AccountView) -> ProgramRe
     Ok(())
 }
 
-/// `provider` is an initialized token account of the mint owned by a
-/// wallet. Credit laundering: an account owned by a PDA (every job_escrow
+/// `provider` is an initialized token account of the mint (under the
+/// Config's token program) owned by a wallet. Credit laundering: an account owned by a PDA (every job_escrow
 /// vault is) is refused, so settle cannot move one user's credits into
 /// another's vault.
 #[inline(always)]
-pub fn check_worker_account(provider: &AccountView, mint: &Address) -> ProgramResult {
-    let worker = TokenAccount::load(provider, mint, JobEscrowError::InvalidTokenAccount)?;
+pub fn check_worker_account(token: &Token, provider: &AccountView) -> ProgramResult {
+    let worker = token.account(provider, JobEscrowError::InvalidTokenAccount)?;
     if !is_on_curve(worker.owner.as_array()) {
         return Err(JobEscrowError::InvalidTokenAccount.into());
     }
@@ -222,8 +222,13 @@ pub fn check_worker_account(provider: &AccountView, mint: &Address) -> ProgramRe
 /// Pays a worker `amount` from the vault of the credit account of `owner`
 /// (PDA bump `bump`), signed by that PDA.
 #[inline(always)]
-pub fn pay_worker(owner: &Address, bump: u8, credit: &AccountView, vault: &AccountView, provider: &AccountView, amount: u64) -> ProgramResult {
-    with_credit_signer(owner, bump, |signer| {
-        TokenTransfer { from: vault, to: provider, authority: credit, amount }.invoke_signed(signer)
-    })
+pub fn pay_worker(
+    token: &Token,
+    (owner, bump): (&Address, u8),
+    credit: &AccountView,
+    vault: &AccountView,
+    provider: &AccountView,
+    amount: u64,
+) -> ProgramResult {
+    with_credit_signer(owner, bump, |signer| token.transfer(vault, provider, credit, amount, signer))
 }

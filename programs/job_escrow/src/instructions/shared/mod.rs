@@ -10,9 +10,10 @@ pub mod sysvar;
 use {
     crate::{
         error::JobEscrowError,
-        state::{load, load_mut, load_vault, Config, CreditAccount, TOKEN_PROGRAM_ID},
+        state::{load, load_mut, load_vault, Config, CreditAccount, TokenAccount},
     },
-    pinocchio::{error::ProgramError, AccountView, Address, ProgramResult},
+    cpi::TokenTransferChecked,
+    pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult},
 };
 
 /// Fails with `MissingSignature` unless `view` signed the transaction.
@@ -56,6 +57,59 @@ pub fn close_account(account: &mut AccountView, destination: &mut AccountView) -
     account.close()
 }
 
+/// The `mint` and `token_program` accounts of every instruction that moves
+/// tokens, checked against the Config in this one place: the Config's mint
+/// (`InvalidMint`) and the Config's token program, the mint's owner
+/// (`InvalidTokenProgram`).
+pub struct TokenAccounts<'a> {
+    pub mint: &'a AccountView,
+    pub token_program: &'a AccountView,
+}
+
+impl<'a> TokenAccounts<'a> {
+    /// Checks both accounts against `config` and returns the [`Token`] that
+    /// moves the Config's mint.
+    #[inline(always)]
+    pub fn check(&self, config: &Config) -> Result<Token<'a>, ProgramError> {
+        require_key(self.mint, &config.mint, JobEscrowError::InvalidMint)?;
+        require_key(self.token_program, &config.token_program, JobEscrowError::InvalidTokenProgram)?;
+        Ok(Token { mint: self.mint, program: self.token_program.address(), decimals: config.decimals })
+    }
+}
+
+/// The Config's mint under its token program, checked ([`TokenAccounts::check`]):
+/// loads token accounts of it and transfers it.
+#[derive(Clone, Copy)]
+pub struct Token<'a> {
+    pub mint: &'a AccountView,
+    pub program: &'a Address,
+    pub decimals: u8,
+}
+
+impl<'a> Token<'a> {
+    /// Borrows `view` as an initialized token account of the mint, or fails
+    /// with `error` ([`TokenAccount::load`]).
+    #[inline(always)]
+    pub fn account<'b>(&self, view: &'b AccountView, error: JobEscrowError) -> Result<&'b TokenAccount, ProgramError> {
+        TokenAccount::load(view, self.program, self.mint.address(), error)
+    }
+
+    /// The vault of the credit account at `credit_account`, which recorded
+    /// `vault` ([`load_vault`]).
+    #[inline(always)]
+    pub fn vault<'b>(&self, view: &'b AccountView, vault: &Address, credit_account: &Address) -> Result<&'b TokenAccount, ProgramError> {
+        load_vault(view, vault, credit_account, self.mint.address(), self.program)
+    }
+
+    /// `TransferChecked` of `amount` from `from` to `to`, signed by
+    /// `authority` (or by the PDA whose seeds are in `signers`).
+    #[inline(always)]
+    pub fn transfer(&self, from: &AccountView, to: &AccountView, authority: &AccountView, amount: u64, signers: &[Signer]) -> ProgramResult {
+        let Self { mint, program, decimals } = *self;
+        TokenTransferChecked { from, mint, to, authority, amount, decimals, token_program: program }.invoke_signed(signers)
+    }
+}
+
 /// The accounts every owner-signed instruction on a credit account checks
 /// (purchase, withdraw, close_credit_account), checked in one place.
 pub struct OwnerAccounts<'a> {
@@ -63,13 +117,14 @@ pub struct OwnerAccounts<'a> {
     pub config: &'a AccountView,
     pub credit_account: &'a AccountView,
     pub vault: &'a AccountView,
-    pub token_program: &'a AccountView,
+    pub token: TokenAccounts<'a>,
 }
 
 impl<'a> OwnerAccounts<'a> {
-    /// `owner` signed and owns the credit account, the token program is the
-    /// classic one and `vault` is the account's vault. Returns the Config, the
-    /// CreditAccount and the vault's balance.
+    /// `owner` signed and owns the credit account, the mint and token
+    /// program are the Config's ([`TokenAccounts::check`]) and `vault` is
+    /// the account's vault. Returns the Config, the CreditAccount, the
+    /// vault's balance and the checked [`Token`].
     ///
     /// # Safety
     ///
@@ -77,15 +132,15 @@ impl<'a> OwnerAccounts<'a> {
     /// reference to the credit account's data may be alive (so this is
     /// called once per instruction).
     #[inline(always)]
-    pub unsafe fn load(&self) -> Result<(&'a Config, &'a mut CreditAccount, u64), ProgramError> {
+    pub unsafe fn load(&self) -> Result<(&'a Config, &'a mut CreditAccount, u64, Token<'a>), ProgramError> {
         require_signer(self.owner)?;
         let config = load::<Config>(self.config)?;
         // SAFETY: the caller's contract; the Config was loaded first, so a
         // credit account that duplicates it fails the discriminator check.
         let credit = unsafe { load_mut::<CreditAccount>(self.credit_account)? };
         require_key(self.owner, &credit.owner, JobEscrowError::Unauthorized)?;
-        require_key(self.token_program, &TOKEN_PROGRAM_ID, JobEscrowError::InvalidTokenProgram)?;
-        let vault_amount = load_vault(self.vault, &credit.vault, self.credit_account.address(), &config.mint)?.amount();
-        Ok((config, credit, vault_amount))
+        let token = self.token.check(config)?;
+        let vault_amount = token.vault(self.vault, &credit.vault, self.credit_account.address())?.amount();
+        Ok((config, credit, vault_amount, token))
     }
 }

@@ -77,6 +77,8 @@ export type Config = {
   maxOutputTokensPerJob: number;
   paused: boolean;
   bump: number;
+  tokenProgram: Address;
+  decimals: number;
 };
 
 export type ConfigArgs = {
@@ -94,6 +96,8 @@ export type ConfigArgs = {
   maxOutputTokensPerJob: number;
   paused: boolean;
   bump: number;
+  tokenProgram: Address;
+  decimals: number;
 };
 
 /** Gets the encoder for {@link ConfigArgs} account data. */
@@ -115,6 +119,8 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["maxOutputTokensPerJob", getU32Encoder()],
       ["paused", getBooleanEncoder()],
       ["bump", getU8Encoder()],
+      ["tokenProgram", getAddressEncoder()],
+      ["decimals", getU8Encoder()],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -138,6 +144,8 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["maxOutputTokensPerJob", getU32Decoder()],
     ["paused", getBooleanDecoder()],
     ["bump", getU8Decoder()],
+    ["tokenProgram", getAddressDecoder()],
+    ["decimals", getU8Decoder()],
   ]);
 }
 
@@ -200,5 +208,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 278;
+  return 311;
 }

@@ -30,13 +30,13 @@ export const JOB_ESCROW_ERROR__INVALID_ACCOUNT_OWNER = 0x1775; // 6005
 export const JOB_ESCROW_ERROR__INVALID_ACCOUNT_DATA = 0x1776; // 6006
 /** InvalidPda: The account is not the expected program-derived address */
 export const JOB_ESCROW_ERROR__INVALID_PDA = 0x1777; // 6007
-/** InvalidMint: The mint is not the configured mint */
+/** InvalidMint: The mint is not the configured mint, or not an initialized mint of SPL Token or Token-2022 */
 export const JOB_ESCROW_ERROR__INVALID_MINT = 0x1778; // 6008
 /** InvalidTreasury: The treasury is not a token account of the configured mint */
 export const JOB_ESCROW_ERROR__INVALID_TREASURY = 0x1779; // 6009
 /** InvalidVault: The vault is not the credit account’s ATA, or it has a delegate or close authority */
 export const JOB_ESCROW_ERROR__INVALID_VAULT = 0x177a; // 6010
-/** InvalidTokenProgram: Only the classic SPL Token program is accepted */
+/** InvalidTokenProgram: The token program is not the owner of the configured mint */
 export const JOB_ESCROW_ERROR__INVALID_TOKEN_PROGRAM = 0x177b; // 6011
 /** InvalidTokenAccount: The token account is not an initialized account of the configured mint owned by the expected wallet */
 export const JOB_ESCROW_ERROR__INVALID_TOKEN_ACCOUNT = 0x177c; // 6012
@@ -100,6 +100,20 @@ export const JOB_ESCROW_ERROR__NO_FREE_JOB_SLOT = 0x1798; // 6040
 export const JOB_ESCROW_ERROR__TOO_MANY_JOB_SLOTS = 0x1799; // 6041
 /** InvalidBatch: The batch is empty, names an account it does not list, or lists its credit accounts out of ascending order */
 export const JOB_ESCROW_ERROR__INVALID_BATCH = 0x179a; // 6042
+/** MintTransferFee: The mint has a transfer fee, or an authority that could set one */
+export const JOB_ESCROW_ERROR__MINT_TRANSFER_FEE = 0x179b; // 6043
+/** MintPermanentDelegate: The mint has a permanent delegate, who could move the escrowed funds */
+export const JOB_ESCROW_ERROR__MINT_PERMANENT_DELEGATE = 0x179c; // 6044
+/** MintNonTransferable: The mint is non-transferable */
+export const JOB_ESCROW_ERROR__MINT_NON_TRANSFERABLE = 0x179d; // 6045
+/** MintTransferHook: The mint has a transfer hook, or an authority that could set one */
+export const JOB_ESCROW_ERROR__MINT_TRANSFER_HOOK = 0x179e; // 6046
+/** MintDefaultFrozen: The mint freezes new token accounts by default */
+export const JOB_ESCROW_ERROR__MINT_DEFAULT_FROZEN = 0x179f; // 6047
+/** MintPausable: The mint is pausable */
+export const JOB_ESCROW_ERROR__MINT_PAUSABLE = 0x17a0; // 6048
+/** MintExtensionUnsupported: The mint has a Token-2022 extension this program does not accept */
+export const JOB_ESCROW_ERROR__MINT_EXTENSION_UNSUPPORTED = 0x17a1; // 6049
 
 export type JobEscrowError =
   | typeof JOB_ESCROW_ERROR__ALREADY_INITIALIZED
@@ -131,6 +145,13 @@ export type JobEscrowError =
   | typeof JOB_ESCROW_ERROR__JOB_NOT_EXPIRED
   | typeof JOB_ESCROW_ERROR__JOB_NOT_FOUND
   | typeof JOB_ESCROW_ERROR__MAX_OUTPUT_TOKENS_TOO_LARGE
+  | typeof JOB_ESCROW_ERROR__MINT_DEFAULT_FROZEN
+  | typeof JOB_ESCROW_ERROR__MINT_EXTENSION_UNSUPPORTED
+  | typeof JOB_ESCROW_ERROR__MINT_NON_TRANSFERABLE
+  | typeof JOB_ESCROW_ERROR__MINT_PAUSABLE
+  | typeof JOB_ESCROW_ERROR__MINT_PERMANENT_DELEGATE
+  | typeof JOB_ESCROW_ERROR__MINT_TRANSFER_FEE
+  | typeof JOB_ESCROW_ERROR__MINT_TRANSFER_HOOK
   | typeof JOB_ESCROW_ERROR__MISSING_SIGNATURE
   | typeof JOB_ESCROW_ERROR__NO_FREE_JOB_SLOT
   | typeof JOB_ESCROW_ERROR__NO_PENDING_ADMIN
@@ -162,7 +183,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [JOB_ESCROW_ERROR__INVALID_BATCH]: `The batch is empty, names an account it does not list, or lists its credit accounts out of ascending order`,
     [JOB_ESCROW_ERROR__INVALID_CONFIG_VALUE]: `A configuration value is out of range`,
     [JOB_ESCROW_ERROR__INVALID_INSTRUCTION_DATA]: `Instruction data is malformed or the instruction is unknown`,
-    [JOB_ESCROW_ERROR__INVALID_MINT]: `The mint is not the configured mint`,
+    [JOB_ESCROW_ERROR__INVALID_MINT]: `The mint is not the configured mint, or not an initialized mint of SPL Token or Token-2022`,
     [JOB_ESCROW_ERROR__INVALID_PDA]: `The account is not the expected program-derived address`,
     [JOB_ESCROW_ERROR__INVALID_PROGRAM_ACCOUNT]: `A program account is not the expected program`,
     [JOB_ESCROW_ERROR__INVALID_PROGRAM_DATA]: `The account is not this program's ProgramData`,
@@ -170,7 +191,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [JOB_ESCROW_ERROR__INVALID_RENT_PAYER]: `The rent payer is not the wallet that paid this rent`,
     [JOB_ESCROW_ERROR__INVALID_TIER]: `Unknown tier`,
     [JOB_ESCROW_ERROR__INVALID_TOKEN_ACCOUNT]: `The token account is not an initialized account of the configured mint owned by the expected wallet`,
-    [JOB_ESCROW_ERROR__INVALID_TOKEN_PROGRAM]: `Only the classic SPL Token program is accepted`,
+    [JOB_ESCROW_ERROR__INVALID_TOKEN_PROGRAM]: `The token program is not the owner of the configured mint`,
     [JOB_ESCROW_ERROR__INVALID_TREASURY]: `The treasury is not a token account of the configured mint`,
     [JOB_ESCROW_ERROR__INVALID_VAULT]: `The vault is not the credit account’s ATA, or it has a delegate or close authority`,
     [JOB_ESCROW_ERROR__JOB_ALREADY_LOCKED]: `A job with this id is already in flight in the credit account`,
@@ -178,6 +199,13 @@ if (process.env["NODE_ENV"] !== "production") {
     [JOB_ESCROW_ERROR__JOB_NOT_EXPIRED]: `Only the operator can refund a job before it expires`,
     [JOB_ESCROW_ERROR__JOB_NOT_FOUND]: `No job with this id is in flight in the credit account`,
     [JOB_ESCROW_ERROR__MAX_OUTPUT_TOKENS_TOO_LARGE]: `max_output_tokens exceeds the configured ceiling per job`,
+    [JOB_ESCROW_ERROR__MINT_DEFAULT_FROZEN]: `The mint freezes new token accounts by default`,
+    [JOB_ESCROW_ERROR__MINT_EXTENSION_UNSUPPORTED]: `The mint has a Token-2022 extension this program does not accept`,
+    [JOB_ESCROW_ERROR__MINT_NON_TRANSFERABLE]: `The mint is non-transferable`,
+    [JOB_ESCROW_ERROR__MINT_PAUSABLE]: `The mint is pausable`,
+    [JOB_ESCROW_ERROR__MINT_PERMANENT_DELEGATE]: `The mint has a permanent delegate, who could move the escrowed funds`,
+    [JOB_ESCROW_ERROR__MINT_TRANSFER_FEE]: `The mint has a transfer fee, or an authority that could set one`,
+    [JOB_ESCROW_ERROR__MINT_TRANSFER_HOOK]: `The mint has a transfer hook, or an authority that could set one`,
     [JOB_ESCROW_ERROR__MISSING_SIGNATURE]: `A required signature is missing`,
     [JOB_ESCROW_ERROR__NO_FREE_JOB_SLOT]: `Every job slot of the credit account is in use`,
     [JOB_ESCROW_ERROR__NO_PENDING_ADMIN]: `The signer is not the nominated admin`,

@@ -56,6 +56,7 @@ export type CloseCreditAccountInstruction<
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountRentPayer extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -79,6 +80,9 @@ export type CloseCreditAccountInstruction<
       TAccountRentPayer extends string
         ? WritableAccount<TAccountRentPayer>
         : TAccountRentPayer,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -124,6 +128,7 @@ export type CloseCreditAccountAsyncInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountRentPayer extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
@@ -131,6 +136,7 @@ export type CloseCreditAccountAsyncInput<
   creditAccount?: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   rentPayer: Address<TAccountRentPayer>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
 };
 
@@ -140,6 +146,7 @@ export async function getCloseCreditAccountInstructionAsync<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountRentPayer extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -149,6 +156,7 @@ export async function getCloseCreditAccountInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountRentPayer,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -160,6 +168,7 @@ export async function getCloseCreditAccountInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountRentPayer,
+    TAccountMint,
     TAccountTokenProgram
   >
 > {
@@ -173,6 +182,7 @@ export async function getCloseCreditAccountInstructionAsync<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     rentPayer: { value: input.rentPayer ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -205,6 +215,7 @@ export async function getCloseCreditAccountInstructionAsync<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("rentPayer", accounts.rentPayer),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getCloseCreditAccountInstructionDataEncoder().encode({}),
@@ -216,6 +227,7 @@ export async function getCloseCreditAccountInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountRentPayer,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -226,6 +238,7 @@ export type CloseCreditAccountInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountRentPayer extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
@@ -233,6 +246,7 @@ export type CloseCreditAccountInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   rentPayer: Address<TAccountRentPayer>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
 };
 
@@ -242,6 +256,7 @@ export function getCloseCreditAccountInstruction<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountRentPayer extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -251,6 +266,7 @@ export function getCloseCreditAccountInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountRentPayer,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -261,6 +277,7 @@ export function getCloseCreditAccountInstruction<
   TAccountCreditAccount,
   TAccountVault,
   TAccountRentPayer,
+  TAccountMint,
   TAccountTokenProgram
 > {
   // Program address.
@@ -273,6 +290,7 @@ export function getCloseCreditAccountInstruction<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     rentPayer: { value: input.rentPayer ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -294,6 +312,7 @@ export function getCloseCreditAccountInstruction<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("rentPayer", accounts.rentPayer),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getCloseCreditAccountInstructionDataEncoder().encode({}),
@@ -305,6 +324,7 @@ export function getCloseCreditAccountInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountRentPayer,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -320,7 +340,8 @@ export type ParsedCloseCreditAccountInstruction<
     creditAccount: TAccountMetas[2];
     vault: TAccountMetas[3];
     rentPayer: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
+    mint: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
   };
   data: CloseCreditAccountInstructionData;
 };
@@ -333,12 +354,12 @@ export function parseCloseCreditAccountInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCloseCreditAccountInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 7) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 6,
+        expectedAccountMetas: 7,
       },
     );
   }
@@ -356,6 +377,7 @@ export function parseCloseCreditAccountInstruction<
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
       rentPayer: getNextAccount(),
+      mint: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getCloseCreditAccountInstructionDataDecoder().decode(

@@ -52,6 +52,7 @@ export type CollectFeesInstruction<
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountTreasury extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -71,6 +72,9 @@ export type CollectFeesInstruction<
       TAccountTreasury extends string
         ? WritableAccount<TAccountTreasury>
         : TAccountTreasury,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -110,12 +114,14 @@ export type CollectFeesAsyncInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountTreasury extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   config?: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   treasury: Address<TAccountTreasury>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
 };
 
@@ -124,6 +130,7 @@ export async function getCollectFeesInstructionAsync<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountTreasury extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -132,6 +139,7 @@ export async function getCollectFeesInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -142,6 +150,7 @@ export async function getCollectFeesInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >
 > {
@@ -154,6 +163,7 @@ export async function getCollectFeesInstructionAsync<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     treasury: { value: input.treasury ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -177,6 +187,7 @@ export async function getCollectFeesInstructionAsync<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("treasury", accounts.treasury),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getCollectFeesInstructionDataEncoder().encode({}),
@@ -187,6 +198,7 @@ export async function getCollectFeesInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -196,12 +208,14 @@ export type CollectFeesInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountTreasury extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   config: Address<TAccountConfig>;
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   treasury: Address<TAccountTreasury>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
 };
 
@@ -210,6 +224,7 @@ export function getCollectFeesInstruction<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountTreasury extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -218,6 +233,7 @@ export function getCollectFeesInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -227,6 +243,7 @@ export function getCollectFeesInstruction<
   TAccountCreditAccount,
   TAccountVault,
   TAccountTreasury,
+  TAccountMint,
   TAccountTokenProgram
 > {
   // Program address.
@@ -238,6 +255,7 @@ export function getCollectFeesInstruction<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     treasury: { value: input.treasury ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -258,6 +276,7 @@ export function getCollectFeesInstruction<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("treasury", accounts.treasury),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getCollectFeesInstructionDataEncoder().encode({}),
@@ -268,6 +287,7 @@ export function getCollectFeesInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -282,7 +302,8 @@ export type ParsedCollectFeesInstruction<
     creditAccount: TAccountMetas[1];
     vault: TAccountMetas[2];
     treasury: TAccountMetas[3];
-    tokenProgram: TAccountMetas[4];
+    mint: TAccountMetas[4];
+    tokenProgram: TAccountMetas[5];
   };
   data: CollectFeesInstructionData;
 };
@@ -295,12 +316,12 @@ export function parseCollectFeesInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCollectFeesInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 6) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 5,
+        expectedAccountMetas: 6,
       },
     );
   }
@@ -317,6 +338,7 @@ export function parseCollectFeesInstruction<
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
       treasury: getNextAccount(),
+      mint: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getCollectFeesInstructionDataDecoder().decode(instruction.data),

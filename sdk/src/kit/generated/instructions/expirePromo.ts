@@ -56,6 +56,7 @@ export type ExpirePromoInstruction<
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountTreasury extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -79,6 +80,9 @@ export type ExpirePromoInstruction<
       TAccountTreasury extends string
         ? WritableAccount<TAccountTreasury>
         : TAccountTreasury,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -119,6 +123,7 @@ export type ExpirePromoAsyncInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountTreasury extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
@@ -126,6 +131,7 @@ export type ExpirePromoAsyncInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   treasury: Address<TAccountTreasury>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
 };
 
@@ -135,6 +141,7 @@ export async function getExpirePromoInstructionAsync<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountTreasury extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -144,6 +151,7 @@ export async function getExpirePromoInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -155,6 +163,7 @@ export async function getExpirePromoInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >
 > {
@@ -168,6 +177,7 @@ export async function getExpirePromoInstructionAsync<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     treasury: { value: input.treasury ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -192,6 +202,7 @@ export async function getExpirePromoInstructionAsync<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("treasury", accounts.treasury),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getExpirePromoInstructionDataEncoder().encode({}),
@@ -203,6 +214,7 @@ export async function getExpirePromoInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -213,6 +225,7 @@ export type ExpirePromoInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountTreasury extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
@@ -220,6 +233,7 @@ export type ExpirePromoInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   treasury: Address<TAccountTreasury>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
 };
 
@@ -229,6 +243,7 @@ export function getExpirePromoInstruction<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountTreasury extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -238,6 +253,7 @@ export function getExpirePromoInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -248,6 +264,7 @@ export function getExpirePromoInstruction<
   TAccountCreditAccount,
   TAccountVault,
   TAccountTreasury,
+  TAccountMint,
   TAccountTokenProgram
 > {
   // Program address.
@@ -260,6 +277,7 @@ export function getExpirePromoInstruction<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     treasury: { value: input.treasury ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -281,6 +299,7 @@ export function getExpirePromoInstruction<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("treasury", accounts.treasury),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getExpirePromoInstructionDataEncoder().encode({}),
@@ -292,6 +311,7 @@ export function getExpirePromoInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountTreasury,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -307,7 +327,8 @@ export type ParsedExpirePromoInstruction<
     creditAccount: TAccountMetas[2];
     vault: TAccountMetas[3];
     treasury: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
+    mint: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
   };
   data: ExpirePromoInstructionData;
 };
@@ -320,12 +341,12 @@ export function parseExpirePromoInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedExpirePromoInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 7) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 6,
+        expectedAccountMetas: 7,
       },
     );
   }
@@ -343,6 +364,7 @@ export function parseExpirePromoInstruction<
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
       treasury: getNextAccount(),
+      mint: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getExpirePromoInstructionDataDecoder().decode(instruction.data),

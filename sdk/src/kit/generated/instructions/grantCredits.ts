@@ -60,6 +60,7 @@ export type GrantCreditsInstruction<
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountSource extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -83,6 +84,9 @@ export type GrantCreditsInstruction<
       TAccountSource extends string
         ? WritableAccount<TAccountSource>
         : TAccountSource,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -136,6 +140,7 @@ export type GrantCreditsAsyncInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountSource extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   operator: TransactionSigner<TAccountOperator>;
@@ -143,6 +148,7 @@ export type GrantCreditsAsyncInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   source: Address<TAccountSource>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   credits: GrantCreditsInstructionDataArgs["credits"];
   expiresAt: GrantCreditsInstructionDataArgs["expiresAt"];
@@ -154,6 +160,7 @@ export async function getGrantCreditsInstructionAsync<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountSource extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -163,6 +170,7 @@ export async function getGrantCreditsInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -174,6 +182,7 @@ export async function getGrantCreditsInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >
 > {
@@ -187,6 +196,7 @@ export async function getGrantCreditsInstructionAsync<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     source: { value: input.source ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -214,6 +224,7 @@ export async function getGrantCreditsInstructionAsync<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("source", accounts.source),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getGrantCreditsInstructionDataEncoder().encode(
@@ -227,6 +238,7 @@ export async function getGrantCreditsInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -237,6 +249,7 @@ export type GrantCreditsInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountSource extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   operator: TransactionSigner<TAccountOperator>;
@@ -244,6 +257,7 @@ export type GrantCreditsInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   source: Address<TAccountSource>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   credits: GrantCreditsInstructionDataArgs["credits"];
   expiresAt: GrantCreditsInstructionDataArgs["expiresAt"];
@@ -255,6 +269,7 @@ export function getGrantCreditsInstruction<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountSource extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -264,6 +279,7 @@ export function getGrantCreditsInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -274,6 +290,7 @@ export function getGrantCreditsInstruction<
   TAccountCreditAccount,
   TAccountVault,
   TAccountSource,
+  TAccountMint,
   TAccountTokenProgram
 > {
   // Program address.
@@ -286,6 +303,7 @@ export function getGrantCreditsInstruction<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     source: { value: input.source ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -310,6 +328,7 @@ export function getGrantCreditsInstruction<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("source", accounts.source),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getGrantCreditsInstructionDataEncoder().encode(
@@ -323,6 +342,7 @@ export function getGrantCreditsInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -338,7 +358,8 @@ export type ParsedGrantCreditsInstruction<
     creditAccount: TAccountMetas[2];
     vault: TAccountMetas[3];
     source: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
+    mint: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
   };
   data: GrantCreditsInstructionData;
 };
@@ -351,12 +372,12 @@ export function parseGrantCreditsInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedGrantCreditsInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 7) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 6,
+        expectedAccountMetas: 7,
       },
     );
   }
@@ -374,6 +395,7 @@ export function parseGrantCreditsInstruction<
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
       source: getNextAccount(),
+      mint: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getGrantCreditsInstructionDataDecoder().decode(instruction.data),

@@ -57,6 +57,7 @@ export type PurchaseInstruction<
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountSource extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -80,6 +81,9 @@ export type PurchaseInstruction<
       TAccountSource extends string
         ? WritableAccount<TAccountSource>
         : TAccountSource,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -127,6 +131,7 @@ export type PurchaseAsyncInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountSource extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
@@ -134,6 +139,7 @@ export type PurchaseAsyncInput<
   creditAccount?: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   source: Address<TAccountSource>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   credits: PurchaseInstructionDataArgs["credits"];
 };
@@ -144,6 +150,7 @@ export async function getPurchaseInstructionAsync<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountSource extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -153,6 +160,7 @@ export async function getPurchaseInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -164,6 +172,7 @@ export async function getPurchaseInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >
 > {
@@ -177,6 +186,7 @@ export async function getPurchaseInstructionAsync<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     source: { value: input.source ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -212,6 +222,7 @@ export async function getPurchaseInstructionAsync<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("source", accounts.source),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getPurchaseInstructionDataEncoder().encode(
@@ -225,6 +236,7 @@ export async function getPurchaseInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -235,6 +247,7 @@ export type PurchaseInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountSource extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
@@ -242,6 +255,7 @@ export type PurchaseInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   source: Address<TAccountSource>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   credits: PurchaseInstructionDataArgs["credits"];
 };
@@ -252,6 +266,7 @@ export function getPurchaseInstruction<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountSource extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -261,6 +276,7 @@ export function getPurchaseInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -271,6 +287,7 @@ export function getPurchaseInstruction<
   TAccountCreditAccount,
   TAccountVault,
   TAccountSource,
+  TAccountMint,
   TAccountTokenProgram
 > {
   // Program address.
@@ -283,6 +300,7 @@ export function getPurchaseInstruction<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     source: { value: input.source ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -307,6 +325,7 @@ export function getPurchaseInstruction<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("source", accounts.source),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getPurchaseInstructionDataEncoder().encode(
@@ -320,6 +339,7 @@ export function getPurchaseInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountSource,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -335,7 +355,8 @@ export type ParsedPurchaseInstruction<
     creditAccount: TAccountMetas[2];
     vault: TAccountMetas[3];
     source: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
+    mint: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
   };
   data: PurchaseInstructionData;
 };
@@ -348,12 +369,12 @@ export function parsePurchaseInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedPurchaseInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 7) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 6,
+        expectedAccountMetas: 7,
       },
     );
   }
@@ -371,6 +392,7 @@ export function parsePurchaseInstruction<
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
       source: getNextAccount(),
+      mint: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getPurchaseInstructionDataDecoder().decode(instruction.data),

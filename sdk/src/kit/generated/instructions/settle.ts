@@ -60,6 +60,7 @@ export type SettleInstruction<
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountProviderTokenAccount extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -83,6 +84,9 @@ export type SettleInstruction<
       TAccountProviderTokenAccount extends string
         ? WritableAccount<TAccountProviderTokenAccount>
         : TAccountProviderTokenAccount,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -140,6 +144,7 @@ export type SettleAsyncInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountProviderTokenAccount extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   operator: TransactionSigner<TAccountOperator>;
@@ -147,6 +152,7 @@ export type SettleAsyncInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   providerTokenAccount: Address<TAccountProviderTokenAccount>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   jobId: SettleInstructionDataArgs["jobId"];
   outputTokens: SettleInstructionDataArgs["outputTokens"];
@@ -159,6 +165,7 @@ export async function getSettleInstructionAsync<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountProviderTokenAccount extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -168,6 +175,7 @@ export async function getSettleInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountProviderTokenAccount,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -179,6 +187,7 @@ export async function getSettleInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountProviderTokenAccount,
+    TAccountMint,
     TAccountTokenProgram
   >
 > {
@@ -195,6 +204,7 @@ export async function getSettleInstructionAsync<
       value: input.providerTokenAccount ?? null,
       isWritable: true,
     },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -222,6 +232,7 @@ export async function getSettleInstructionAsync<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("providerTokenAccount", accounts.providerTokenAccount),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getSettleInstructionDataEncoder().encode(
@@ -235,6 +246,7 @@ export async function getSettleInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountProviderTokenAccount,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -245,6 +257,7 @@ export type SettleInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountProviderTokenAccount extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   operator: TransactionSigner<TAccountOperator>;
@@ -252,6 +265,7 @@ export type SettleInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   providerTokenAccount: Address<TAccountProviderTokenAccount>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   jobId: SettleInstructionDataArgs["jobId"];
   outputTokens: SettleInstructionDataArgs["outputTokens"];
@@ -264,6 +278,7 @@ export function getSettleInstruction<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountProviderTokenAccount extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -273,6 +288,7 @@ export function getSettleInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountProviderTokenAccount,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -283,6 +299,7 @@ export function getSettleInstruction<
   TAccountCreditAccount,
   TAccountVault,
   TAccountProviderTokenAccount,
+  TAccountMint,
   TAccountTokenProgram
 > {
   // Program address.
@@ -298,6 +315,7 @@ export function getSettleInstruction<
       value: input.providerTokenAccount ?? null,
       isWritable: true,
     },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -322,6 +340,7 @@ export function getSettleInstruction<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("providerTokenAccount", accounts.providerTokenAccount),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getSettleInstructionDataEncoder().encode(
@@ -335,6 +354,7 @@ export function getSettleInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountProviderTokenAccount,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -350,7 +370,8 @@ export type ParsedSettleInstruction<
     creditAccount: TAccountMetas[2];
     vault: TAccountMetas[3];
     providerTokenAccount: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
+    mint: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
   };
   data: SettleInstructionData;
 };
@@ -363,12 +384,12 @@ export function parseSettleInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSettleInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 7) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 6,
+        expectedAccountMetas: 7,
       },
     );
   }
@@ -386,6 +407,7 @@ export function parseSettleInstruction<
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
       providerTokenAccount: getNextAccount(),
+      mint: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getSettleInstructionDataDecoder().decode(instruction.data),

@@ -60,6 +60,7 @@ export type SettleBatchInstruction<
   TProgram extends string = typeof JOB_ESCROW_PROGRAM_ADDRESS,
   TAccountOperator extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -74,6 +75,9 @@ export type SettleBatchInstruction<
       TAccountConfig extends string
         ? ReadonlyAccount<TAccountConfig>
         : TAccountConfig,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -120,10 +124,12 @@ export function getSettleBatchInstructionDataCodec(): Codec<
 export type SettleBatchAsyncInput<
   TAccountOperator extends string = string,
   TAccountConfig extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   operator: TransactionSigner<TAccountOperator>;
   config?: Address<TAccountConfig>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   jobs: SettleBatchInstructionDataArgs["jobs"];
 };
@@ -131,12 +137,14 @@ export type SettleBatchAsyncInput<
 export async function getSettleBatchInstructionAsync<
   TAccountOperator extends string,
   TAccountConfig extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
   input: SettleBatchAsyncInput<
     TAccountOperator,
     TAccountConfig,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -145,6 +153,7 @@ export async function getSettleBatchInstructionAsync<
     TProgramAddress,
     TAccountOperator,
     TAccountConfig,
+    TAccountMint,
     TAccountTokenProgram
   >
 > {
@@ -155,6 +164,7 @@ export async function getSettleBatchInstructionAsync<
   const originalAccounts = {
     operator: { value: input.operator ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -179,6 +189,7 @@ export async function getSettleBatchInstructionAsync<
     accounts: [
       getAccountMeta("operator", accounts.operator),
       getAccountMeta("config", accounts.config),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getSettleBatchInstructionDataEncoder().encode(
@@ -189,6 +200,7 @@ export async function getSettleBatchInstructionAsync<
     TProgramAddress,
     TAccountOperator,
     TAccountConfig,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -196,10 +208,12 @@ export async function getSettleBatchInstructionAsync<
 export type SettleBatchInput<
   TAccountOperator extends string = string,
   TAccountConfig extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   operator: TransactionSigner<TAccountOperator>;
   config: Address<TAccountConfig>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   jobs: SettleBatchInstructionDataArgs["jobs"];
 };
@@ -207,12 +221,14 @@ export type SettleBatchInput<
 export function getSettleBatchInstruction<
   TAccountOperator extends string,
   TAccountConfig extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
   input: SettleBatchInput<
     TAccountOperator,
     TAccountConfig,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -220,6 +236,7 @@ export function getSettleBatchInstruction<
   TProgramAddress,
   TAccountOperator,
   TAccountConfig,
+  TAccountMint,
   TAccountTokenProgram
 > {
   // Program address.
@@ -229,6 +246,7 @@ export function getSettleBatchInstruction<
   const originalAccounts = {
     operator: { value: input.operator ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: false },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -250,6 +268,7 @@ export function getSettleBatchInstruction<
     accounts: [
       getAccountMeta("operator", accounts.operator),
       getAccountMeta("config", accounts.config),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getSettleBatchInstructionDataEncoder().encode(
@@ -260,6 +279,7 @@ export function getSettleBatchInstruction<
     TProgramAddress,
     TAccountOperator,
     TAccountConfig,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -272,7 +292,8 @@ export type ParsedSettleBatchInstruction<
   accounts: {
     operator: TAccountMetas[0];
     config: TAccountMetas[1];
-    tokenProgram: TAccountMetas[2];
+    mint: TAccountMetas[2];
+    tokenProgram: TAccountMetas[3];
   };
   data: SettleBatchInstructionData;
 };
@@ -285,12 +306,12 @@ export function parseSettleBatchInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedSettleBatchInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 3) {
+  if (instruction.accounts.length < 4) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 3,
+        expectedAccountMetas: 4,
       },
     );
   }
@@ -305,6 +326,7 @@ export function parseSettleBatchInstruction<
     accounts: {
       operator: getNextAccount(),
       config: getNextAccount(),
+      mint: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getSettleBatchInstructionDataDecoder().decode(instruction.data),

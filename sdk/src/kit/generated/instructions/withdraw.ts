@@ -57,6 +57,7 @@ export type WithdrawInstruction<
   TAccountCreditAccount extends string | AccountMeta<string> = string,
   TAccountVault extends string | AccountMeta<string> = string,
   TAccountDestination extends string | AccountMeta<string> = string,
+  TAccountMint extends string | AccountMeta<string> = string,
   TAccountTokenProgram extends string | AccountMeta<string> =
     "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
   TRemainingAccounts extends readonly AccountMeta<string>[] = [],
@@ -80,6 +81,9 @@ export type WithdrawInstruction<
       TAccountDestination extends string
         ? WritableAccount<TAccountDestination>
         : TAccountDestination,
+      TAccountMint extends string
+        ? ReadonlyAccount<TAccountMint>
+        : TAccountMint,
       TAccountTokenProgram extends string
         ? ReadonlyAccount<TAccountTokenProgram>
         : TAccountTokenProgram,
@@ -127,6 +131,7 @@ export type WithdrawAsyncInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountDestination extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
@@ -134,6 +139,7 @@ export type WithdrawAsyncInput<
   creditAccount?: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   destination: Address<TAccountDestination>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   credits: WithdrawInstructionDataArgs["credits"];
 };
@@ -144,6 +150,7 @@ export async function getWithdrawInstructionAsync<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountDestination extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -153,6 +160,7 @@ export async function getWithdrawInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountDestination,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -164,6 +172,7 @@ export async function getWithdrawInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountDestination,
+    TAccountMint,
     TAccountTokenProgram
   >
 > {
@@ -177,6 +186,7 @@ export async function getWithdrawInstructionAsync<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -212,6 +222,7 @@ export async function getWithdrawInstructionAsync<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("destination", accounts.destination),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getWithdrawInstructionDataEncoder().encode(
@@ -225,6 +236,7 @@ export async function getWithdrawInstructionAsync<
     TAccountCreditAccount,
     TAccountVault,
     TAccountDestination,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -235,6 +247,7 @@ export type WithdrawInput<
   TAccountCreditAccount extends string = string,
   TAccountVault extends string = string,
   TAccountDestination extends string = string,
+  TAccountMint extends string = string,
   TAccountTokenProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
@@ -242,6 +255,7 @@ export type WithdrawInput<
   creditAccount: Address<TAccountCreditAccount>;
   vault: Address<TAccountVault>;
   destination: Address<TAccountDestination>;
+  mint: Address<TAccountMint>;
   tokenProgram?: Address<TAccountTokenProgram>;
   credits: WithdrawInstructionDataArgs["credits"];
 };
@@ -252,6 +266,7 @@ export function getWithdrawInstruction<
   TAccountCreditAccount extends string,
   TAccountVault extends string,
   TAccountDestination extends string,
+  TAccountMint extends string,
   TAccountTokenProgram extends string,
   TProgramAddress extends Address = typeof JOB_ESCROW_PROGRAM_ADDRESS,
 >(
@@ -261,6 +276,7 @@ export function getWithdrawInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountDestination,
+    TAccountMint,
     TAccountTokenProgram
   >,
   config?: { programAddress?: TProgramAddress },
@@ -271,6 +287,7 @@ export function getWithdrawInstruction<
   TAccountCreditAccount,
   TAccountVault,
   TAccountDestination,
+  TAccountMint,
   TAccountTokenProgram
 > {
   // Program address.
@@ -283,6 +300,7 @@ export function getWithdrawInstruction<
     creditAccount: { value: input.creditAccount ?? null, isWritable: true },
     vault: { value: input.vault ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
+    mint: { value: input.mint ?? null, isWritable: false },
     tokenProgram: { value: input.tokenProgram ?? null, isWritable: false },
   };
   const accounts = originalAccounts as Record<
@@ -307,6 +325,7 @@ export function getWithdrawInstruction<
       getAccountMeta("creditAccount", accounts.creditAccount),
       getAccountMeta("vault", accounts.vault),
       getAccountMeta("destination", accounts.destination),
+      getAccountMeta("mint", accounts.mint),
       getAccountMeta("tokenProgram", accounts.tokenProgram),
     ],
     data: getWithdrawInstructionDataEncoder().encode(
@@ -320,6 +339,7 @@ export function getWithdrawInstruction<
     TAccountCreditAccount,
     TAccountVault,
     TAccountDestination,
+    TAccountMint,
     TAccountTokenProgram
   >);
 }
@@ -335,7 +355,8 @@ export type ParsedWithdrawInstruction<
     creditAccount: TAccountMetas[2];
     vault: TAccountMetas[3];
     destination: TAccountMetas[4];
-    tokenProgram: TAccountMetas[5];
+    mint: TAccountMetas[5];
+    tokenProgram: TAccountMetas[6];
   };
   data: WithdrawInstructionData;
 };
@@ -348,12 +369,12 @@ export function parseWithdrawInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedWithdrawInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 6) {
+  if (instruction.accounts.length < 7) {
     throw new SolanaError(
       SOLANA_ERROR__PROGRAM_CLIENTS__INSUFFICIENT_ACCOUNT_METAS,
       {
         actualAccountMetas: instruction.accounts.length,
-        expectedAccountMetas: 6,
+        expectedAccountMetas: 7,
       },
     );
   }
@@ -371,6 +392,7 @@ export function parseWithdrawInstruction<
       creditAccount: getNextAccount(),
       vault: getNextAccount(),
       destination: getNextAccount(),
+      mint: getNextAccount(),
       tokenProgram: getNextAccount(),
     },
     data: getWithdrawInstructionDataDecoder().decode(instruction.data),

@@ -28,6 +28,8 @@ import {
   getU32Encoder,
   getU64Decoder,
   getU64Encoder,
+  getU8Decoder,
+  getU8Encoder,
   type Address,
   type FixedSizeCodec,
   type FixedSizeDecoder,
@@ -49,6 +51,8 @@ export type ConfigUpdated = {
   tiers: Array<Tier>;
   maxOutputTokensPerJob: number;
   paused: boolean;
+  tokenProgram: Address;
+  decimals: number;
 };
 
 export type ConfigUpdatedArgs = {
@@ -65,6 +69,8 @@ export type ConfigUpdatedArgs = {
   tiers: Array<TierArgs>;
   maxOutputTokensPerJob: number;
   paused: boolean;
+  tokenProgram: Address;
+  decimals: number;
 };
 
 export function getConfigUpdatedEncoder(): FixedSizeEncoder<ConfigUpdatedArgs> {
@@ -83,6 +89,8 @@ export function getConfigUpdatedEncoder(): FixedSizeEncoder<ConfigUpdatedArgs> {
       ["tiers", getArrayEncoder(getTierEncoder(), { size: 4 })],
       ["maxOutputTokensPerJob", getU32Encoder()],
       ["paused", getBooleanEncoder()],
+      ["tokenProgram", getAddressEncoder()],
+      ["decimals", getU8Encoder()],
     ]),
     [
       getConstantEncoder(
@@ -110,6 +118,8 @@ export function getConfigUpdatedDecoder(): FixedSizeDecoder<ConfigUpdated> {
       ["tiers", getArrayDecoder(getTierDecoder(), { size: 4 })],
       ["maxOutputTokensPerJob", getU32Decoder()],
       ["paused", getBooleanDecoder()],
+      ["tokenProgram", getAddressDecoder()],
+      ["decimals", getU8Decoder()],
     ]),
     [
       getConstantDecoder(
