@@ -243,7 +243,7 @@ function transactionSizes() {
   // The batch forms: one instruction for n jobs of n users.
   const lockB = (n: number) => [getLockBatchInstruction({ authority: operator }, users.slice(0, n).map((c) => ({ creditAccount: c, vault: findVaultAddress(c, mint), jobId: 1n, tier: 1, maxOutputTokens: 1_500 })))];
   const settleB = (n: number) => [
-    getSettleBatchInstruction({ operator }, users.slice(0, n).map((c) => ({ creditAccount: c, vault: findVaultAddress(c, mint), providerTokenAccount: worker, jobId: 1n, outputTokens: 1_000, providerShareBps: 8_000 }))),
+    getSettleBatchInstruction({ operator, mint }, users.slice(0, n).map((c) => ({ creditAccount: c, vault: findVaultAddress(c, mint), providerTokenAccount: worker, jobId: 1n, outputTokens: 1_000, providerShareBps: 8_000 }))),
   ];
   const refundB = (n: number) => [getRefundBatchInstruction({ authority: operator }, users.slice(0, n).map((c) => ({ creditAccount: c, jobId: 1n })))];
   // The lookup table holds what every instruction shares: program ids, the Config, the worker.

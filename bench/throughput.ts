@@ -205,7 +205,7 @@ async function openLoop(world: BatchWorld, users: Keypair[], count: number, firs
   const distinct = (js: J[]) => new Set(js.map((j) => j.creditAccount.toBase58())).size;
   const lockIx = (js: J[]) => getLockBatchInstruction({ authority: operator.publicKey }, js.map((j) => ({ ...j, tier: TIER, maxOutputTokens: MAX_OUTPUT_TOKENS })), { programId });
   const settleIx = (js: J[]) =>
-    getSettleBatchInstruction({ operator: operator.publicKey }, js.map((j) => ({ ...j, providerTokenAccount: world.worker, outputTokens: OUTPUT_TOKENS, providerShareBps: PROVIDER_SHARE_BPS })), { programId });
+    getSettleBatchInstruction({ operator: operator.publicKey, mint: world.v.mint }, js.map((j) => ({ ...j, providerTokenAccount: world.worker, outputTokens: OUTPUT_TOKENS, providerShareBps: PROVIDER_SHARE_BPS })), { programId });
   const lockUnits = (js: J[]) => batchComputeUnits('lock_batch', { jobs: js.length, accounts: distinct(js) });
   const settleUnits = (js: J[]) => batchComputeUnits('settle_batch', { jobs: js.length, accounts: distinct(js) });
 

@@ -1,5 +1,5 @@
 import type { Provider } from '@coral-xyz/anchor';
-import { TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { getAssociatedTokenAddressSync } from '@solana/spl-token';
 import {
   ComputeBudgetProgram,
   PublicKey,
@@ -109,7 +109,8 @@ export class JobEscrowClient {
   /** CreditAccount PDA and vault of `owner` (default: the wallet). */
   async addresses({ owner = this.wallet }: OwnerParam = {}): Promise<{ creditAccount: PublicKey; vault: PublicKey }> {
     const [creditAccount] = findCreditAccountPda(owner, { programId: this.programId });
-    return { creditAccount, vault: findVaultAddress(creditAccount, (await this.config()).mint) };
+    const { mint, tokenProgram } = await this.config();
+    return { creditAccount, vault: findVaultAddress(creditAccount, mint, { tokenProgram }) };
   }
 
   /** `owner`'s CreditAccount (default: the wallet's), or null when it is not opened. */
@@ -158,19 +159,19 @@ export class JobEscrowClient {
    * units they need. The owner signs and pays.
    */
   async purchaseInstructions({ owner, credits, source, limits }: { owner: PublicKey; credits: Amount; source?: PublicKey; limits?: SpendingLimits }) {
-    const { mint } = await this.config();
+    const { mint, tokenProgram } = await this.config();
     const opened = !(await this.creditAccount({ owner }));
-    const ixs = opened ? this.openInstructions({ owner, payer: owner, mint, limits }) : [];
+    const ixs = opened ? this.openInstructions({ owner, payer: owner, mint, tokenProgram, limits }) : [];
     ixs.push(
-      getPurchaseInstruction({ owner, mint, source: source ?? getAssociatedTokenAddressSync(mint, owner) }, { credits }, { programId: this.programId }),
+      getPurchaseInstruction({ owner, mint, tokenProgram, source: source ?? getAssociatedTokenAddressSync(mint, owner, false, tokenProgram) }, { credits }, { programId: this.programId }),
     );
     const units = COMPUTE_UNITS.purchase + (opened ? COMPUTE_UNITS.open_credit_account + (limits ? COMPUTE_UNITS.set_spending_limit : 0) : 0);
     return { ixs, units, opened };
   }
 
   /** open_credit_account, then set_spending_limit when `limits` are given (the owner must sign then). */
-  private openInstructions({ owner, payer, mint, limits, jobSlots }: { owner: PublicKey; payer: PublicKey; mint: PublicKey; limits?: SpendingLimits; jobSlots?: number }): TransactionInstruction[] {
-    const ixs = [getOpenCreditAccountInstruction({ payer, owner, mint }, { jobSlots }, { programId: this.programId })];
+  private openInstructions({ owner, payer, mint, tokenProgram, limits, jobSlots }: { owner: PublicKey; payer: PublicKey; mint: PublicKey; tokenProgram: PublicKey; limits?: SpendingLimits; jobSlots?: number }): TransactionInstruction[] {
+    const ixs = [getOpenCreditAccountInstruction({ payer, owner, mint, tokenProgram }, { jobSlots }, { programId: this.programId })];
     if (limits) ixs.push(getSetSpendingLimitInstruction({ owner }, limits, { programId: this.programId }));
     return ixs;
   }
@@ -189,11 +190,12 @@ export class JobEscrowClient {
     }
   }
 
-  /** The Token program's InsufficientFunds (custom error 1) as "not enough USDC" with the numbers; anything else unchanged. */
+  /** The token program's InsufficientFunds (custom error 1) as "not enough USDC" with the numbers; anything else unchanged. */
   private async explainTokenShortfall(err: unknown, { owner, credits, source }: { owner: PublicKey; credits: Amount; source?: PublicKey }): Promise<unknown> {
-    if (err instanceof JobEscrowError || errorCodeFromLogs(logsOf(err), TOKEN_PROGRAM_ID) !== 1) return err;
-    const { mint, pricePerCredit } = await this.config();
-    const from = source ?? getAssociatedTokenAddressSync(mint, owner);
+    if (err instanceof JobEscrowError) return err;
+    const { mint, pricePerCredit, tokenProgram } = await this.config();
+    if (errorCodeFromLogs(logsOf(err), tokenProgram) !== 1) return err;
+    const from = source ?? getAssociatedTokenAddressSync(mint, owner, false, tokenProgram);
     const info = await readAccountInfo(this.connection, from);
     return new InsufficientFundsError(from, info ? tokenAccountAmount(info.data) : 0n, toUnsigned(credits, 'credits', 64) * pricePerCredit);
   }
@@ -207,9 +209,9 @@ export class JobEscrowClient {
    */
   async openCreditAccount({ owner = this.wallet, limits, jobSlots }: OwnerParam & { limits?: SpendingLimits; jobSlots?: number } = {}): Promise<Sent> {
     if (limits && !owner.equals(this.wallet)) throw new Error('spending limits can be set at opening only by the owner: open, then let the owner call setSpendingLimit');
-    const { mint } = await this.config();
+    const { mint, tokenProgram } = await this.config();
     const units = COMPUTE_UNITS.open_credit_account + (limits ? COMPUTE_UNITS.set_spending_limit : 0);
-    const signature = await this.send(this.openInstructions({ owner, payer: this.wallet, mint, limits, jobSlots }), units);
+    const signature = await this.send(this.openInstructions({ owner, payer: this.wallet, mint, tokenProgram, limits, jobSlots }), units);
     return { signature, ...(await this.addresses({ owner })) };
   }
 
@@ -236,7 +238,7 @@ export class JobEscrowClient {
   async lock({ owner = this.wallet, jobId, tier, maxOutputTokens }: OwnerParam & { jobId: Amount; tier: Tier | number; maxOutputTokens: number }): Promise<
     Omit<Sent, 'signature'> & { signature: string | undefined; credits: bigint; alreadyLocked: boolean }
   > {
-    const { mint } = await this.config();
+    const { mint, tokenProgram } = await this.config();
     const { creditAccount, vault } = await this.addresses({ owner });
     const inFlight = async (before: unknown) => {
       const account = await this.creditAccount({ owner });
@@ -248,7 +250,7 @@ export class JobEscrowClient {
     };
     const existing = await inFlight(undefined);
     if (existing) return existing;
-    const ix = getLockInstruction({ authority: this.wallet, creditAccount, mint }, { jobId, tier, maxOutputTokens }, { programId: this.programId });
+    const ix = getLockInstruction({ authority: this.wallet, creditAccount, mint, tokenProgram }, { jobId, tier, maxOutputTokens }, { programId: this.programId });
     let signature: string;
     try {
       signature = await this.send([ix], COMPUTE_UNITS.lock);
@@ -299,7 +301,7 @@ export class JobEscrowClient {
     const config = await this.config();
     const { creditAccount, vault } = await this.addresses({ owner });
     const ix = getSettleInstruction(
-      { operator: this.wallet, creditAccount, mint: config.mint, providerTokenAccount },
+      { operator: this.wallet, creditAccount, mint: config.mint, tokenProgram: config.tokenProgram, providerTokenAccount },
       { jobId, outputTokens, providerShareBps: providerShareBps ?? config.providerShareBpsMin },
       { programId: this.programId },
     );
@@ -383,9 +385,9 @@ export class JobEscrowClient {
   /** Withdraws `credits` (WITHDRAW_ALL: everything withdrawable) to `destination` (default: the wallet's USDC ATA). */
   async withdraw({ credits, destination }: { credits: Amount; destination?: PublicKey }): Promise<Sent> {
     const owner = this.wallet;
-    const { mint } = await this.config();
+    const { mint, tokenProgram } = await this.config();
     const ix = getWithdrawInstruction(
-      { owner, mint, destination: destination ?? getAssociatedTokenAddressSync(mint, owner) },
+      { owner, mint, tokenProgram, destination: destination ?? getAssociatedTokenAddressSync(mint, owner, false, tokenProgram) },
       { credits },
       { programId: this.programId },
     );
@@ -440,9 +442,9 @@ export class JobEscrowClient {
 
   /** Moves `owner`'s accrued fees to the treasury (anyone may send it). */
   async collectFees({ owner = this.wallet }: OwnerParam = {}): Promise<Sent> {
-    const { mint, treasury } = await this.config();
+    const { mint, treasury, tokenProgram } = await this.config();
     const { creditAccount, vault } = await this.addresses({ owner });
-    const ix = getCollectFeesInstruction({ creditAccount, mint, treasury }, { programId: this.programId });
+    const ix = getCollectFeesInstruction({ creditAccount, mint, tokenProgram, treasury }, { programId: this.programId });
     return { signature: await this.send([ix], COMPUTE_UNITS.collect_fees), creditAccount, vault };
   }
 
@@ -454,16 +456,16 @@ export class JobEscrowClient {
    * @throws AccountNotFoundError when the wallet has no credit account.
    */
   async closeCreditAccount(): Promise<Sent> {
-    const { mint, treasury } = await this.config();
+    const { mint, treasury, tokenProgram } = await this.config();
     const { creditAccount } = await this.addresses();
     const account = await fetchCreditAccount(this.connection, this.wallet, { programId: this.programId });
     const ixs: TransactionInstruction[] = [];
     let units = COMPUTE_UNITS.close_credit_account;
     if (account.promoCredits > 0n) {
-      ixs.push(getExpirePromoInstruction({ authority: this.wallet, creditAccount, mint, treasury }, { programId: this.programId }));
+      ixs.push(getExpirePromoInstruction({ authority: this.wallet, creditAccount, mint, tokenProgram, treasury }, { programId: this.programId }));
       units += COMPUTE_UNITS.expire_promo;
     }
-    ixs.push(getCloseCreditAccountInstruction({ owner: this.wallet, mint, rentPayer: account.rentPayer }, { programId: this.programId }));
+    ixs.push(getCloseCreditAccountInstruction({ owner: this.wallet, mint, tokenProgram, rentPayer: account.rentPayer }, { programId: this.programId }));
     return { signature: await this.send(ixs, units), ...(await this.addresses()) };
   }
 
@@ -475,11 +477,11 @@ export class JobEscrowClient {
    */
   async grantCredits({ owner, credits, expiresAt, expiresIn, source }: { owner: PublicKey; credits: Amount; expiresAt?: Amount; expiresIn?: number; source?: PublicKey }): Promise<Sent & { expiresAt: bigint }> {
     if (expiresAt !== undefined && expiresIn !== undefined) throw new TypeError('give expiresAt or expiresIn, not both');
-    const { mint } = await this.config();
+    const { mint, tokenProgram } = await this.config();
     const { creditAccount, vault } = await this.addresses({ owner });
     const at = expiresIn !== undefined ? (await this.clusterTime()) + BigInt(toUnsigned(expiresIn, 'expiresIn', 32)) : BigInt(expiresAt?.toString() ?? 0);
     const ix = getGrantCreditsInstruction(
-      { operator: this.wallet, creditAccount, mint, source: source ?? getAssociatedTokenAddressSync(mint, this.wallet) },
+      { operator: this.wallet, creditAccount, mint, tokenProgram, source: source ?? getAssociatedTokenAddressSync(mint, this.wallet, false, tokenProgram) },
       { credits, expiresAt: at },
       { programId: this.programId },
     );
@@ -488,9 +490,9 @@ export class JobEscrowClient {
 
   /** Returns `owner`'s unspent promotional credits to the treasury: the owner at any time, anyone once they expired. */
   async expirePromo({ owner = this.wallet }: OwnerParam = {}): Promise<Sent> {
-    const { mint, treasury } = await this.config();
+    const { mint, treasury, tokenProgram } = await this.config();
     const { creditAccount, vault } = await this.addresses({ owner });
-    const ix = getExpirePromoInstruction({ authority: this.wallet, creditAccount, mint, treasury }, { programId: this.programId });
+    const ix = getExpirePromoInstruction({ authority: this.wallet, creditAccount, mint, tokenProgram, treasury }, { programId: this.programId });
     return { signature: await this.send([ix], COMPUTE_UNITS.expire_promo), creditAccount, vault };
   }
 
@@ -509,7 +511,7 @@ export class JobEscrowClient {
     const credit = creditInfo && creditInfo.owner.equals(this.programId) ? decodeCreditAccount(creditInfo.data) : null;
     if (!credit || !vaultInfo) throw new AccountNotFoundError('CreditAccount', creditAccount, `the credit account of ${owner.toBase58()} is not opened`);
     let lastTopUpAt: number | null = null;
-    if (withLastTopUp) lastTopUpAt = await fetchLastTopUpAt(this.connection, owner, { mint: config.mint, programId: this.programId, pricePerCredit: config.pricePerCredit });
+    if (withLastTopUp) lastTopUpAt = await fetchLastTopUpAt(this.connection, owner, { mint: config.mint, tokenProgram: config.tokenProgram, programId: this.programId, pricePerCredit: config.pricePerCredit });
     return {
       ...summarizeBalance(credit, tokenAccountAmount(vaultInfo.data), config.pricePerCredit),
       lastTopUpAt,
@@ -530,7 +532,7 @@ export class JobEscrowClient {
   /** `owner`'s history, oldest first (see fetchHistory). */
   async history({ owner = this.wallet }: OwnerParam = {}): Promise<HistoryEntry[]> {
     const config = await this.config();
-    return fetchHistory(this.connection, owner, { mint: config.mint, programId: this.programId, pricePerCredit: config.pricePerCredit });
+    return fetchHistory(this.connection, owner, { mint: config.mint, tokenProgram: config.tokenProgram, programId: this.programId, pricePerCredit: config.pricePerCredit });
   }
 
   /**

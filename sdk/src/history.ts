@@ -253,15 +253,17 @@ export async function timelineOf(connection: HistoryConnection, addresses: { add
 export async function fetchHistory(
   connection: HistoryConnection,
   owner: PublicKey,
-  { mint, programId = JOB_ESCROW_PROGRAM_ID, pricePerCredit = DEFAULTS.pricePerCredit, limit = 10_000 }: {
+  { mint, tokenProgram, programId = JOB_ESCROW_PROGRAM_ID, pricePerCredit = DEFAULTS.pricePerCredit, limit = 10_000 }: {
     mint: PublicKey;
+    /** The Config's `tokenProgram` (classic SPL Token when omitted): the vault is the ATA under it. */
+    tokenProgram?: PublicKey;
     programId?: PublicKey;
     pricePerCredit?: bigint;
     limit?: number;
   },
 ): Promise<HistoryEntry[]> {
   const [credit] = findCreditAccountPda(owner, { programId });
-  const vault = findVaultAddress(credit, mint);
+  const vault = findVaultAddress(credit, mint, { tokenProgram });
   const state = newReplayState();
   const entries: HistoryEntry[] = [];
   const timeline = await timelineOf(connection, [{ address: credit }, { address: vault }], limit);
@@ -302,10 +304,10 @@ export async function fetchTransactions(connection: Pick<Connection, 'getTransac
 export async function fetchLastTopUpAt(
   connection: HistoryConnection,
   owner: PublicKey,
-  { mint, programId = JOB_ESCROW_PROGRAM_ID, pricePerCredit = DEFAULTS.pricePerCredit }: { mint: PublicKey; programId?: PublicKey; pricePerCredit?: bigint },
+  { mint, tokenProgram, programId = JOB_ESCROW_PROGRAM_ID, pricePerCredit = DEFAULTS.pricePerCredit }: { mint: PublicKey; tokenProgram?: PublicKey; programId?: PublicKey; pricePerCredit?: bigint },
 ): Promise<number | null> {
   const [credit] = findCreditAccountPda(owner, { programId });
-  const vault = findVaultAddress(credit, mint);
+  const vault = findVaultAddress(credit, mint, { tokenProgram });
   let before: string | undefined;
   for (;;) {
     const page = await connection.getSignaturesForAddress(vault, { before, limit: TRANSACTIONS_PER_REQUEST }, 'confirmed');

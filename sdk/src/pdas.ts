@@ -19,9 +19,13 @@ export function findCreditAccountPda(
   return PublicKey.findProgramAddressSync([CREDIT_SEED, owner.toBytes()], programId);
 }
 
-/** The vault: the classic-Token ATA of (CreditAccount PDA, mint). */
-export function findVaultAddress(creditAccount: PublicKey, mint: PublicKey): PublicKey {
-  return getAssociatedTokenAddressSync(mint, creditAccount, true, TOKEN_PROGRAM_ID);
+/**
+ * The vault: the ATA of (CreditAccount PDA, mint) under the mint's token
+ * program (`tokenProgram`, the Config's `tokenProgram`; classic SPL Token
+ * when omitted).
+ */
+export function findVaultAddress(creditAccount: PublicKey, mint: PublicKey, { tokenProgram = TOKEN_PROGRAM_ID }: { tokenProgram?: PublicKey } = {}): PublicKey {
+  return getAssociatedTokenAddressSync(mint, creditAccount, true, tokenProgram);
 }
 
 /** The program's ProgramData account under the upgradeable loader. */

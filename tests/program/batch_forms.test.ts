@@ -144,7 +144,7 @@ describe('settle_batch', () => {
       outputTokens: 1_000,
       providerShareBps: 8_000,
     });
-    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [
       settle(b, jobs[1].jobId, w2),
       settle(a, jobs[0].jobId, w1),
       settle(c, jobs[2].jobId, w1),
@@ -183,7 +183,7 @@ describe('settle_batch', () => {
     const w = env.worker();
     const watch = [...watched, w.usdc];
     const before = env.snapshot(watch);
-    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [
       { creditAccount: a.credit, vault: a.vault, providerTokenAccount: w.usdc, jobId: ja.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
       // b's id named against b's account is fine; a's id against b's account is not
       { creditAccount: b.credit, vault: b.vault, providerTokenAccount: w.usdc, jobId: ja.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
@@ -206,7 +206,7 @@ describe('settle_batch', () => {
     const launder = (first[0] as User).vault;
     const job = (u: User, id: bigint, provider: PublicKey) => ({ creditAccount: u.credit, vault: u.vault, providerTokenAccount: provider, jobId: id, outputTokens: 1_000, providerShareBps: 8_000 });
     // When one settle_batch settles both
-    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [
       job(first[0] as User, (first[1] as { jobId: bigint }).jobId, w.usdc),
       job(second[0] as User, (second[1] as { jobId: bigint }).jobId, launder),
     ]);
@@ -222,7 +222,7 @@ describe('settle_batch', () => {
     const w = env.worker();
     const before = env.snapshot([...watched, w.usdc]);
     const one = { creditAccount: a.credit, vault: a.vault, providerTokenAccount: w.usdc, jobId: job.jobId, outputTokens: 1_000, providerShareBps: 8_000 };
-    expectProgramError(() => env.send(getSettleBatchInstruction({ operator: env.operator.publicKey }, [one, one]), [env.operator]), E.JobNotFound);
+    expectProgramError(() => env.send(getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [one, one]), [env.operator]), E.JobNotFound);
     expect(env.snapshot([...watched, w.usdc])).toEqual(before);
   });
 
@@ -233,7 +233,7 @@ describe('settle_batch', () => {
     const stranger = env.wallet();
     const w = env.worker();
     const before = env.snapshot([...watched, w.usdc]);
-    const ix = getSettleBatchInstruction({ operator: stranger.publicKey }, [
+    const ix = getSettleBatchInstruction({ operator: stranger.publicKey, mint: env.mint }, [
       { creditAccount: a.credit, vault: a.vault, providerTokenAccount: w.usdc, jobId: job.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
     ]);
     expectProgramError(() => env.send(ix, [stranger]), E.Unauthorized);

@@ -19,7 +19,7 @@ describe('collect_fees', () => {
     expect(env.credit(u).feesAccrued).toBe(0n);
     expect(env.available(u)).toBe(available);
     expect(sent.events).toEqual([{ name: 'FeesCollected', data: { creditAccount: u.credit, amount: 20_000n } }]);
-    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(625); // measured 611
+    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(700); // measured 691 (611 with plain Transfer; TransferChecked passes the mint too)
     // And there is nothing left to collect
     expectProgramError(() => env.send(getCollectFeesInstruction({ creditAccount: u.credit, mint: env.mint, treasury: env.treasury }), [crank]), E.NothingToCollect);
   });

@@ -29,8 +29,8 @@ describe('expire_promo', () => {
     expect(env.credit(u)).toMatchObject({ promoCredits: 0n, promoExpiresAt: 0n, expired: 60n, granted: 60n });
     expect(env.available(u)).toBe(100n);
     expect(sent.events).toEqual([{ name: 'PromoExpired', data: { credits: 60n, reason: 0 } }]);
-    // Compute budget: measured 1,850 (SBPF v3; Transfer CPI 1,076, clock 140)
-    expect(sent.computeUnits).toBeLessThanOrEqual(1_880);
+    // Compute budget: measured 1,994 (SBPF v3; TransferChecked CPI with the mint, clock 140; 1,850 with plain Transfer)
+    expect(sent.computeUnits).toBeLessThanOrEqual(2_010);
     // Nothing left: a second call is refused (with no promo there is no expiry either)
     expectProgramError(() => env.expirePromo(u), E.NothingToExpire);
     expectProgramError(() => env.expirePromo(u, stranger), E.PromoNotExpired);

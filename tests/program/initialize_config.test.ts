@@ -32,7 +32,10 @@ describe('initialize_config', () => {
     expect(config.tiers).toEqual(DEFAULTS.tiers);
     expect(config.paused).toBe(false);
     expect(config.bump).toBe(findConfigPda()[1]);
-    expect(env.data(CONFIG)!.length).toBe(278);
+    // The mint's owner and decimals, recorded for every later transfer (docs/token-2022.md)
+    expect(config.tokenProgram).toEqual(env.tokenProgram);
+    expect(config.decimals).toBe(6);
+    expect(env.data(CONFIG)!.length).toBe(311);
     expect(env.account(CONFIG)!.owner).toEqual(new PublicKey('JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp'));
     // And the event carries the same configuration
     expect(sent.events).toHaveLength(1);

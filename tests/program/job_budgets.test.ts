@@ -23,8 +23,8 @@ describe('jobs in slots, batched: compute units, jobs and fees per transaction',
     // And each job costs within the goals (measured 679 and 453)
     expect(lock.cuPerJob).toBeLessThanOrEqual(1_050);
     expect(refund.cuPerJob).toBeLessThanOrEqual(500);
-    // settle: a token transfer per wallet; measured 2,005 per job, 1.48x its floor (goal 1.10x, not met)
-    expect(settle.cuPerJob).toBeLessThanOrEqual(2_010);
+    // settle: a TransferChecked per wallet; measured 2,100 per job (2,005 with plain Transfer), 1.48x its floor (goal 1.10x, not met)
+    expect(settle.cuPerJob).toBeLessThanOrEqual(2_110);
     // And one signature per transaction, the fees shared by its jobs
     for (const round of [lock, settle, refund]) expect(round.feePerJob).toBeLessThanOrEqual(200);
   });

@@ -125,7 +125,7 @@ describe('open_credit_account', () => {
     expect(env.data(otherCredit)).toBeNull();
   });
 
-  it('rejects Token-2022 in place of the classic Token program', () => {
+  it('rejects Token-2022 in place of the config\'s classic Token program', () => {
     const { env, payer, owner, credit } = setup();
     const ix = getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint });
     ix.keys[6].pubkey = TOKEN_2022_PROGRAM_ID;

@@ -19,9 +19,10 @@ describe('purchase', () => {
     expect(env.credit(u).purchased).toBe(150n);
     expect(env.available(u)).toBe(150n);
     expect(sent.events).toEqual([{ name: 'CreditsPurchased', data: { credits: 150n, amount: 1_500_000n } }]);
-    // The program's own work around the token transfer: measured 682 CU
-    // (the event alone is 224: docs/benchmarks.md)
-    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(710);
+    // The program's own work around the token transfer: measured 798 CU
+    // (the event alone is 224: docs/benchmarks.md; 682 with plain Transfer,
+    // TransferChecked passes the mint as a fourth account)
+    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(810);
   });
 
   it('rejects a purchase below the minimum, changing nothing', () => {
@@ -69,8 +70,8 @@ describe('purchase', () => {
     const fakeVault = env.createTokenAccount(u.wallet.publicKey, 0n, { address: Keypair.generate().publicKey });
     let ix = getPurchaseInstruction({ owner: u.wallet.publicKey, mint: env.mint, source: u.usdc, vault: fakeVault }, { credits: 100n });
     expectProgramError(() => env.send(ix, [u.wallet]), E.InvalidVault);
-    ix = getPurchaseInstruction({ owner: u.wallet.publicKey, mint: env.mint, source: u.usdc }, { credits: 100n });
-    ix.keys[5].pubkey = TOKEN_2022_PROGRAM_ID;
+    // Token-2022 for a classic mint (its vault address under Token-2022 too): the config's token program is the mint's owner
+    ix = getPurchaseInstruction({ owner: u.wallet.publicKey, mint: env.mint, tokenProgram: TOKEN_2022_PROGRAM_ID, source: u.usdc, vault: u.vault }, { credits: 100n });
     expectProgramError(() => env.send(ix, [u.wallet]), E.InvalidTokenProgram);
     expect(env.tokenBalance(fakeVault)).toBe(0n);
     expect(env.tokenBalance(u.vault)).toBe(0n);

@@ -37,9 +37,10 @@ describe('settle', () => {
     expect(sent.events).toEqual([
       { name: 'JobSettled', data: { creditAccount: u.credit, jobId: job.jobId, creditsCharged: 10n, workerAmount: 80_000n } },
     ]);
-    // The program's own work around the token transfer: measured 1,267 CU
-    // (clock 140, worker curve check 159, event 264: docs/benchmarks.md)
-    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(1_267);
+    // The program's own work around the token transfer: measured 1,377 CU
+    // (clock 140, worker curve check 159, event 264: docs/benchmarks.md;
+    // 1,267 with plain Transfer, TransferChecked passes the mint too)
+    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(1_380);
   });
 
   it('is allowed until the second before expiry and refused from expires_at on', () => {

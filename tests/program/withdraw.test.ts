@@ -23,8 +23,8 @@ describe('withdraw', () => {
     expect(env.credit(u).withdrawn).toBe(120n);
     expect(env.available(u)).toBe(180n);
     expect(sent.events).toEqual([{ name: 'CreditsWithdrawn', data: { credits: 120n, amount: 1_200_000n } }]);
-    // The program's own work around the token transfer: measured 691 CU
-    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(700);
+    // The program's own work around the token transfer: measured 800 CU (691 with plain Transfer; TransferChecked passes the mint too)
+    expect(ownComputeUnits(sent.logs)).toBeLessThanOrEqual(810);
   });
 
   it('cannot touch locked credits or fees owed', () => {

@@ -2,6 +2,7 @@
 // instructions the SDK builds, for every instruction, with Anchor resolving
 // the PDAs and fixed program addresses declared in the IDL.
 import { AnchorProvider, BN, Program, type Wallet } from '@coral-xyz/anchor';
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { Connection, Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import {
@@ -56,6 +57,11 @@ describe('Anchor client from the IDL', () => {
   const [owner2] = [key()];
   const [credit2] = findCreditAccountPda(owner2);
   const vault2 = findVaultAddress(credit2, mint);
+  // The instructions that move tokens name the mint and its token program
+  // (the IDL gives no fixed address: either program); one case under
+  // Token-2022, whose vault is the ATA under it.
+  const tokenProgram = TOKEN_PROGRAM_ID;
+  const vault2022 = findVaultAddress(credit, mint, { tokenProgram: TOKEN_2022_PROGRAM_ID });
   // The batch forms take their credit accounts in ascending address order
   const [lo, hi] = compareAddresses(credit, credit2) < 0 ? [{ credit, vault }, { credit: credit2, vault: vault2 }] : [{ credit: credit2, vault: vault2 }, { credit, vault }];
   const meta = (pubkey: PublicKey, isWritable: boolean) => ({ pubkey, isSigner: false, isWritable });
@@ -80,16 +86,16 @@ describe('Anchor client from the IDL', () => {
     same(await m.nominateAdmin(operator).accounts({ admin }).instruction(), getNominateAdminInstruction({ admin }, { newAdmin: operator }));
     same(await m.acceptAdmin().accounts({ newAdmin: operator }).instruction(), getAcceptAdminInstruction({ newAdmin: operator }));
     same(
-      await m.openCreditAccount(0).accounts({ payer, owner, vault, mint }).instruction(),
+      await m.openCreditAccount(0).accounts({ payer, owner, vault, mint, tokenProgram }).instruction(),
       getOpenCreditAccountInstruction({ payer, owner, mint }),
     );
     same(
-      await m.openCreditAccount(32).accounts({ payer, owner, vault, mint }).instruction(),
-      getOpenCreditAccountInstruction({ payer, owner, mint }, { jobSlots: 32 }),
+      await m.openCreditAccount(32).accounts({ payer, owner, vault: vault2022, mint, tokenProgram: TOKEN_2022_PROGRAM_ID }).instruction(),
+      getOpenCreditAccountInstruction({ payer, owner, mint, tokenProgram: TOKEN_2022_PROGRAM_ID }, { jobSlots: 32 }),
     );
     same(await m.addJobSlots(4).accounts({ owner }).instruction(), getAddJobSlotsInstruction({ owner }, { count: 4 }));
     same(
-      await m.purchase(new BN(150)).accounts({ owner, vault, source: dest }).instruction(),
+      await m.purchase(new BN(150)).accounts({ owner, vault, source: dest, mint, tokenProgram }).instruction(),
       getPurchaseInstruction({ owner, mint, source: dest }, { credits: 150n }),
     );
     same(
@@ -97,8 +103,8 @@ describe('Anchor client from the IDL', () => {
       getLockInstruction({ authority: operator, creditAccount: credit, mint }, { jobId: 77n, tier: 2, maxOutputTokens: 1_500 }),
     );
     same(
-      await m.settle(new BN(77), 1_000, 8_000).accounts({ operator, creditAccount: credit, vault, providerTokenAccount: worker }).instruction(),
-      getSettleInstruction({ operator, creditAccount: credit, mint, providerTokenAccount: worker }, { jobId: 77n, outputTokens: 1_000, providerShareBps: 8_000 }),
+      await m.settle(new BN(77), 1_000, 8_000).accounts({ operator, creditAccount: credit, vault: vault2022, providerTokenAccount: worker, mint, tokenProgram: TOKEN_2022_PROGRAM_ID }).instruction(),
+      getSettleInstruction({ operator, creditAccount: credit, mint, tokenProgram: TOKEN_2022_PROGRAM_ID, providerTokenAccount: worker }, { jobId: 77n, outputTokens: 1_000, providerShareBps: 8_000 }),
     );
     same(
       await m.refund(new BN(77)).accounts({ authority: operator, creditAccount: credit }).instruction(),
@@ -125,10 +131,10 @@ describe('Anchor client from the IDL', () => {
           { account: 0, provider: 4, jobId: new BN(1), outputTokens: 900, providerShareBps: 8_000 },
           { account: 1, provider: 4, jobId: new BN(2), outputTokens: 100, providerShareBps: 7_500 },
         ])
-        .accounts({ operator })
+        .accounts({ operator, mint, tokenProgram })
         .remainingAccounts([meta(lo.credit, true), meta(lo.vault, true), meta(hi.credit, true), meta(hi.vault, true), meta(worker, true)])
         .instruction(),
-      getSettleBatchInstruction({ operator }, [
+      getSettleBatchInstruction({ operator, mint }, [
         { creditAccount: hi.credit, vault: hi.vault, providerTokenAccount: worker, jobId: 2n, outputTokens: 100, providerShareBps: 7_500 },
         { creditAccount: lo.credit, vault: lo.vault, providerTokenAccount: worker, jobId: 1n, outputTokens: 900, providerShareBps: 8_000 },
       ]),
@@ -148,7 +154,7 @@ describe('Anchor client from the IDL', () => {
       ]),
     );
     same(
-      await m.withdraw(new BN(WITHDRAW_ALL.toString())).accounts({ owner, vault, destination: dest }).instruction(),
+      await m.withdraw(new BN(WITHDRAW_ALL.toString())).accounts({ owner, vault, destination: dest, mint, tokenProgram }).instruction(),
       getWithdrawInstruction({ owner, mint, destination: dest }, { credits: WITHDRAW_ALL }),
     );
     same(
@@ -156,19 +162,19 @@ describe('Anchor client from the IDL', () => {
       getSetSpendingLimitInstruction({ owner }, { maxCreditsPerJob: 40n, dailyLimitCredits: 1_000n }),
     );
     same(
-      await m.collectFees().accounts({ creditAccount: credit, vault, treasury }).instruction(),
+      await m.collectFees().accounts({ creditAccount: credit, vault, treasury, mint, tokenProgram }).instruction(),
       getCollectFeesInstruction({ creditAccount: credit, mint, treasury }),
     );
     same(
-      await m.closeCreditAccount().accounts({ owner, vault, rentPayer: owner }).instruction(),
+      await m.closeCreditAccount().accounts({ owner, vault, rentPayer: owner, mint, tokenProgram }).instruction(),
       getCloseCreditAccountInstruction({ owner, mint, rentPayer: owner }),
     );
     same(
-      await m.grantCredits(new BN(50), new BN(1_800_000_000)).accounts({ operator, creditAccount: credit, vault, source: dest }).instruction(),
+      await m.grantCredits(new BN(50), new BN(1_800_000_000)).accounts({ operator, creditAccount: credit, vault, source: dest, mint, tokenProgram }).instruction(),
       getGrantCreditsInstruction({ operator, creditAccount: credit, mint, source: dest }, { credits: 50n, expiresAt: 1_800_000_000n }),
     );
     same(
-      await m.expirePromo().accounts({ authority: owner, creditAccount: credit, vault, treasury }).instruction(),
+      await m.expirePromo().accounts({ authority: owner, creditAccount: credit, vault, treasury, mint, tokenProgram }).instruction(),
       getExpirePromoInstruction({ authority: owner, creditAccount: credit, mint, treasury }),
     );
   });

@@ -3,7 +3,7 @@
 // units; the program's error or TransactionFailed) and account snapshots.
 import { SendTransactionError, type Keypair, type PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { JobEscrowError, parseEvents, type InitializeConfigArgs, type JobEscrowEvent } from '../../sdk/src/index.js';
-import { TestWorld, type Processed } from '../../sdk/src/testing/index.js';
+import { TestWorld, type Processed, type TestWorldOptions } from '../../sdk/src/testing/index.js';
 import { PROGRAM_PATH, assertProgramIsFresh } from './program.js';
 
 /** A transaction that failed for a reason other than a job_escrow custom error. */
@@ -20,12 +20,15 @@ export interface Sent extends Processed {
   events: JobEscrowEvent[];
 }
 
+/** The world's mint: classic SPL Token by default, or Token-2022 (with extensions). */
+export type MintOptions = Pick<TestWorldOptions, 'tokenProgram' | 'mintExtensions'>;
+
 /** A world without a config (TestWorld with `config: false`). */
 export class TestEnv extends TestWorld {
-  /** `programPath`: the SBPF v3 build by default (PROGRAM_V0_PATH for the v0 one). */
-  constructor(config: Partial<InitializeConfigArgs> | false = false, programPath = PROGRAM_PATH) {
+  /** `programPath`: the SBPF v3 build by default (PROGRAM_V0_PATH for the v0 one); `mint`: the world's mint's program and extensions. */
+  constructor(config: Partial<InitializeConfigArgs> | false = false, programPath = PROGRAM_PATH, mint: MintOptions = {}) {
     assertProgramIsFresh(programPath);
-    super({ programPath, config });
+    super({ programPath, config, ...mint });
   }
 
   /**

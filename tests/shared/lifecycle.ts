@@ -23,7 +23,7 @@ import {
   type InitializeConfigArgs,
   type OpenJob,
 } from '../../sdk/src/index.js';
-import { TestEnv, type Sent } from './env.js';
+import { TestEnv, type MintOptions, type Sent } from './env.js';
 
 /** A wallet with a USDC account and (usually) an open credit account. */
 export interface User {
@@ -49,10 +49,15 @@ export interface LockOptions {
 
 let nextJobId = 1n;
 
-/** A world with the config initialized (the specification's defaults unless overridden). */
+/** A world with the config initialized (the specification's defaults unless overridden), on a classic or Token-2022 mint (`mint`). */
 export class Escrow extends TestEnv {
-  constructor(args: Partial<InitializeConfigArgs> = {}) {
-    super(args);
+  constructor(args: Partial<InitializeConfigArgs> = {}, mint: MintOptions = {}) {
+    super(args, undefined, mint);
+  }
+
+  /** The builders' `mint` and `tokenProgram`: the world's mint under its own program. */
+  get token(): { mint: PublicKey; tokenProgram: PublicKey } {
+    return { mint: this.mint, tokenProgram: this.tokenProgram };
   }
 
   /** A funded wallet holding `usdc` base units, with its credit account opened unless `open` is false. */
@@ -61,9 +66,9 @@ export class Escrow extends TestEnv {
     const usdcAccount = this.createTokenAccount(wallet.publicKey, usdc);
     const [credit] = findCreditAccountPda(wallet.publicKey);
     if (open) {
-      this.send(getOpenCreditAccountInstruction({ payer: wallet.publicKey, owner: wallet.publicKey, mint: this.mint }, { jobSlots }), [wallet]);
+      this.send(getOpenCreditAccountInstruction({ payer: wallet.publicKey, owner: wallet.publicKey, ...this.token }, { jobSlots }), [wallet]);
     }
-    return { wallet, usdc: usdcAccount, credit, vault: findVaultAddress(credit, this.mint) };
+    return { wallet, usdc: usdcAccount, credit, vault: findVaultAddress(credit, this.mint, { tokenProgram: this.tokenProgram }) };
   }
 
   /** A user who bought `credits` credits. */
@@ -74,7 +79,7 @@ export class Escrow extends TestEnv {
   }
 
   purchase(u: User, credits: bigint, signer = u.wallet): Sent {
-    return this.send(getPurchaseInstruction({ owner: u.wallet.publicKey, mint: this.mint, source: u.usdc }, { credits }), [signer]);
+    return this.send(getPurchaseInstruction({ owner: u.wallet.publicKey, ...this.token, source: u.usdc }, { credits }), [signer]);
   }
 
   /** Locks a job in a free slot of `u`'s credit account; the authority (default: the operator) is the only signer. */
@@ -82,7 +87,7 @@ export class Escrow extends TestEnv {
     const jobId = o.jobId ?? nextJobId++;
     const authority = o.authority ?? this.operator;
     const ix = getLockInstruction(
-      { authority: authority.publicKey, creditAccount: u.credit, mint: this.mint },
+      { authority: authority.publicKey, creditAccount: u.credit, ...this.token },
       { jobId, tier: o.tier ?? 1, maxOutputTokens: o.maxOutputTokens ?? 1_500 },
     );
     return { credit: u.credit, jobId, sent: this.send(ix, [authority]) };
@@ -102,7 +107,7 @@ export class Escrow extends TestEnv {
   ): Sent {
     return this.send(
       getSettleInstruction(
-        { operator: operator.publicKey, creditAccount: u.credit, mint: this.mint, providerTokenAccount: provider },
+        { operator: operator.publicKey, creditAccount: u.credit, ...this.token, providerTokenAccount: provider },
         { jobId: job.jobId, outputTokens, providerShareBps: bps },
       ),
       [operator],
@@ -144,14 +149,14 @@ export class Escrow extends TestEnv {
   /** The operator grants `credits` promotional credits to `u`, expiring at `expiresAt` (0 = never). */
   grant(u: User, credits: bigint, expiresAt = 0n, { operator = this.operator, source = this.operatorUsdc } = {}): Sent {
     return this.send(
-      getGrantCreditsInstruction({ operator: operator.publicKey, creditAccount: u.credit, mint: this.mint, source }, { credits, expiresAt }),
+      getGrantCreditsInstruction({ operator: operator.publicKey, creditAccount: u.credit, ...this.token, source }, { credits, expiresAt }),
       [operator],
     );
   }
 
   /** expire_promo signed by `authority` (the owner gives the promo up; anyone once it expired). */
   expirePromo(u: User, authority: Keypair = u.wallet): Sent {
-    return this.send(getExpirePromoInstruction({ authority: authority.publicKey, creditAccount: u.credit, mint: this.mint, treasury: this.treasury }), [authority]);
+    return this.send(getExpirePromoInstruction({ authority: authority.publicKey, creditAccount: u.credit, ...this.token, treasury: this.treasury }), [authority]);
   }
 
   /** Available credits of `u`, from account bytes (the SDK's one formula, at the config's price). */

@@ -144,7 +144,7 @@ describe('against solana-test-validator', () => {
     const opened = await send(
       [
         await K.getOpenCreditAccountInstructionAsync({ payer: alice, owner: alice.address, mint, vault }),
-        await K.getPurchaseInstructionAsync({ owner: alice, vault, source: address(aliceUsdc.toBase58()), credits: 300n }),
+        await K.getPurchaseInstructionAsync({ mint: address(v.mint.toBase58()), owner: alice, vault, source: address(aliceUsdc.toBase58()), credits: 300n }),
       ],
       alice,
     );
@@ -161,7 +161,7 @@ describe('against solana-test-validator', () => {
     expect((await slots())[0]).toMatchObject({ jobId: 1n, tier: K.TierLevel.Pro });
 
     const settled = await send(
-      [await K.getSettleInstructionAsync({ operator: op, creditAccount, vault, providerTokenAccount: address(workerUsdc.toBase58()), jobId: 1n, outputTokens: 900, providerShareBps: 8_000 })],
+      [await K.getSettleInstructionAsync({ mint: address(v.mint.toBase58()), operator: op, creditAccount, vault, providerTokenAccount: address(workerUsdc.toBase58()), jobId: 1n, outputTokens: 900, providerShareBps: 8_000 })],
       op,
     );
     const charged = K.quote(K.TierLevel.Pro, 900);
@@ -170,7 +170,7 @@ describe('against solana-test-validator', () => {
 
     const balance = await K.fetchBalance(rpc, { owner: alice.address, mint });
     expect(balance).toMatchObject({ available: 300n - charged, withdrawable: 300n - charged, locked: 0n, charged, purchased: 300n });
-    const withdrawn = await send([await K.getWithdrawInstructionAsync({ owner: alice, vault, destination: address(aliceUsdc.toBase58()), credits: balance.withdrawable })], alice);
+    const withdrawn = await send([await K.getWithdrawInstructionAsync({ mint: address(v.mint.toBase58()), owner: alice, vault, destination: address(aliceUsdc.toBase58()), credits: balance.withdrawable })], alice);
     expect(withdrawn).toMatchObject([{ name: 'CreditsWithdrawn', data: { credits: 300n - charged } }]);
     expect((await K.fetchBalance(rpc, { owner: alice.address, mint })).available).toBe(0n);
     const usdc = await rpc.getTokenAccountBalance(address(aliceUsdc.toBase58()), { commitment: 'confirmed' }).send();

@@ -23,6 +23,10 @@ export interface Config {
   maxOutputTokensPerJob: number;
   paused: boolean;
   bump: number;
+  /** The mint's owner, classic SPL Token or Token-2022: every vault and transfer uses it. */
+  tokenProgram: PublicKey;
+  /** The mint's decimals (the program's TransferChecked carries them). */
+  decimals: number;
 }
 
 export interface CreditAccount {

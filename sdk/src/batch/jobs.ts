@@ -12,7 +12,7 @@ import type { Keypair, PublicKey, Signer } from '@solana/web3.js';
 import { decodeCreditAccount, findOpenJob, openJobsOf, readAccountInfos, type CreditAccount } from '../accounts/index.js';
 import type { Provider } from '@coral-xyz/anchor';
 import type { EscrowContext } from '../context.js';
-import { TOKEN_PROGRAM_ADDRESS, batchComputeUnits } from '../constants.js';
+import { batchComputeUnits } from '../constants.js';
 import { JobEscrowErrorCode } from '../errors.js';
 import { toU64, type Amount } from '../idl.js';
 import { getLockBatchInstruction, getRefundBatchInstruction, getSettleBatchInstruction } from '../instructions/index.js';
@@ -20,7 +20,6 @@ import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.j
 import type { LookupTables } from './lookupTables.js';
 import type { PayerPool } from './payerPool.js';
 import { sendPacked, type BatchStats, type PackBuilder } from './send.js';
-import { PublicKey as Key } from '@solana/web3.js';
 
 export interface BatchOptions {
   /** Signs as the operator (lock, settle) or refund authority, and pays the fee. Default: the provider wallet's keypair, when it exposes one. */
@@ -91,9 +90,10 @@ export async function readCreditAccounts(client: EscrowContext, addresses: Publi
 /** A job ready to send: its credit account and id, and what its builder needs. */
 type Ready<T> = { creditAccount: PublicKey; jobId: bigint; input: T };
 
-/** Accounts every job instruction shares (the tables' first entries). */
-function sharedAccounts(client: EscrowContext): PublicKey[] {
-  return [client.programId, findConfigPda({ programId: client.programId })[0], new Key(TOKEN_PROGRAM_ADDRESS)];
+/** Accounts every job instruction shares (the tables' first entries): the Config's mint and token program among them. */
+async function sharedAccounts(client: EscrowContext): Promise<PublicKey[]> {
+  const { mint, tokenProgram } = await client.config();
+  return [client.programId, findConfigPda({ programId: client.programId })[0], mint, tokenProgram];
 }
 
 /** Sends the ready jobs with `build`, fee payer `feePayer`, and writes their outcomes into `outcomes` at `at[k]`. */
@@ -108,7 +108,7 @@ async function runPacked<T>(
   progress: (done: number) => void,
 ): Promise<{ outcomes: JobOutcome[]; stats: BatchStats }> {
   if (!ready.length) return { outcomes: [], stats: { transactions: 0, resent: 0 } };
-  const tables = o.lookupTables ? await o.lookupTables.ensure([...sharedAccounts(client), ...tableAddresses]) : undefined;
+  const tables = o.lookupTables ? await o.lookupTables.ensure([...(await sharedAccounts(client)), ...tableAddresses]) : undefined;
   const { outcomes, stats } = await sendPacked(
     client.connection,
     ready.length,
@@ -164,7 +164,7 @@ function addressJobs(client: EscrowContext, requests: { owner: PublicKey; jobId:
 
 export async function lockMany(client: EscrowContext, requests: LockRequest[], o: BatchOptions = {}): Promise<BatchResult> {
   const authority = authorityOf(client, o);
-  const { mint } = await client.config();
+  const { mint, tokenProgram } = await client.config();
   const jobs = addressJobs(client, requests);
   const accounts = await readCreditAccounts(client, jobs.map((j) => j.creditAccount));
   const free = new Map([...accounts].map(([k, a]) => [k, a ? a.jobSlots.length - openJobsOf(a).length : 0]));
@@ -183,7 +183,7 @@ export async function lockMany(client: EscrowContext, requests: LockRequest[], o
     const slots = free.get(creditAccount.toBase58())!;
     if (slots <= 0) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.NoFreeJobSlot, error: 'no free job slot in the credit account' };
     free.set(creditAccount.toBase58(), slots - 1);
-    ready.push({ creditAccount, jobId, input: { ...r, vault: findVaultAddress(creditAccount, mint) } });
+    ready.push({ creditAccount, jobId, input: { ...r, vault: findVaultAddress(creditAccount, mint, { tokenProgram }) } });
     return null;
   });
   const progress = progressOf(o, requests.length, requests.length - ready.length);
@@ -217,7 +217,7 @@ export async function settleMany(client: EscrowContext, requests: SettleRequest[
     if (!account) return { status: 'rejected', creditAccount, jobId, error: `${owner.toBase58()} has no credit account` };
     if (duplicate) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.JobNotFound, error: 'the job id is listed twice in the batch' };
     if (!findOpenJob(account, jobId)) return { status: 'rejected', creditAccount, jobId, code: JobEscrowErrorCode.JobNotFound, error: 'job not found (never locked, or already settled or refunded)' };
-    ready.push({ creditAccount, jobId, input: { ...r, vault: findVaultAddress(creditAccount, config.mint) } });
+    ready.push({ creditAccount, jobId, input: { ...r, vault: findVaultAddress(creditAccount, config.mint, { tokenProgram: config.tokenProgram }) } });
     return null;
   });
   const progress = progressOf(o, requests.length, requests.length - ready.length);
@@ -227,7 +227,7 @@ export async function settleMany(client: EscrowContext, requests: SettleRequest[
     ready,
     (batch) =>
       getSettleBatchInstruction(
-        { operator: authority.publicKey },
+        { operator: authority.publicKey, mint: config.mint, tokenProgram: config.tokenProgram },
         batch.map((j) => ({
           creditAccount: j.creditAccount,
           vault: j.input.vault,

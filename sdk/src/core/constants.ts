@@ -6,8 +6,10 @@
 export const PROGRAM_ADDRESS = 'JobhhA5HoGYXSMtC8aKaYFY2n3QPp4WDEwCipynkXbp';
 /** The upgradeable BPF loader, owner of the program's ProgramData account. */
 export const BPF_LOADER_UPGRADEABLE_ADDRESS = 'BPFLoaderUpgradeab1e11111111111111111111111';
-/** The classic SPL Token program (the only token program the vaults use). */
+/** The classic SPL Token program (USDC, USDT). */
 export const TOKEN_PROGRAM_ADDRESS = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
+/** The Token-2022 (Token Extensions) program: a config's mint may belong to it (PYUSD); see core/tokenProgram.ts. */
+export const TOKEN_2022_PROGRAM_ADDRESS = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
 /** The Associated Token Account program (a vault is the ATA of its credit account). */
 export const ASSOCIATED_TOKEN_PROGRAM_ADDRESS = 'ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL';
 

@@ -1,18 +1,16 @@
-import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { toU64, type Amount } from '../idl.js';
-import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.js';
-import { buildInstruction } from './common.js';
+import { findConfigPda, findCreditAccountPda } from '../pdas.js';
+import { buildInstruction, mintAccounts, vaultOf, type MintAccounts } from './common.js';
 
 type Opts = { programId?: PublicKey };
 
 /** `credits` value for withdraw that takes everything withdrawable, dust included. */
 export const WITHDRAW_ALL = (1n << 64n) - 1n;
 
-/** The accounts every owner instruction shares; PDAs derive from `owner` and `mint`. */
-export interface OwnerAccounts {
+/** The accounts every owner instruction shares; PDAs derive from `owner` and `mint` (and `tokenProgram`). */
+export interface OwnerAccounts extends MintAccounts {
   owner: PublicKey;
-  mint: PublicKey;
   config?: PublicKey;
   creditAccount?: PublicKey;
   vault?: PublicKey;
@@ -24,8 +22,8 @@ function ownerAccounts(a: OwnerAccounts, programId?: PublicKey) {
     owner: a.owner,
     config: a.config ?? findConfigPda({ programId })[0],
     credit_account: creditAccount,
-    vault: a.vault ?? findVaultAddress(creditAccount, a.mint),
-    token_program: TOKEN_PROGRAM_ID,
+    vault: vaultOf(a, creditAccount),
+    ...mintAccounts(a),
   };
 }
 
@@ -83,7 +81,7 @@ export function getSetSpendingLimitInstruction(
 
 /** Builds `collect_fees` (anyone may send it). */
 export function getCollectFeesInstruction(
-  accounts: { creditAccount: PublicKey; mint: PublicKey; treasury: PublicKey; vault?: PublicKey; config?: PublicKey },
+  accounts: MintAccounts & { creditAccount: PublicKey; treasury: PublicKey; vault?: PublicKey; config?: PublicKey },
   { programId }: Opts = {},
 ): TransactionInstruction {
   return buildInstruction(
@@ -91,9 +89,9 @@ export function getCollectFeesInstruction(
     {
       config: accounts.config ?? findConfigPda({ programId })[0],
       credit_account: accounts.creditAccount,
-      vault: accounts.vault ?? findVaultAddress(accounts.creditAccount, accounts.mint),
+      vault: vaultOf(accounts, accounts.creditAccount),
       treasury: accounts.treasury,
-      token_program: TOKEN_PROGRAM_ID,
+      ...mintAccounts(accounts),
     },
     {},
     programId,

@@ -1,18 +1,16 @@
 import { Buffer } from 'buffer';
-import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import type { AccountMeta, PublicKey, TransactionInstruction } from '@solana/web3.js';
 import type { Tier } from '../constants.js';
 import { toU64, toSmall, type Amount } from '../idl.js';
-import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.js';
-import { buildInstruction } from './common.js';
+import { findConfigPda, findCreditAccountPda } from '../pdas.js';
+import { buildInstruction, mintAccounts, vaultOf, type MintAccounts } from './common.js';
 
 type Opts = { programId?: PublicKey };
 
-export interface LockAccounts {
+export interface LockAccounts extends MintAccounts {
   /** The operator, or the credit account's owner; the only signer. */
   authority: PublicKey;
   creditAccount: PublicKey;
-  mint: PublicKey;
   config?: PublicKey;
   vault?: PublicKey;
 }
@@ -35,17 +33,16 @@ export function getLockInstruction(accounts: LockAccounts, args: LockArgs, { pro
       authority: accounts.authority,
       config: accounts.config ?? findConfigPda({ programId })[0],
       credit_account: accounts.creditAccount,
-      vault: accounts.vault ?? findVaultAddress(accounts.creditAccount, accounts.mint),
+      vault: vaultOf(accounts, accounts.creditAccount),
     },
     lockArgs(args),
     programId,
   );
 }
 
-export interface SettleAccounts {
+export interface SettleAccounts extends MintAccounts {
   operator: PublicKey;
   creditAccount: PublicKey;
-  mint: PublicKey;
   /** The worker's token account of the mint (owned by a wallet, not a PDA). */
   providerTokenAccount: PublicKey;
   config?: PublicKey;
@@ -74,9 +71,9 @@ export function getSettleInstruction(accounts: SettleAccounts, args: SettleArgs,
       operator: accounts.operator,
       config: accounts.config ?? findConfigPda({ programId })[0],
       credit_account: accounts.creditAccount,
-      vault: accounts.vault ?? findVaultAddress(accounts.creditAccount, accounts.mint),
+      vault: vaultOf(accounts, accounts.creditAccount),
       provider_token_account: accounts.providerTokenAccount,
-      token_program: TOKEN_PROGRAM_ID,
+      ...mintAccounts(accounts),
     },
     settleArgs(args),
     programId,
@@ -192,7 +189,7 @@ export interface SettleBatchJob extends SettleArgs {
  * distinct account sorted by address, then each distinct worker token account.
  * @throws RangeError for an empty batch or an argument out of range.
  */
-export function getSettleBatchInstruction(accounts: { operator: PublicKey; config?: PublicKey }, jobs: readonly SettleBatchJob[], { programId }: Opts = {}): TransactionInstruction {
+export function getSettleBatchInstruction(accounts: MintAccounts & { operator: PublicKey; config?: PublicKey }, jobs: readonly SettleBatchJob[], { programId }: Opts = {}): TransactionInstruction {
   const { accounts: distinct, ordered } = groupByAccount(jobs);
   const providers: PublicKey[] = [];
   const providerIndex = (key: PublicKey) => {
@@ -205,7 +202,7 @@ export function getSettleBatchInstruction(accounts: { operator: PublicKey; confi
   const wire = ordered.map(({ job, account }) => ({ account, provider: providerIndex(job.providerTokenAccount), ...settleArgs(job) }));
   const ix = buildInstruction(
     'settle_batch',
-    { operator: accounts.operator, config: accounts.config ?? findConfigPda({ programId })[0], token_program: TOKEN_PROGRAM_ID },
+    { operator: accounts.operator, config: accounts.config ?? findConfigPda({ programId })[0], ...mintAccounts(accounts) },
     { jobs: wire },
     programId,
   );

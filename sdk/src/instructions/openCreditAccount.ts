@@ -1,22 +1,21 @@
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
-import { findConfigPda, findCreditAccountPda, findVaultAddress } from '../pdas.js';
+import { findConfigPda, findCreditAccountPda } from '../pdas.js';
 import { toSmall } from '../idl.js';
-import { buildInstruction } from './common.js';
+import { buildInstruction, mintAccounts, vaultOf, type MintAccounts } from './common.js';
 
-export interface OpenCreditAccountAccounts {
+export interface OpenCreditAccountAccounts extends MintAccounts {
   /** Pays rent for the CreditAccount and its vault; any wallet. */
   payer: PublicKey;
   /** The wallet the credits belong to; it does not sign. */
   owner: PublicKey;
-  mint: PublicKey;
   config?: PublicKey;
   creditAccount?: PublicKey;
   vault?: PublicKey;
 }
 
 /**
- * Builds `open_credit_account` (creates the CreditAccount PDA and its vault
- * ATA) with `jobSlots` job slots (0 or omitted: DEFAULT_JOB_SLOTS, at most
+ * Builds `open_credit_account` (creates the CreditAccount PDA and its vault,
+ * the ATA under the mint's token program) with `jobSlots` job slots (0 or omitted: DEFAULT_JOB_SLOTS, at most
  * MAX_JOB_SLOTS).
  * @throws RangeError when `jobSlots` is not a u8.
  */
@@ -33,8 +32,8 @@ export function getOpenCreditAccountInstruction(
       owner: accounts.owner,
       config: accounts.config ?? findConfigPda({ programId })[0],
       credit_account: creditAccount,
-      vault: accounts.vault ?? findVaultAddress(creditAccount, accounts.mint),
-      mint: accounts.mint,
+      vault: vaultOf(accounts, creditAccount),
+      ...mintAccounts(accounts),
     },
     { job_slots: toSmall(args.jobSlots ?? 0, 'jobSlots', 8) },
     programId,

@@ -1,8 +1,7 @@
-import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { toU64, toUnixTime, type Amount } from '../idl.js';
-import { findConfigPda, findVaultAddress } from '../pdas.js';
-import { buildInstruction } from './common.js';
+import { findConfigPda } from '../pdas.js';
+import { buildInstruction, mintAccounts, vaultOf, type MintAccounts } from './common.js';
 
 type Opts = { programId?: PublicKey };
 
@@ -18,7 +17,7 @@ export interface GrantCreditsArgs {
  * credits. @throws RangeError for credits or expiresAt out of range.
  */
 export function getGrantCreditsInstruction(
-  accounts: { operator: PublicKey; creditAccount: PublicKey; mint: PublicKey; source: PublicKey; vault?: PublicKey; config?: PublicKey },
+  accounts: MintAccounts & { operator: PublicKey; creditAccount: PublicKey; source: PublicKey; vault?: PublicKey; config?: PublicKey },
   args: GrantCreditsArgs,
   { programId }: Opts = {},
 ): TransactionInstruction {
@@ -28,9 +27,9 @@ export function getGrantCreditsInstruction(
       operator: accounts.operator,
       config: accounts.config ?? findConfigPda({ programId })[0],
       credit_account: accounts.creditAccount,
-      vault: accounts.vault ?? findVaultAddress(accounts.creditAccount, accounts.mint),
+      vault: vaultOf(accounts, accounts.creditAccount),
       source: accounts.source,
-      token_program: TOKEN_PROGRAM_ID,
+      ...mintAccounts(accounts),
     },
     { credits: toU64(args.credits, 'credits'), expires_at: toUnixTime(args.expiresAt ?? 0, 'expiresAt') },
     programId,
@@ -42,7 +41,7 @@ export function getGrantCreditsInstruction(
  * owner may sign at any time (giving them up); anyone once they expired.
  */
 export function getExpirePromoInstruction(
-  accounts: { authority: PublicKey; creditAccount: PublicKey; mint: PublicKey; treasury: PublicKey; vault?: PublicKey; config?: PublicKey },
+  accounts: MintAccounts & { authority: PublicKey; creditAccount: PublicKey; treasury: PublicKey; vault?: PublicKey; config?: PublicKey },
   { programId }: Opts = {},
 ): TransactionInstruction {
   return buildInstruction(
@@ -51,9 +50,9 @@ export function getExpirePromoInstruction(
       authority: accounts.authority,
       config: accounts.config ?? findConfigPda({ programId })[0],
       credit_account: accounts.creditAccount,
-      vault: accounts.vault ?? findVaultAddress(accounts.creditAccount, accounts.mint),
+      vault: vaultOf(accounts, accounts.creditAccount),
       treasury: accounts.treasury,
-      token_program: TOKEN_PROGRAM_ID,
+      ...mintAccounts(accounts),
     },
     {},
     programId,

@@ -12,5 +12,6 @@ export * from './events.js';
 export { quote, creditsToBaseUnits, baseUnitsToCredits, creditsToUsdc, formatUnits, parseUnits } from '../core/pricing.js';
 export { availableCredits, withdrawableCredits, summarizeBalance, type BalanceSummary, type BalanceInputs } from '../core/balances.js';
 export { encodeTransferRequestUrl, topUpAmount, type TopUpTerms, type TransferRequestFields } from '../core/topUp.js';
+export { TOKEN_PROGRAM_ADDRESSES, isTokenProgram, tokenProgramOfMint, tokenProgramAddress, type TokenProgramName } from '../core/tokenProgram.js';
 /** Tier indices (0 Lite, 1 Standard, 2 Pro, 3 Max); `Tier` here is the generated price struct, as in the program. */
 export { Tier as TierLevel, DEFAULTS, USDC_DECIMALS, COMPUTE_UNITS, BATCH_COMPUTE_UNITS, batchComputeUnits, DEFAULT_JOB_SLOTS, MAX_JOB_SLOTS, JOB_SLOT_LEN, JOB_SLOTS_OFFSET, creditAccountLen, type TierPrice } from '../core/constants.js';

@@ -14,7 +14,6 @@ import {
   getMintEncoder,
   getTokenDecoder,
   getTokenEncoder,
-  TOKEN_PROGRAM_ADDRESS,
 } from '@solana-program/token';
 import {
   appendTransactionMessageInstructions,
@@ -39,6 +38,10 @@ import {
 import { FailedTransactionMetadata, LiteSVM, type TransactionMetadata } from 'litesvm';
 import { instructionFailure } from '../litesvm/failure.js';
 import { BPF_LOADER_UPGRADEABLE_ADDRESS, DEFAULTS, PROGRAM_ADDRESS, USDC_DECIMALS } from '../core/constants.js';
+import { tokenProgramAddress, type TokenProgramName } from '../core/tokenProgram.js';
+import { withMintExtensions, type MintExtension } from '../testing/tokenExtensions.js';
+
+export { mintExtension, type MintExtension } from '../testing/tokenExtensions.js';
 import { programToDeploy, shippedProgram, startClock, warpClock, withUpgradeAuthority } from '../testing/program.js';
 import { getInitializeConfigInstructionAsync, type InitializeConfigAsyncInput } from './generated/index.js';
 
@@ -50,6 +53,10 @@ export interface KitTestWorldOptions {
   config?: Partial<Omit<InitializeConfigAsyncInput, 'admin' | 'mint' | 'treasury'>> | false;
   /** Decimals of the USDC-like mint (default 6). */
   decimals?: number;
+  /** The token program of the world's mint: 'token' (classic SPL Token, the default) or 'token-2022'; `mintExtensions` implies 'token-2022'. */
+  tokenProgram?: TokenProgramName;
+  /** Token-2022 extensions of the world's mint (`mintExtension.*` of `@job-escrow/sdk/testing`). */
+  mintExtensions?: readonly MintExtension[];
   /** The clock's unix time at the start (default: the real time now; LiteSVM's own clock would start at 0). */
   startTime?: bigint;
 }
@@ -94,12 +101,23 @@ export class KitTestWorld {
     readonly operator: KeyPairSigner,
     readonly mint: Address,
     readonly treasury: Address,
+    /** The token program of the world's mint (its owner): what the config records. */
+    readonly tokenProgram: Address,
   ) {}
 
-  static async create({ programPath = shippedProgram(), programAddress = PROGRAM_ADDRESS as Address, config = {}, decimals = USDC_DECIMALS, startTime }: KitTestWorldOptions = {}): Promise<KitTestWorld> {
+  static async create({
+    programPath = shippedProgram(),
+    programAddress = PROGRAM_ADDRESS as Address,
+    config = {},
+    decimals = USDC_DECIMALS,
+    tokenProgram: tokenProgramName,
+    mintExtensions = [],
+    startTime,
+  }: KitTestWorldOptions = {}): Promise<KitTestWorld> {
+    const tokenProgram = tokenProgramAddress(tokenProgramName ?? (mintExtensions.length ? 'token-2022' : 'token')) as Address;
     const [admin, operator, mint, treasuryOwner] = await Promise.all([1, 2, 3, 4].map(() => generateKeyPairSigner()));
-    const [treasury] = await findAssociatedTokenPda({ owner: treasuryOwner.address, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
-    const world = new KitTestWorld(programAddress, admin, operator, mint.address, treasury);
+    const [treasury] = await findAssociatedTokenPda({ owner: treasuryOwner.address, mint: mint.address, tokenProgram });
+    const world = new KitTestWorld(programAddress, admin, operator, mint.address, treasury, tokenProgram);
     startClock(world.svm, startTime);
     world.svm.addProgramFromFile(programAddress, programToDeploy(programPath));
     const [programData] = await getProgramDerivedAddress({
@@ -113,8 +131,8 @@ export class KitTestWorld {
     world.airdrop(operator.address);
     world.setRaw(
       mint.address,
-      getMintEncoder().encode({ mintAuthority: admin.address, supply: 0n, decimals, isInitialized: true, freezeAuthority: null }) as Uint8Array,
-      TOKEN_PROGRAM_ADDRESS,
+      withMintExtensions(getMintEncoder().encode({ mintAuthority: admin.address, supply: 0n, decimals, isInitialized: true, freezeAuthority: null }) as Uint8Array, mintExtensions),
+      tokenProgram,
     );
     world.writeTokenAccount(treasury, treasuryOwner.address, 0n);
     if (config) {
@@ -160,7 +178,7 @@ export class KitTestWorld {
 
   /** `owner`'s USDC associated token account. */
   async usdcAddress(owner: Address): Promise<Address> {
-    const [ata] = await findAssociatedTokenPda({ owner, mint: this.mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+    const [ata] = await findAssociatedTokenPda({ owner, mint: this.mint, tokenProgram: this.tokenProgram });
     return ata;
   }
 
@@ -176,7 +194,7 @@ export class KitTestWorld {
       delegatedAmount: 0n,
       closeAuthority: null,
     });
-    this.setRaw(address, data as Uint8Array, TOKEN_PROGRAM_ADDRESS);
+    this.setRaw(address, data as Uint8Array, this.tokenProgram);
   }
 
   /** Writes a rent-exempt account holding `data`, owned by `owner`. */
@@ -196,7 +214,7 @@ export class KitTestWorld {
   tokenBalance(address: Address): bigint {
     const account = this.svm.getAccount(address);
     if (!account.exists) throw new Error(`no token account at ${address}`);
-    return getTokenDecoder().decode(account.data).amount;
+    return getTokenDecoder().decode(account.data.subarray(0, 165)).amount;
   }
 
   /** Moves the clock forward by `seconds`. */

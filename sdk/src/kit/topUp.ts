@@ -9,6 +9,10 @@ export interface KitTopUpConfig {
   mint: Address;
   pricePerCredit: bigint;
   minPurchaseCredits: bigint;
+  /** The mint's token program (the vault is the ATA under it); classic SPL Token when omitted. */
+  tokenProgram?: Address;
+  /** The mint's decimals (the URL's amount); 6 when omitted. */
+  decimals?: number;
 }
 
 export interface KitTopUpRequest {
@@ -43,11 +47,12 @@ export async function createTopUpUrl(
   const url = encodeTransferRequestUrl({
     recipient,
     amount,
+    decimals: config.decimals,
     splToken: config.mint,
     references: [reference],
     label: fields.label,
     message: fields.message,
     memo: fields.memo,
   });
-  return { url, recipient, vault: await findVaultAddress({ creditAccount: recipient, mint: config.mint }), reference, credits, amount };
+  return { url, recipient, vault: await findVaultAddress({ creditAccount: recipient, mint: config.mint, tokenProgram: config.tokenProgram }), reference, credits, amount };
 }

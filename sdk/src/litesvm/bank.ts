@@ -7,7 +7,7 @@
 // One bank per LiteSVM instance (`LiteSVMBank.of(svm)`): every provider and
 // wallet on the same svm records into one history, so getSignaturesForAddress
 // and getTransaction see every transaction, whoever sent it.
-import { AccountLayout, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { AccountLayout, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import {
   AddressLookupTableAccount,
   AddressLookupTableProgram,
@@ -273,9 +273,17 @@ export class LiteSVMBank {
     const out: TokenBalance[] = [];
     keys.forEach((key, accountIndex) => {
       const a = this.account(key);
-      if (!a || !a.owner.equals(TOKEN_PROGRAM_ID) || a.data.length !== AccountLayout.span) return;
-      const t = AccountLayout.decode(a.data);
-      out.push({ accountIndex, mint: t.mint.toBase58(), owner: t.owner.toBase58(), uiTokenAmount: { amount: t.amount.toString(), decimals: 6, uiAmount: null } });
+      if (!a || !isTokenAccount(a.owner, a.data)) return;
+      const t = AccountLayout.decode(a.data.subarray(0, AccountLayout.span));
+      // The mint's decimals (byte 44 of a mint of either program), as an RPC node reports them.
+      const decimals = this.account(t.mint)?.data[44] ?? 0;
+      out.push({
+        accountIndex,
+        mint: t.mint.toBase58(),
+        owner: t.owner.toBase58(),
+        programId: a.owner.toBase58(),
+        uiTokenAmount: { amount: t.amount.toString(), decimals, uiAmount: null },
+      });
     });
     return out;
   }
@@ -321,4 +329,15 @@ export class LiteSVMBank {
     }
     return processed;
   }
+}
+
+/**
+ * A token account of either token program: classic SPL Token (165 bytes), or
+ * Token-2022 (165 bytes, or longer with `AccountType::Account`, 2, at byte
+ * 165 before its extensions).
+ */
+function isTokenAccount(owner: PublicKey, data: Uint8Array): boolean {
+  if (owner.equals(TOKEN_PROGRAM_ID)) return data.length === AccountLayout.span;
+  if (!owner.equals(TOKEN_2022_PROGRAM_ID)) return false;
+  return data.length === AccountLayout.span || (data.length > AccountLayout.span && data[AccountLayout.span] === 2);
 }

@@ -16,7 +16,6 @@ import { creditsToUsdc, formatUnits } from '../core/pricing.js';
 import { isoTime } from '../core/time.js';
 import { newReplayState, replayTransaction, timelineOf, type HistoryEntry, type ReplayState } from '../history.js';
 import { parseEvents } from '../events.js';
-import { findVaultAddress } from '../pdas.js';
 import { accountKeysOf } from '../transactions.js';
 import { LeaseLostError, type IndexedAccount, type Lease, type OperatorStore } from './store/index.js';
 import type { ChainEventSource, TransactionNotice } from './sources.js';
@@ -88,8 +87,10 @@ export class Indexer {
     let added = 0;
     for (const { pubkey, account } of found) {
       if (known.has(pubkey.toBase58())) continue;
-      const owner = decodeCreditAccount(account.data).owner;
-      await this.store.addAccount({ creditAccount: pubkey.toBase58(), owner: owner.toBase58(), vault: findVaultAddress(pubkey, this.o.mint).toBase58(), state: newReplayState() });
+      // The vault as the account recorded it: the ATA under the mint's own
+      // token program, whichever that is.
+      const { owner, vault } = decodeCreditAccount(account.data);
+      await this.store.addAccount({ creditAccount: pubkey.toBase58(), owner: owner.toBase58(), vault: vault.toBase58(), state: newReplayState() });
       added++;
     }
     return added;

@@ -22,7 +22,7 @@ export interface TopUpRequest {
   url: URL;
   /** The CreditAccount PDA (the URL's recipient). */
   recipient: PublicKey;
-  /** Where the USDC lands: the ATA of (recipient, mint). */
+  /** Where the USDC lands: the ATA of (recipient, mint) under the mint's token program. */
   vault: PublicKey;
   reference: PublicKey;
   credits: bigint;
@@ -43,6 +43,7 @@ export function createTopUpUrl(fields: TopUpUrlFields, { config, programId = JOB
   const url = encodeTransferRequestUrl({
     recipient: recipient.toBase58(),
     amount,
+    decimals: config.decimals,
     splToken: config.mint.toBase58(),
     references: [reference.toBase58()],
     label: fields.label,
@@ -55,7 +56,7 @@ export function createTopUpUrl(fields: TopUpUrlFields, { config, programId = JOB
     url,
     recipient,
     get vault() {
-      return (vault ??= findVaultAddress(recipient, config.mint));
+      return (vault ??= findVaultAddress(recipient, config.mint, { tokenProgram: config.tokenProgram }));
     },
     reference,
     credits,

@@ -11,7 +11,10 @@ export class ValidateTopUpError extends Error {
 
 /**
  * Confirms that transaction `signature` paid exactly `amount` base units of
- * the mint into `owner`'s vault and carries `reference`. Ours because
+ * the mint into `owner`'s vault (the ATA under the mint's token program,
+ * `config.tokenProgram`: a `Transfer` or `TransferChecked` of classic SPL
+ * Token, a `TransferChecked` of Token-2022, read from the transaction's
+ * token balances) and carries `reference`. Ours because
  * @solana/pay 0.2's validateTransfer refuses an off-curve recipient (our
  * recipient is a PDA).
  * @throws ValidateTopUpError
@@ -32,7 +35,7 @@ export async function validateTopUp(
   if (tx.meta?.err) throw new ValidateTopUpError('transaction failed');
   const keys = accountKeysOf(tx.transaction.message, tx.meta);
   if (reference && !keys.some((k) => k.equals(reference))) throw new ValidateTopUpError('reference not found');
-  const vault = findVaultAddress(findCreditAccountPda(owner, { programId })[0], config.mint);
+  const vault = findVaultAddress(findCreditAccountPda(owner, { programId })[0], config.mint, { tokenProgram: config.tokenProgram });
   const index = keys.findIndex((k) => k.equals(vault));
   if (index < 0) throw new ValidateTopUpError('the transaction does not touch the vault');
   const { change: received, mint } = tokenBalanceChange(tx.meta, index);

@@ -7,17 +7,20 @@
 //
 // The built program ships in this package (job_escrow.so next to this
 // module's bundle). Node only: LiteSVM is a native module.
-import { ACCOUNT_SIZE, AccountLayout, MINT_SIZE, MintLayout, TOKEN_PROGRAM_ID, getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { ACCOUNT_SIZE, AccountLayout, MINT_SIZE, MintLayout, getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction, type AccountInfo, type TransactionInstruction } from '@solana/web3.js';
 import { LiteSVM } from 'litesvm';
 import { JobEscrowClient, type JobEscrowClientOptions } from '../client.js';
-import { JOB_ESCROW_PROGRAM_ID, USDC_DECIMALS } from '../constants.js';
+import { JOB_ESCROW_PROGRAM_ID, USDC_DECIMALS, tokenProgramAddress, type TokenProgramName } from '../constants.js';
 import { translateError } from '../errors.js';
 import { getInitializeConfigInstruction, type InitializeConfigArgs } from '../instructions/index.js';
 import { findProgramDataAddress } from '../pdas.js';
 import { LiteSVMBank, type Processed } from '../litesvm/bank.js';
 import { LiteSVMProvider } from '../litesvm/provider.js';
 import { programToDeploy, shippedProgram, startClock, warpClock, withUpgradeAuthority } from './program.js';
+import { withMintExtensions, type MintExtension } from './tokenExtensions.js';
+
+export { mintExtension, type MintExtension } from './tokenExtensions.js';
 
 export interface TestWorldOptions {
   /** The program's `.so`. Default: the build shipped in this package. */
@@ -32,6 +35,13 @@ export interface TestWorldOptions {
   config?: Partial<InitializeConfigArgs> | false;
   /** Decimals of the USDC-like mint (default 6). */
   decimals?: number;
+  /**
+   * The token program of the world's mint: 'token' (classic SPL Token, the
+   * default) or 'token-2022'; `mintExtensions` implies 'token-2022'.
+   */
+  tokenProgram?: TokenProgramName;
+  /** Token-2022 extensions of the world's mint (`mintExtension.*`). */
+  mintExtensions?: readonly MintExtension[];
   /** The clock's unix time at the start (default: the real time now; LiteSVM's own clock would start at 0). */
   startTime?: bigint;
 }
@@ -50,9 +60,12 @@ export class TestWorld {
   readonly mintAuthority = Keypair.generate();
   readonly mint = Keypair.generate().publicKey;
   readonly treasury: PublicKey;
+  /** The token program of the world's mint (its owner): what the config records. */
+  readonly tokenProgram: PublicKey;
 
-  constructor({ programPath = shippedProgram(), programId = JOB_ESCROW_PROGRAM_ID, upgradeAuthority, config = {}, decimals = USDC_DECIMALS, startTime }: TestWorldOptions = {}) {
+  constructor({ programPath = shippedProgram(), programId = JOB_ESCROW_PROGRAM_ID, upgradeAuthority, config = {}, decimals = USDC_DECIMALS, startTime, tokenProgram, mintExtensions = [] }: TestWorldOptions = {}) {
     this.programId = programId;
+    this.tokenProgram = new PublicKey(tokenProgramAddress(tokenProgram ?? (mintExtensions.length ? 'token-2022' : 'token')));
     this.svm = new LiteSVM();
     startClock(this.svm, startTime);
     this.bank = LiteSVMBank.of(this.svm);
@@ -60,7 +73,7 @@ export class TestWorld {
     this.setUpgradeAuthority(upgradeAuthority === undefined ? this.admin.publicKey : upgradeAuthority);
     this.airdrop(this.admin.publicKey);
     this.airdrop(this.operator.publicKey);
-    this.createMint(this.mint, decimals);
+    this.createMint(this.mint, decimals, this.tokenProgram, mintExtensions);
     this.treasury = this.createTokenAccount(Keypair.generate().publicKey);
     if (config) this.initializeConfig(config);
   }
@@ -79,7 +92,7 @@ export class TestWorld {
 
   /** The USDC associated token account of `owner` (what `wallet({ usdc })` fills, and where the client sends by default). */
   usdcAddress(owner: PublicKey): PublicKey {
-    return getAssociatedTokenAddressSync(this.mint, owner, true);
+    return getAssociatedTokenAddressSync(this.mint, owner, true, this.tokenProgram);
   }
 
   /** A provider whose wallet is `signer`, on this world's bank. */
@@ -100,27 +113,34 @@ export class TestWorld {
     this.bank.setAccount(address, { ...account, data: Buffer.from(withUpgradeAuthority(account.data, authority?.toBytes() ?? null)) });
   }
 
-  /** Writes an initialized mint at `address` whose authority is `mintAuthority`. */
-  createMint(address: PublicKey, decimals: number, programId = TOKEN_PROGRAM_ID): void {
+  /**
+   * Writes an initialized mint at `address` whose authority is
+   * `mintAuthority`, under `programId` (default: the world's token program),
+   * with Token-2022 `extensions` when given.
+   */
+  createMint(address: PublicKey, decimals: number, programId = this.tokenProgram, extensions: readonly MintExtension[] = []): void {
     const data = Buffer.alloc(MINT_SIZE);
     MintLayout.encode(
       { mintAuthorityOption: 1, mintAuthority: this.mintAuthority.publicKey, supply: 0n, decimals, isInitialized: true, freezeAuthorityOption: 0, freezeAuthority: PublicKey.default },
       data,
     );
-    this.setRaw(address, data, programId);
+    this.setRaw(address, withMintExtensions(data, extensions), programId);
   }
 
   /**
    * Writes an initialized token account of `mint` (default: the world's
-   * mint) holding `amount`, at `address` (default: the owner's ATA).
+   * mint) holding `amount`, at `address` (default: the owner's ATA), under
+   * `tokenProgram` (default: the world's; a Token-2022 account without
+   * extensions has the classic 165 bytes).
    */
   createTokenAccount(
     owner: PublicKey,
     amount = 0n,
-    opts: { mint?: PublicKey; address?: PublicKey; delegate?: PublicKey; closeAuthority?: PublicKey } = {},
+    opts: { mint?: PublicKey; address?: PublicKey; delegate?: PublicKey; closeAuthority?: PublicKey; tokenProgram?: PublicKey } = {},
   ): PublicKey {
     const mint = opts.mint ?? this.mint;
-    const at = opts.address ?? getAssociatedTokenAddressSync(mint, owner, true);
+    const tokenProgram = opts.tokenProgram ?? this.tokenProgram;
+    const at = opts.address ?? getAssociatedTokenAddressSync(mint, owner, true, tokenProgram);
     const data = Buffer.alloc(ACCOUNT_SIZE);
     AccountLayout.encode(
       {
@@ -138,7 +158,7 @@ export class TestWorld {
       },
       data,
     );
-    this.setRaw(at, data, TOKEN_PROGRAM_ID);
+    this.setRaw(at, data, tokenProgram);
     return at;
   }
 
@@ -160,7 +180,7 @@ export class TestWorld {
   tokenBalance(address: PublicKey): bigint {
     const account = this.account(address);
     if (!account) throw new Error(`no token account at ${address.toBase58()}`);
-    return AccountLayout.decode(account.data).amount;
+    return AccountLayout.decode(account.data.subarray(0, ACCOUNT_SIZE)).amount;
   }
 
   /** Moves the bank clock forward by `seconds`. */

@@ -40,18 +40,18 @@ export const BUILDS: Partial<Record<InstructionName, (s: Scenario) => Built>> = 
     return { ix: getAcceptAdminInstruction({ newAdmin: nominee.publicKey }), signers: [nominee] };
   },
   open_credit_account: ({ env }) => ({
-    ix: getOpenCreditAccountInstruction({ payer: env.operator.publicKey, owner: env.wallet().publicKey, mint: env.mint }),
+    ix: getOpenCreditAccountInstruction({ payer: env.operator.publicKey, owner: env.wallet().publicKey, ...env.token }),
     signers: [env.operator],
   }),
-  purchase: ({ env, victim }) => ({ ix: getPurchaseInstruction({ owner: victim.wallet.publicKey, mint: env.mint, source: victim.usdc }, { credits: 100n }), signers: [victim.wallet] }),
+  purchase: ({ env, victim }) => ({ ix: getPurchaseInstruction({ owner: victim.wallet.publicKey, ...env.token, source: victim.usdc }, { credits: 100n }), signers: [victim.wallet] }),
   // The operator is lock's only signer: no rent payer, no system program
   lock: ({ env, victim }) => ({
-    ix: getLockInstruction({ authority: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint }, { jobId: 900n, tier: 3, maxOutputTokens: 1_000 }),
+    ix: getLockInstruction({ authority: env.operator.publicKey, creditAccount: victim.credit, ...env.token }, { jobId: 900n, tier: 3, maxOutputTokens: 1_000 }),
     signers: [env.operator],
   }),
   settle: ({ env, victim, job, worker }) => ({
     ix: getSettleInstruction(
-      { operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, providerTokenAccount: worker.usdc },
+      { operator: env.operator.publicKey, creditAccount: victim.credit, ...env.token, providerTokenAccount: worker.usdc },
       { jobId: job.jobId, outputTokens: 1_500, providerShareBps: 8_500 },
     ),
     signers: [env.operator],
@@ -70,7 +70,7 @@ export const BUILDS: Partial<Record<InstructionName, (s: Scenario) => Built>> = 
     signers: [env.operator],
   }),
   settle_batch: ({ env, victim, job, worker }) => ({
-    ix: getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+    ix: getSettleBatchInstruction({ operator: env.operator.publicKey, ...env.token }, [
       { creditAccount: victim.credit, vault: victim.vault, providerTokenAccount: worker.usdc, jobId: job.jobId, outputTokens: 1_500, providerShareBps: 8_500 },
     ]),
     signers: [env.operator],
@@ -79,24 +79,24 @@ export const BUILDS: Partial<Record<InstructionName, (s: Scenario) => Built>> = 
     ix: getRefundBatchInstruction({ authority: env.operator.publicKey }, [{ creditAccount: victim.credit, jobId: job.jobId }]),
     signers: [env.operator],
   }),
-  withdraw: ({ env, victim }) => ({ ix: getWithdrawInstruction({ owner: victim.wallet.publicKey, mint: env.mint, destination: victim.usdc }, { credits: 10n }), signers: [victim.wallet] }),
+  withdraw: ({ env, victim }) => ({ ix: getWithdrawInstruction({ owner: victim.wallet.publicKey, ...env.token, destination: victim.usdc }, { credits: 10n }), signers: [victim.wallet] }),
   set_spending_limit: ({ victim }) => ({ ix: getSetSpendingLimitInstruction({ owner: victim.wallet.publicKey }, { maxCreditsPerJob: 1n, dailyLimitCredits: 1n }), signers: [victim.wallet] }),
   collect_fees: ({ env, victim, job }) => {
     env.settle(victim, job); // fees accrue
-    return { ix: getCollectFeesInstruction({ creditAccount: victim.credit, mint: env.mint, treasury: env.treasury }), signers: [env.wallet()] };
+    return { ix: getCollectFeesInstruction({ creditAccount: victim.credit, ...env.token, treasury: env.treasury }), signers: [env.wallet()] };
   },
   close_credit_account: ({ env }) => {
     // An empty account: its owner's signature is all that guards the rent
     const owner = env.wallet();
-    env.send(getOpenCreditAccountInstruction({ payer: owner.publicKey, owner: owner.publicKey, mint: env.mint }), [owner]);
-    return { ix: getCloseCreditAccountInstruction({ owner: owner.publicKey, rentPayer: owner.publicKey, mint: env.mint }), signers: [owner] };
+    env.send(getOpenCreditAccountInstruction({ payer: owner.publicKey, owner: owner.publicKey, ...env.token }), [owner]);
+    return { ix: getCloseCreditAccountInstruction({ owner: owner.publicKey, rentPayer: owner.publicKey, ...env.token }), signers: [owner] };
   },
   grant_credits: ({ env, victim }) => ({
-    ix: getGrantCreditsInstruction({ operator: env.operator.publicKey, creditAccount: victim.credit, mint: env.mint, source: env.operatorUsdc }, { credits: 10n }),
+    ix: getGrantCreditsInstruction({ operator: env.operator.publicKey, creditAccount: victim.credit, ...env.token, source: env.operatorUsdc }, { credits: 10n }),
     signers: [env.operator],
   }),
   expire_promo: ({ env, victim }) => {
     env.grant(victim, 20n, env.now() + 3_600n);
-    return { ix: getExpirePromoInstruction({ authority: victim.wallet.publicKey, creditAccount: victim.credit, mint: env.mint, treasury: env.treasury }), signers: [victim.wallet] };
+    return { ix: getExpirePromoInstruction({ authority: victim.wallet.publicKey, creditAccount: victim.credit, ...env.token, treasury: env.treasury }), signers: [victim.wallet] };
   },
 };

@@ -253,7 +253,7 @@ describe('attack: malformed accounts and data', () => {
       [getAddJobSlotsInstruction({ owner }, { count: 1 }), [victim.wallet]],
       [getLockBatchInstruction({ authority: env.operator.publicKey }, [{ creditAccount: victim.credit, vault: victim.vault, jobId: 951n, tier: 0, maxOutputTokens: 10 }]), [env.operator]],
       [
-        getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+        getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [
           { creditAccount: victim.credit, vault: victim.vault, providerTokenAccount: worker.usdc, jobId: job.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
         ]),
         [env.operator],

@@ -60,7 +60,7 @@ describe('attack: forged and confused accounts', () => {
     const { env, victim, attacker, job, worker, attempt } = scenario();
     const attackerJob = env.lock(attacker, { jobId: 710n });
     const forged = forge(env, victim.credit);
-    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey }, [
+    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [
       { creditAccount: attacker.credit, vault: attacker.vault, providerTokenAccount: worker.usdc, jobId: attackerJob.jobId, outputTokens: 1_000, providerShareBps: 8_000 },
       { creditAccount: forged, vault: victim.vault, providerTokenAccount: worker.usdc, jobId: job.jobId, outputTokens: 1_500, providerShareBps: 8_500 },
     ]);

@@ -4,7 +4,7 @@
 // error, and checks that no watched account changed (lamports, owner, bytes).
 import { expect } from 'vitest';
 import { findConfigPda } from '../../../sdk/src/index.js';
-import { Escrow, expectProgramError, type LockedJob, type User } from '../../shared/index.js';
+import { Escrow, expectProgramError, type LockedJob, type MintOptions, type User } from '../../shared/index.js';
 
 export interface Scenario {
   env: Escrow;
@@ -15,8 +15,9 @@ export interface Scenario {
   attempt(send: () => unknown, code: number): void;
 }
 
-export function scenario(): Scenario {
-  const env = new Escrow();
+/** The attack world, on the classic mint unless `mint` says otherwise (Token-2022, extensions). */
+export function scenario(mint: MintOptions = {}): Scenario {
+  const env = new Escrow({}, mint);
   const victim = env.funded(100n);
   const attacker = env.funded(100n);
   const job = env.lock(victim, { tier: 1, maxOutputTokens: 1_500 });

@@ -72,14 +72,14 @@ describe('attack: token accounts and programs', () => {
   it('a fake token program (Memo, which succeeds without moving tokens) → InvalidTokenProgram', () => {
     const { env, attacker, attempt } = scenario();
     const ix = getPurchaseInstruction({ owner: attacker.wallet.publicKey, mint: env.mint, source: attacker.usdc }, { credits: 1_000n });
-    ix.keys[5].pubkey = MEMO_PROGRAM_ID;
+    ix.keys[6].pubkey = MEMO_PROGRAM_ID; // token_program, after mint
     attempt(() => env.send(ix, [attacker.wallet]), E.InvalidTokenProgram);
   });
 
-  it('Token-2022 as the token program → InvalidTokenProgram', () => {
+  it('Token-2022 as the token program of a classic mint → InvalidTokenProgram (token_2022.test.ts: every instruction, both ways)', () => {
     const { env, victim, attempt } = scenario();
     const ix = getWithdrawInstruction({ owner: victim.wallet.publicKey, mint: env.mint, destination: victim.usdc }, { credits: 10n });
-    ix.keys[5].pubkey = TOKEN_2022_PROGRAM_ID;
+    ix.keys[6].pubkey = TOKEN_2022_PROGRAM_ID; // token_program, after mint
     attempt(() => env.send(ix, [victim.wallet]), E.InvalidTokenProgram);
   });
 

@@ -284,7 +284,7 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
         const picked = Array.from({ length: rnd.int(1, 4) }, pickJob);
         const settles = picked.map((j) => ({ j, outputTokens: rnd.int(0, j.maxOutputTokens + 20), bps: rnd.int(7_450, 8_550) }));
         const ix = getSettleBatchInstruction(
-          { operator: env.operator.publicKey },
+          { operator: env.operator.publicKey, mint: env.mint },
           settles.map(({ j, outputTokens, bps }) => ({
             creditAccount: users[j.user].credit,
             vault: users[j.user].vault,

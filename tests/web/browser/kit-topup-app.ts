@@ -14,7 +14,7 @@ async function main() {
   const config = { mint, pricePerCredit: 10_000n, minPurchaseCredits: 100n };
   const topUp = await createTopUpUrl({ owner, credits: 250n, reference: address(params.get('reference')!), label: 'Acme AI' }, { config });
   const { creditAccount, vault } = await findOwnerAddresses({ owner, mint });
-  const purchase = await getPurchaseInstructionAsync({ owner: createNoopSigner(owner), vault, source: address(params.get('source')!), credits: 250n });
+  const purchase = await getPurchaseInstructionAsync({ mint, owner: createNoopSigner(owner), vault, source: address(params.get('source')!), credits: 250n });
   const account = await fetchMaybeCreditAccount(rpc, creditAccount);
   document.body.dataset.result = JSON.stringify({
     url: String(topUp.url),

@@ -1,5 +1,7 @@
 import { createAssociatedTokenAccountIdempotentInstruction, getAssociatedTokenAddressSync } from '@solana/spl-token';
-import { COMPUTE_UNITS } from '../../constants.js';
+import { PublicKey } from '@solana/web3.js';
+import { readAccountInfo } from '../../accounts/index.js';
+import { COMPUTE_UNITS, tokenProgramOfMint } from '../../constants.js';
 import { getInitializeConfigInstruction } from '../../instructions/index.js';
 import { defineCommand, publicKey, wholeNumber } from '../options.js';
 
@@ -7,7 +9,7 @@ export const initConfig = defineCommand({
   name: 'init-config',
   summary: "create the Config (the wallet must be the upgrade authority); the treasury defaults to the wallet's ATA of the mint",
   options: {
-    mint: { type: 'string', placeholder: 'pk', required: true, help: 'the mint credits are bought with (USDC)' },
+    mint: { type: 'string', placeholder: 'pk', required: true, help: 'the mint credits are bought with (USDC; a Token-2022 mint such as PYUSD too)' },
     treasury: { type: 'string', placeholder: 'pk', help: "the token account fees go to (default: the wallet's ATA of the mint, created)" },
     operator: { type: 'string', placeholder: 'pk', help: 'the key that locks, settles and grants (default: the wallet)' },
     'job-timeout-secs': { type: 'string', placeholder: 'n', help: "seconds before anyone may refund a locked job (default: the program's)" },
@@ -15,8 +17,12 @@ export const initConfig = defineCommand({
   async run({ v, client, wallet, out }) {
     const admin = wallet();
     const mint = publicKey(v, 'mint');
-    const treasury = publicKey(v, 'treasury') ?? getAssociatedTokenAddressSync(mint, admin);
-    const ixs = v.treasury ? [] : [createAssociatedTokenAccountIdempotentInstruction(admin, treasury, admin, mint)];
+    // The mint's owner is its token program (classic SPL Token or Token-2022): the treasury ATA is under it.
+    const info = await readAccountInfo(client.connection, mint);
+    if (!info) throw new Error(`no mint at ${mint.toBase58()}`);
+    const tokenProgram = new PublicKey(tokenProgramOfMint(info.owner.toBase58()));
+    const treasury = publicKey(v, 'treasury') ?? getAssociatedTokenAddressSync(mint, admin, false, tokenProgram);
+    const ixs = v.treasury ? [] : [createAssociatedTokenAccountIdempotentInstruction(admin, treasury, admin, mint, tokenProgram)];
     ixs.push(
       getInitializeConfigInstruction(
         { admin, mint, treasury },
