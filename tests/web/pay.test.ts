@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { encodeURL, fetchTransaction, parseURL, type TransactionRequestURL, type TransferRequestURL } from '@solana/pay';
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { Keypair, Transaction } from '@solana/web3.js';
 import { address } from '@solana/kit';
 import BigNumber from 'bignumber.js';
@@ -19,12 +20,13 @@ import {
   validateTopUp,
 } from '../../sdk/src/pay/index.js';
 import { createTopUpServer, writeTopUpQr } from '../../sdk/src/server/index.js';
-import { Escrow } from '../shared/index.js';
+import { Escrow, type MintOptions } from '../shared/index.js';
+import { mintExtension } from '../../sdk/src/testing/index.js';
 import { decodeQrPng } from '../shared/qr.js';
 import { payTransferRequest } from '../shared/wallet.js';
 
-function world() {
-  const env = new Escrow();
+function world(mint: MintOptions = {}) {
+  const env = new Escrow({}, mint);
   const bank = env.bank;
   const platform = new JobEscrowClient(new LiteSVMProvider(bank, env.operator));
   const owner = env.wallet();
@@ -103,6 +105,31 @@ describe('Solana Pay transfer requests', () => {
     await expect(validateTopUp(bank as never, found.signature, { owner: owner.publicKey, amount: 2_500_001n, config })).rejects.toBeInstanceOf(ValidateTopUpError);
     await expect(validateTopUp(bank as never, found.signature, { owner: owner.publicKey, amount: 2_500_000n, reference: Keypair.generate().publicKey, config })).rejects.toThrow(/reference/);
     // And the history shows it as a deposit
+    expect((await platform.history({ owner: owner.publicKey })).map((e) => e.kind)).toEqual(['open', 'deposit']);
+  });
+
+  it('a Token-2022 stablecoin: the wallet pays the vault under Token-2022 with TransferChecked, validateTopUp confirms it', async () => {
+    // Given a config whose mint is a Token-2022 mint with a zero transfer fee and a metadata pointer (PYUSD-like)
+    const key = () => Keypair.generate().publicKey.toBytes();
+    const { env, platform, owner, payer, provider, bank } = world({ mintExtensions: [mintExtension.transferFeeConfig({ withdrawAuthority: key() }), mintExtension.metadataPointer(key(), key())] });
+    await ensureTopUpReady(platform, { owner: owner.publicKey });
+    const config = await platform.config();
+    expect(config.tokenProgram).toEqual(TOKEN_2022_PROGRAM_ID);
+    const request = createTopUpUrl({ owner: owner.publicKey, credits: 300n }, { config });
+    // The URL names the mint; the vault is the ATA under Token-2022
+    expect((parseURL(request.url) as TransferRequestURL).splToken).toEqual(env.mint);
+    expect(request.vault).toEqual(findVaultAddress(request.recipient, env.mint, { tokenProgram: TOKEN_2022_PROGRAM_ID }));
+    expect(env.account(request.vault)!.owner).toEqual(TOKEN_2022_PROGRAM_ID);
+    // When a wallet pays it (TransferChecked under the mint's program)
+    await payTransferRequest(provider, payer, String(request.url));
+    // Then the credits are there and validateTopUp confirms exactly the amount
+    expect(env.tokenBalance(request.vault)).toBe(3_000_000n);
+    expect((await platform.getBalance({ owner: owner.publicKey })).available).toBe(300n);
+    const found = await findTopUp(bank as never, request.reference);
+    expect(await validateTopUp(bank as never, found.signature, { owner: owner.publicKey, amount: 3_000_000n, reference: request.reference, config })).toEqual({ amount: 3_000_000n, credits: 300n });
+    await expect(validateTopUp(bank as never, found.signature, { owner: owner.publicKey, amount: 3_000_001n, config })).rejects.toBeInstanceOf(ValidateTopUpError);
+    // A config that says classic Token looks for the classic vault, which the transfer did not touch
+    await expect(validateTopUp(bank as never, found.signature, { owner: owner.publicKey, amount: 3_000_000n, config: { ...config, tokenProgram: TOKEN_PROGRAM_ID } })).rejects.toThrow(/vault/);
     expect((await platform.history({ owner: owner.publicKey })).map((e) => e.kind)).toEqual(['open', 'deposit']);
   });
 
