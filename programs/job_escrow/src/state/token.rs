@@ -230,8 +230,10 @@ pub fn check_mint_extensions(tlv: &[u8]) -> Result<(), ProgramError> {
 /// A range past the value's end is a malformed extension.
 #[inline]
 fn any_set(value: &[u8], range: core::ops::Range<usize>) -> Result<bool, JobEscrowError> {
-    let bytes = value.get(range).ok_or(JobEscrowError::InvalidMint)?;
-    Ok(bytes.iter().any(|b| *b != 0))
+    if range.end > value.len() {
+        return Err(JobEscrowError::InvalidMint);
+    }
+    Ok(value[range].iter().any(|b| *b != 0))
 }
 
 /// The policy for one extension of the mint (see [`check_mint_extensions`]).
