@@ -53,7 +53,7 @@ export async function batchedWorld({ users: count, jobSlots = 0, credits = 10_00
   const worker = env.worker().usdc;
   advance();
   // The operator keeps the shared accounts and its active users' in its tables (extended as users arrive).
-  await lookupTables.ensure([operator.programId, findConfigPda()[0], new PublicKey(TOKEN_PROGRAM), worker, ...users.flatMap((u) => [u.credit, findVaultAddress(u.credit, env.mint)])]);
+  await lookupTables.ensure([operator.programId, findConfigPda()[0], new PublicKey(TOKEN_PROGRAM), env.mint, worker, ...users.flatMap((u) => [u.credit, findVaultAddress(u.credit, env.mint)])]);
   advance();
 
   /** What the done outcomes of one batched call cost, per job; throws when a job was not done. `curves`: curve checks per transaction (settle: one per worker). */
