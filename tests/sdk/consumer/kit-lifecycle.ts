@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const { creditAccount, vault } = await findOwnerAddresses({ owner: alice.address, mint: world.mint });
 
   await world.send([await getOpenCreditAccountInstructionAsync({ payer: alice, owner: alice.address, mint: world.mint, vault })], alice);
-  const bought = await world.send([await getPurchaseInstructionAsync({ owner: alice, vault, source: aliceUsdc, credits: 500n })], alice);
+  const bought = await world.send([await getPurchaseInstructionAsync({ owner: alice, vault, source: aliceUsdc, mint: world.mint, credits: 500n })], alice);
   expect(parseEvents(bought.logs)[0]?.name === 'CreditsPurchased', 'purchase logs CreditsPurchased');
   expect(world.tokenBalance(vault) === 5_000_000n, 'the vault holds 5 USDC');
 
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   expect(slot?.jobId === 1n && slot.tier === TierLevel.Standard, 'job 1 is in a slot of the credit account');
 
   const settled = await world.send(
-    [await getSettleInstructionAsync({ operator: world.operator, creditAccount, vault, providerTokenAccount: workerUsdc, jobId: 1n, outputTokens: 1_200, providerShareBps: 8_000 })],
+    [await getSettleInstructionAsync({ operator: world.operator, creditAccount, vault, providerTokenAccount: workerUsdc, mint: world.mint, jobId: 1n, outputTokens: 1_200, providerShareBps: 8_000 })],
     world.operator,
   );
   const charged = quote(TierLevel.Standard, 1_200);
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const balance = summarizeBalance(decodeCreditAccount(account).data, world.tokenBalance(vault), 10_000n);
   expect(balance.available === 500n - charged, `available is ${balance.available}`);
 
-  await world.send([await getWithdrawInstructionAsync({ owner: alice, vault, destination: aliceUsdc, credits: balance.withdrawable })], alice);
+  await world.send([await getWithdrawInstructionAsync({ owner: alice, vault, destination: aliceUsdc, mint: world.mint, credits: balance.withdrawable })], alice);
   console.log(JSON.stringify({ charged: String(charged), withdrawn: String(balance.withdrawable), vaultLeft: String(world.tokenBalance(vault)), aliceUsdc: String(world.tokenBalance(aliceUsdc)) }));
 }
 
