@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   // The same Kit (6.x here) drives the program: open and buy the 250 credits.
   const aliceUsdc = await world.usdcAddress(alice.address);
   await world.send([await getOpenCreditAccountInstructionAsync({ payer: alice, owner: alice.address, mint: world.mint, vault: request.vault })], alice);
-  await world.send([await getPurchaseInstructionAsync({ owner: alice, vault: request.vault, source: aliceUsdc, credits: 250n })], alice);
+  await world.send([await getPurchaseInstructionAsync({ owner: alice, vault: request.vault, source: aliceUsdc, mint: world.mint, credits: 250n })], alice);
   const account = await fetchCreditAccount(world.rpc, address(request.recipient));
   console.log(JSON.stringify({ purchased: String(account.data.purchased), vault: String(world.tokenBalance(request.vault)) }));
 }
