@@ -74,8 +74,13 @@ export function programMetadataBinary(): string | null {
 /**
  * `alsoAt`: more deployments (program id and its build), for an operator's own program id.
  * `withProgramMetadata`: also load the Program Metadata program at its real id (programMetadataBinary).
+ * `rpcPort` and the ports after it (websocket +1, faucet +1001, gossip
+ * +1002, +1010…+1040) stay below 32768, where the OS starts handing out
+ * ephemeral ports: a socket an earlier test left in TIME_WAIT there made a
+ * validator fail to bind and exit.
  */
 export async function startValidator({ rpcPort = 18899, alsoAt = [], withProgramMetadata = false }: { rpcPort?: number; alsoAt?: { programId: PublicKey; path: string }[]; withProgramMetadata?: boolean } = {}): Promise<LocalValidator> {
+  if (rpcPort + 1040 >= 32768) throw new Error(`rpcPort ${rpcPort}: the validator's ports must stay below 32768 (the OS's ephemeral range)`);
   assertProgramIsFresh(PROGRAM_V0_PATH);
   const bin = validatorBinary();
   if (!bin) throw new Error('solana-test-validator is not installed: bash scripts/setup-validator.sh');

@@ -4,7 +4,7 @@
 // as processes, plain and --checked, refused in one line for a stranger and
 // for the old authority, and migrations/deploy.ts ending a deploy by handing
 // the authority to another key (a Squads vault in practice). Its own RPC
-// port range (38899…): other validator files may run at the same time.
+// port range (21899…, below the ephemeral ports the OS hands out from 32768, so no leftover socket of an earlier test can hold one): other validator files may run at the same time.
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +51,7 @@ describe('the upgrade authority against solana-test-validator', () => {
 
   beforeAll(async () => {
     await promisify(execFile)('npx', ['tsup', 'src/bin/job-escrow.ts', '--no-config', '--format', 'esm', '--platform', 'node', '--target', 'es2022', '--out-dir', CLI_DIR, '--silent'], { cwd: join(ROOT, 'sdk') });
-    v = await startValidator({ rpcPort: 38899 });
+    v = await startValidator({ rpcPort: 21899 });
     admin = v.admin.publicKey.toBase58();
     stranger = await v.wallet();
     next = await v.wallet();
