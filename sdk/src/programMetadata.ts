@@ -44,6 +44,7 @@ import {
   type MaybeAccount,
 } from '@solana/kit';
 import { PublicKey, VersionedTransaction, type Connection } from '@solana/web3.js';
+import { errorCodeFromLogs, logsOf } from './errors.js';
 import { fetchUpgradeAuthority } from './upgradeAuthority.js';
 
 /** The Program Metadata program. */
@@ -135,16 +136,13 @@ export interface PublishIdlResult {
 
 /** The Program Metadata program's error named in a failed transaction's logs or message, as one line; else the error itself. */
 function explain(err: unknown): Error {
-  const e = err as { logs?: string[]; message?: string; transactionLogs?: string[] };
-  const text = [e.message ?? '', ...(e.logs ?? e.transactionLogs ?? [])].join('\n');
-  const pm = PROGRAM_METADATA_PROGRAM_ID.toBase58();
-  const failed = new RegExp(`Program ${pm} failed: custom program error: 0x([0-9a-f]+)`).exec(text);
-  if (failed) {
-    const code = parseInt(failed[1], 16);
+  const lines = [...logsOf(err), ...String((err as { message?: unknown })?.message ?? '').split('\n')];
+  const code = errorCodeFromLogs(lines, PROGRAM_METADATA_PROGRAM_ID);
+  if (code !== undefined) {
     return new Error(`the Program Metadata program refused: ${getProgramMetadataErrorMessage(code as Parameters<typeof getProgramMetadataErrorMessage>[0]) ?? 'unknown error'} (${code})`);
   }
   // Another failure (the System program's, in a CPI, say): the first program that failed and why.
-  const other = /Program (\w+) failed: ([^"\n]+)/.exec(text);
+  const other = /Program (\w+) failed: ([^"\n]+)/.exec(lines.join('\n'));
   if (other) return new Error(`the transaction failed: program ${other[1]}: ${other[2]}`);
   return err instanceof Error ? err : new Error(String(err));
 }

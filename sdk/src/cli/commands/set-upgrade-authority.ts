@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { checkUpgradeAuthorityTransfer, fetchUpgradeAuthority, transferUpgradeAuthority } from '../../upgradeAuthority.js';
-import { UsageError, defineCommand, wholeNumber } from '../options.js';
+import { UsageError, defineCommand, expandHome, readKeypairFile, wholeNumber } from '../options.js';
 
 /** `--new-authority`: a public key, or a keypair file (Solana CLI format) whose key it is. */
 function newAuthorityOf(raw: string): PublicKey | Keypair {
@@ -11,10 +10,10 @@ function newAuthorityOf(raw: string): PublicKey | Keypair {
   } catch {
     // not a key: a keypair file, then
   }
-  const path = raw.replace(/^~(?=\/)/, homedir());
+  const path = expandHome(raw);
   if (!existsSync(path)) throw new UsageError(`--new-authority is neither a public key nor a keypair file: ${raw}`);
   try {
-    return Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(path, 'utf8')) as number[]));
+    return readKeypairFile(path);
   } catch {
     throw new UsageError(`--new-authority ${raw} is not a keypair file (a JSON array of 64 bytes)`);
   }
