@@ -13,6 +13,10 @@
 # deployment; programs/job_escrow/build.rs), in its own cargo target
 # directories, and then requires OUT and OUT_V0 to be given. Checks each
 # file's ELF header and fails if it is not the SBPF version asked for.
+# Prints each file's SHA-256 and writes it beside it (`$OUT.sha256`, in
+# `sha256sum -c` form). The build is reproducible: the same sources and
+# toolchain give the same bytes in any directory, for any CARGO_HOME
+# (tests/program/reproducible_build.test.ts; docs/verify.md).
 # With the standard Solana toolchain use `cargo build-sbf` instead
 # (docs/toolchain.md).
 set -euo pipefail
@@ -38,8 +42,30 @@ if [ -f "$MUTANT_MARKER" ] && [ -z "${MUTATE_RUNNING:-}" ] && [ "$OUT" = target/
   FORCE_BUILD=1
 fi
 up_to_date() { [ -f "$1" ] && [ -z "$(find "${SOURCES[@]}" -newer "$1" -print -quit)" ]; }
+
+# Prints the SHA-256 of $1 and writes it to $1.sha256 (`<hash>  <file name>`,
+# so `cd <dir> && sha256sum -c job_escrow.so.sha256` checks it; replaced
+# atomically, and only when it changes: tests read it while other runs build).
+# When $1 ends in zero bytes, also prints the hash `solana-verify
+# get-executable-hash` reports (it drops trailing zero bytes, as it must for
+# on-chain program data, which the loader pads with zeros).
+record_hash() {
+  local sum line trimmed
+  sum=$(sha256sum "$1" | cut -d' ' -f1)
+  line="$sum  $(basename "$1")"
+  if [ "$(cat "$1.sha256" 2>/dev/null)" != "$line" ]; then
+    printf '%s\n' "$line" >"$1.sha256.$$"
+    mv -f "$1.sha256.$$" "$1.sha256"
+  fi
+  log "sha256 $sum  $1"
+  trimmed=$(python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read().rstrip(b"\0")).hexdigest())' "$1")
+  [ "$trimmed" = "$sum" ] || log "  (solana-verify get-executable-hash: $trimmed, trailing zero bytes dropped)"
+}
+
 if [ "${FORCE_BUILD:-0}" != 1 ] && up_to_date "$OUT" && up_to_date "$OUT_V0"; then
   log "$OUT (v3, $(stat -c %s "$OUT") bytes) and $OUT_V0 (v0, $(stat -c %s "$OUT_V0") bytes) are up to date"
+  # (Not while scripts/mutate.py runs the tests: the file is then a mutant.)
+  if [ -z "${MUTATE_RUNNING:-}" ]; then record_hash "$OUT"; record_hash "$OUT_V0"; fi
   exit 0
 fi
 
@@ -56,7 +82,15 @@ eval "$(bash scripts/setup-toolchain.sh)"
 #   target/deploy/<crate>.so itself, whatever the version.
 # No --export of the syscall names: sbpf-linker 0.2.6 keeps their arguments
 # without it (the output is byte-identical with and without the list).
-COMMON="-C linker=$LINKER -C panic=abort -C relocation-model=static -C target-feature=+allows-misaligned-mem-access -C link-arg=--deploy=false"
+# Reproducibility: panic locations embed the source file's path, absolute for
+# the crates.io dependencies (e.g. "<CARGO_HOME>/registry/src/index.crates.io-
+# 1949cf8c6b5b557f/solana-address-2.9.0/src/syscalls.rs"), so the bytes
+# depended on CARGO_HOME (the user's home directory). --remap-path-prefix
+# writes CARGO_HOME as /cargo and the workspace as `.` (its own files are
+# already relative; this covers generated files under the target directory).
+CARGO_HOME_DIR=${CARGO_HOME:-$HOME/.cargo}
+REMAP="--remap-path-prefix=$PWD=. --remap-path-prefix=$CARGO_HOME_DIR=/cargo"
+COMMON="-C linker=$LINKER -C panic=abort -C relocation-model=static -C target-feature=+allows-misaligned-mem-access -C link-arg=--deploy=false $REMAP"
 # v3: BPF cpu v4 (smaller code than cpu v3) without the v4 instructions SBPF v3
 # does not have: gotox (indirect jump; without --disable-gotox the link fails
 # with "invalid opcode: 0x0d") and sign-extending moves and loads (without
@@ -127,5 +161,8 @@ build() {
 
 build v3 "$V3_FLAGS" "$OUT" 0x3
 build v0 "$V0_FLAGS" "$OUT_V0" 0x0
+log "toolchain: $(/usr/bin/rustc --version), $("$LINKER" --version | tr '\n' ' ')"
+record_hash "$OUT"
+record_hash "$OUT_V0"
 
 if [ -z "${MUTATE_RUNNING:-}" ] && [ "$OUT" = target/deploy/job_escrow.so ]; then rm -f "$MUTANT_MARKER"; fi

@@ -92,6 +92,7 @@ const PLACEHOLDERS = [
   ['<owner>', '{{user}}'],
   ['<USDC mint>', '{{mint}}'],
   ['<mint>', '{{mint}}'],
+  ['<squads vault>', '{{worker}}'], // a key nobody in the world signs for, as a multisig's vault (a PDA): takes the upgrade authority or an admin nomination
   ['https://platform.example/hooks/job-escrow', '{{sink}}/hooks/job-escrow'], // a local server that takes webhooks
   ['https://…', '{{sink}}'],
   ['/var/lib/job-escrow/', '{{scratch}}/'], // relative paths already land in the scratch directory (the commands' cwd)
@@ -100,7 +101,7 @@ const PLACEHOLDERS = [
 const SECRET = 'doc-test-secret';
 /** Who signs (the provider's wallet); any other command signs as the config's operator. */
 const SIGNERS = {
-  admin: ['init-config', 'update-config', 'nominate-admin'],
+  admin: ['init-config', 'update-config', 'nominate-admin', 'set-upgrade-authority'], // the admin is also the world's upgrade authority
   user: ['purchase', 'withdraw', 'add-job-slots', 'set-spending-limit', 'close', 'expire-promo', 'accept-admin'],
 };
 /** Services: asked once over HTTP, then stopped. */
@@ -122,6 +123,8 @@ const EXPECT = {
   'collect-fees': '^collected ',
   purchase: '^bought ',
   open: '^credit account ',
+  'upgrade-authority': '^(\\w{32,44}|none: the program is immutable)$',
+  'set-upgrade-authority': '^(would hand|handed) the upgrade authority of ',
 };
 /**
  * Other shell lines cheap and safe to run as they are (bash, in the checkout,

@@ -77,6 +77,8 @@ for (const file of ["target/vitest.json", "target/vitest-validator.json"]) {
   const v = JSON.parse(fs.readFileSync(file, "utf8"));
   if (v.numTotalTests === 0) { console.error(`${file}: no test ran`); process.exit(1); }
   passed += v.numPassedTests; failed += v.numFailedTests; skipped += v.numPendingTests + v.numTodoTests;
+  // A file that failed outside its tests (a hook, a crash) reports them as skipped: count the file as a failure.
+  for (const f of v.testResults) if (f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed")) { failed += 1; console.error(`${f.name}: failed outside its tests: ${(f.message || "").split("\n")[0]}`); }
 }
 const m = JSON.parse(fs.readFileSync("target/mutation-report.json", "utf8")).counts;
 console.log(`mutation sample: ${m.killed} killed, ${m.survived} survived, ${m.equivalent} equivalent (not run)`);

@@ -28,6 +28,7 @@ EXCLUDED_TESTS = [
     'tests/sdk/sdk_package.test.ts', 'tests/web/browser_bundle.test.ts', 'tests/web/pay_page.test.ts',
     'tests/sdk/demo.test.ts', 'tests/program/idl.test.ts', 'tests/validator/',
     'tests/sdk/client_retry.test.ts',  # a mocked connection: never runs the program
+    'tests/program/reproducible_build.test.ts',  # compares two clean builds of the sources, not the mutant
 ]
 
 

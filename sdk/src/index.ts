@@ -9,4 +9,5 @@ export * from './core/pricing.js';
 export * from './core/balances.js';
 export * from './history.js';
 export * from './client.js';
+export * from './upgradeAuthority.js';
 export * from './batch/index.js';

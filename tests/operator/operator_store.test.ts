@@ -98,6 +98,29 @@ describe.each(Object.keys(engines) as (keyof typeof engines)[])('the operator st
     await again.close();
   });
 
+  it('lists entries by slot, newest first: an older transaction backfilled after a newer one is listed behind it, and `before` pages the same way', async () => {
+    const store = await openStore(await engine.fresh());
+    try {
+      await store.addAccount({ creditAccount: 'CB', owner: 'OB', vault: 'VB', state: newReplayState() });
+      const write = async (signature: string, slot: number, positions: number) => {
+        const account = (await store.account('OB'))!;
+        const entries = Array.from({ length: positions }, (_, i) => ({ ...entry(i, 'purchase'), id: `${signature}:${i}`, signature }) as HistoryEntry);
+        await store.recordTransaction(account, { signature, slot, entries }, { creditCursor: signature, vaultCursor: null, state: account.state, low: false }, []);
+      };
+      // Streamed: slots 30 and 10; then a gap's backfill brings slot 20, indexed last.
+      await write('s30', 30, 1);
+      await write('s10', 10, 2);
+      await write('s20', 20, 2);
+      const ids = async (before?: string) => (await store.entries('OB', { limit: 2, before })).map((e) => e.id);
+      expect((await store.entries('OB')).map((e) => e.id)).toEqual(['s30:0', 's20:1', 's20:0', 's10:1', 's10:0']);
+      expect(await ids()).toEqual(['s30:0', 's20:1']);
+      expect(await ids('s20:1')).toEqual(['s20:0', 's10:1']);
+      expect(await ids('s20')).toEqual(['s10:1', 's10:0']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a database written by a newer operator is refused with a clear error, and left as it was', async () => {
     const where = await engine.fresh();
     await engine.migrateTo(where, SCHEMA_VERSION);

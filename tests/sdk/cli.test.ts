@@ -97,6 +97,13 @@ describe('job-escrow CLI', () => {
     expect(r).toEqual({ code: 1, out: '', err: 'error: not enough available credits (InsufficientCredits, 6016)' });
     expect((await cli(user, 'withdraw', '--credits', 'all')).out).toMatch(/^withdrew everything/);
 
+    // The upgrade authority (the loader's, not the Config admin): read by anyone, handed over by its holder with --yes
+    const nextAuthority = Keypair.generate().publicKey.toBase58();
+    expect((await cli(user, 'upgrade-authority')).out).toBe(env.admin.publicKey.toBase58());
+    expect((await cli(user, 'set-upgrade-authority', '--new-authority', nextAuthority, '--yes')).code).toBe(1);
+    expect((await cli(admin, 'set-upgrade-authority', '--new-authority', nextAuthority, '--yes')).out).toMatch(/^handed the upgrade authority of \w+ from \w+ to \w+ \(\w+\)$/);
+    expect((await cli(user, 'upgrade-authority')).out).toBe(nextAuthority);
+
     // serve-pay answers a wallet's GET and stops when closed
     let server: Server | undefined;
     const serving = runCli(['serve-pay', '--port', '0'], { provider: operator, out: () => {}, onServer: (s) => (server = s) });
@@ -164,6 +171,7 @@ describe('job-escrow CLI', () => {
     expect(await bare('history', address)).toEqual(unreachable);
     expect(await bare('jobs', address)).toEqual(unreachable);
     expect(await bare('jobs')).toEqual(unreachable);
+    expect(await bare('upgrade-authority')).toEqual(unreachable);
     expect(await bare('topup-url', address, '--credits', '5')).toEqual(unreachable);
     // When it would read the wallet's own account, or the command signs, Then the missing keypair is the error
     expect(await bare('balance')).toEqual({ code: 2, err: 'error: no keypair at /nonexistent/id.json (use --keypair, or name the account: job-escrow balance <address>)' });

@@ -6,16 +6,16 @@ import { ACCOUNT_SIZE, AccountLayout, MINT_SIZE, MintLayout, TOKEN_PROGRAM_ID } 
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from '@solana/web3.js';
 import { start, type AddedAccount, type ProgramTestContext } from 'solana-bankrun';
 import { BPF_LOADER_UPGRADEABLE_ID, JOB_ESCROW_PROGRAM_ID, findProgramDataAddress } from '../../sdk/src/index.js';
+import { LOADER_STATE_PROGRAM_DATA, PROGRAM_DATA_HEADER_LEN, withUpgradeAuthority } from '../../sdk/src/core/upgradeable.js';
 import { PROGRAM_V0_PATH, assertProgramIsFresh } from './program.js';
 
 // More than rent-exempt for every account here.
 const LAMPORTS = LAMPORTS_PER_SOL;
 
 export function programDataAccount(authority: PublicKey): AddedAccount {
-  const data = Buffer.alloc(45);
-  data.writeUInt32LE(3, 0); // UpgradeableLoaderState::ProgramData
-  data[12] = 1;
-  authority.toBuffer().copy(data, 13);
+  const header = new Uint8Array(PROGRAM_DATA_HEADER_LEN);
+  header[0] = LOADER_STATE_PROGRAM_DATA; // u32 LE tag: UpgradeableLoaderState::ProgramData
+  const data = Buffer.from(withUpgradeAuthority(header, authority.toBytes()));
   return { address: findProgramDataAddress(), info: { lamports: LAMPORTS, data, owner: BPF_LOADER_UPGRADEABLE_ID, executable: false } };
 }
 

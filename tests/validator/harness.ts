@@ -4,8 +4,8 @@
 // it on exit. The binary comes from scripts/setup-validator.sh's cache.
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMint } from '@solana/spl-token';
 import { Connection, Keypair, LAMPORTS_PER_SOL, type PublicKey } from '@solana/web3.js';
@@ -52,11 +52,40 @@ export async function buildForProgramId(programId: PublicKey): Promise<string> {
   return env.OUT_V0;
 }
 
-/** `alsoAt`: more deployments (program id and its build), for an operator's own program id. */
-export async function startValidator({ rpcPort = 18899, alsoAt = [] }: { rpcPort?: number; alsoAt?: { programId: PublicKey; path: string }[] } = {}): Promise<LocalValidator> {
+/** The Program Metadata program, the owner of programs' on-chain IDLs (tests/validator/idl.test.ts). */
+export const PROGRAM_METADATA_PROGRAM_ID = 'ProgM6JCCvbYkfKqJYHePx4xxSUSqJp7rh8Lyv7nk7S';
+
+/**
+ * Where the Program Metadata program's binary is looked for:
+ * $JOB_ESCROW_PROGRAM_METADATA_SO, else program-metadata/program_metadata.so
+ * in the cache of scripts/setup-validator.sh (~/.cache/job_escrow). No package
+ * registry publishes it (docs/idl-on-chain.md says how to get one).
+ */
+export function programMetadataBinaryPath(): string {
+  return process.env.JOB_ESCROW_PROGRAM_METADATA_SO || join(process.env.JOB_ESCROW_CACHE || join(homedir(), '.cache/job_escrow'), 'program-metadata/program_metadata.so');
+}
+
+/** The Program Metadata program's binary, or null when there is none (programMetadataBinaryPath). */
+export function programMetadataBinary(): string | null {
+  const path = programMetadataBinaryPath();
+  return existsSync(path) ? path : null;
+}
+
+/**
+ * `alsoAt`: more deployments (program id and its build), for an operator's own program id.
+ * `withProgramMetadata`: also load the Program Metadata program at its real id (programMetadataBinary).
+ * `rpcPort` and the ports after it (websocket +1, faucet +1001, gossip
+ * +1002, +1010…+1040) stay below 32768, where the OS starts handing out
+ * ephemeral ports: a socket an earlier test left in TIME_WAIT there made a
+ * validator fail to bind and exit.
+ */
+export async function startValidator({ rpcPort = 18899, alsoAt = [], withProgramMetadata = false }: { rpcPort?: number; alsoAt?: { programId: PublicKey; path: string }[]; withProgramMetadata?: boolean } = {}): Promise<LocalValidator> {
+  if (rpcPort + 1040 >= 32768) throw new Error(`rpcPort ${rpcPort}: the validator's ports must stay below 32768 (the OS's ephemeral range)`);
   assertProgramIsFresh(PROGRAM_V0_PATH);
   const bin = validatorBinary();
   if (!bin) throw new Error('solana-test-validator is not installed: bash scripts/setup-validator.sh');
+  const programMetadata = withProgramMetadata ? programMetadataBinary() : null;
+  if (withProgramMetadata && !programMetadata) throw new Error(`the Program Metadata program's binary is not at ${programMetadataBinaryPath()} (docs/idl-on-chain.md)`);
   const dir = mkdtempSync(join(tmpdir(), 'job-escrow-validator-'));
   const admin = Keypair.generate();
   const saveKeypair = (kp: Keypair, name: string) => {
@@ -77,6 +106,7 @@ export async function startValidator({ rpcPort = 18899, alsoAt = [] }: { rpcPort
       '--gossip-port', String(rpcPort + 1002),
       '--dynamic-port-range', `${rpcPort + 1010}-${rpcPort + 1040}`,
       ...[{ programId: JOB_ESCROW_PROGRAM_ID, path: PROGRAM_V0_PATH }, ...alsoAt].flatMap(({ programId, path }) => ['--upgradeable-program', programId.toBase58(), path, admin.publicKey.toBase58()]),
+      ...(programMetadata ? ['--bpf-program', PROGRAM_METADATA_PROGRAM_ID, programMetadata] : []),
     ],
     { cwd: ROOT, stdio: 'ignore' },
   );

@@ -15,7 +15,7 @@ import { faultyProxy, receiver, sleep, startOperatorProcess, stopProcess, waitFo
 import { startValidator, type LocalValidator } from './harness.js';
 
 const SECRET = 'whsec-test-secret';
-const RPC_PORT = 38899;
+const RPC_PORT = 16899;
 let v: LocalValidator;
 const provider = (kp: Keypair) => new AnchorProvider(v.connection, new Wallet(kp), { commitment: 'confirmed' });
 

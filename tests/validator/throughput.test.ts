@@ -25,7 +25,7 @@ describe('batched lock / settle / refund on solana-test-validator', () => {
   let worker: PublicKey;
 
   beforeAll(async () => {
-    world = await startBatchWorld({ rpcPort: 48899, users: USERS, credits: CREDITS });
+    world = await startBatchWorld({ rpcPort: 26899, users: USERS, credits: CREDITS });
     ({ v, operator, client, pool, tables, users, worker } = world);
   }, 300_000);
   afterAll(async () => {

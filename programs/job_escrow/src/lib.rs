@@ -12,6 +12,10 @@ pub mod instructions;
 pub mod math;
 pub mod state;
 
+// The security.txt block (src/security.rs), in the on-chain build only.
+#[cfg(any(target_os = "solana", target_arch = "bpf"))]
+mod security;
+
 /// Logs the remaining compute units when built with `--features cu-trace`
 /// (profiling only; compiles to nothing otherwise).
 #[macro_export]

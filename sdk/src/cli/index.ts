@@ -49,6 +49,33 @@ export interface CliIo {
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
 
+/** Commands of two words (`idl publish`, `idl fetch`) by their first word. */
+const GROUPS = new Map<string, Command[]>();
+for (const c of COMMANDS) {
+  const [group, sub] = c.name.split(' ');
+  if (sub !== undefined) GROUPS.set(group, [...(GROUPS.get(group) ?? []), c]);
+}
+
+/**
+ * The command that the first positional arguments name: one word, or two
+ * for a subcommand (`idl publish`). A group's word alone is a UsageError
+ * naming its subcommands, or, with --help, their usage.
+ */
+function commandOf(positionals: readonly string[], help: boolean): Command | string {
+  const [word, sub] = positionals;
+  const group = GROUPS.get(word);
+  if (!group) {
+    const command = BY_NAME.get(word);
+    if (!command) throw new UsageError(`unknown command ${word} (job-escrow --help lists them)`);
+    return command;
+  }
+  const command = sub === undefined ? undefined : BY_NAME.get(`${word} ${sub}`);
+  if (command) return command;
+  if (help && sub === undefined) return `job-escrow ${word} <subcommand>\n\nsubcommands:\n${group.map((c) => `  ${usageLine(c)}\n      ${c.summary}`).join('\n')}`;
+  const subs = group.map((c) => c.name).join(', ');
+  throw new UsageError(sub === undefined ? `${word} needs a subcommand: ${subs} (job-escrow ${word} --help)` : `unknown command ${word} ${sub} (${word} has ${subs})`);
+}
+
 /**
  * Every option of every command, to find the command name before knowing the
  * command (an option's value is not a command). An option name means one
@@ -131,14 +158,17 @@ export async function runCli(argv: string[], io: CliIo = {}): Promise<number> {
       out(usage());
       return first.values.help === true ? 0 : 2;
     }
-    const command = BY_NAME.get(name);
-    if (!command) throw new UsageError(`unknown command ${name} (job-escrow --help lists them)`);
+    const command = commandOf(first.positionals, first.values.help === true);
+    if (typeof command === 'string') {
+      out(command);
+      return 0;
+    }
     if (first.values.help === true) {
       out(commandHelp(command));
       return 0;
     }
     const { values, positionals } = parseCommandLine(argv, { ...GLOBAL_OPTIONS, ...command.options }, command.name);
-    const args = positionals.slice(1);
+    const args = positionals.slice(command.name.split(' ').length);
     checkUsage(command, values, args);
     const v = values as Values<GlobalOptions>;
     const programIdText = v['program-id'] ?? env.JOB_ESCROW_PROGRAM_ID;

@@ -251,6 +251,16 @@ export interface ResolvedProvider {
   hasKeypair: boolean;
 }
 
+/** `path` with a leading `~/` taken as the home directory, as the Solana CLI does. */
+export function expandHome(path: string): string {
+  return path.replace(/^~(?=\/)/, homedir());
+}
+
+/** The keypair in a Solana CLI keypair file (a JSON array of 64 bytes). @throws when it cannot be read or parsed. */
+export function readKeypairFile(path: string): Keypair {
+  return Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(path, 'utf8')) as number[]));
+}
+
 /**
  * The provider of --url and --keypair, else the Solana CLI's config, else
  * localhost and ~/.config/solana/id.json.
@@ -259,10 +269,10 @@ export interface ResolvedProvider {
 export function resolveProvider(v: { url?: string; keypair?: string; 'ws-url'?: string }, { signs }: { signs: boolean }): ResolvedProvider {
   const config = solanaCliConfig();
   const url = v.url ? (MONIKERS[v.url] ?? v.url) : (config.url ?? MONIKERS.localhost);
-  const keypairPath = (v.keypair ?? config.keypair ?? join(homedir(), '.config/solana/id.json')).replace(/^~(?=\/)/, homedir());
+  const keypairPath = expandHome(v.keypair ?? config.keypair ?? join(homedir(), '.config/solana/id.json'));
   const hasKeypair = existsSync(keypairPath);
   if (!hasKeypair && signs) throw new UsageError(`no keypair at ${keypairPath} (use --keypair)`);
-  const signer = hasKeypair ? Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(keypairPath, 'utf8')) as number[])) : Keypair.generate();
+  const signer = hasKeypair ? readKeypairFile(keypairPath) : Keypair.generate();
   const provider = new AnchorProvider(new Connection(url, { commitment: 'confirmed', wsEndpoint: v['ws-url'] }), new Wallet(signer), { commitment: 'confirmed' });
   return { provider, keypairPath, hasKeypair };
 }

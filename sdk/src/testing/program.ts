@@ -18,16 +18,8 @@ export function programToDeploy(programPath: string | undefined): string {
   return programPath;
 }
 
-/**
- * ProgramData bytes with `authority` (32 bytes) or none as the upgrade
- * authority: the option byte at 12, the key at 13..45 (the loader's layout).
- */
-export function withUpgradeAuthority(programData: Uint8Array, authority: Uint8Array | null): Uint8Array {
-  const data = Uint8Array.from(programData);
-  data[12] = authority ? 1 : 0;
-  data.set(authority ?? new Uint8Array(32), 13);
-  return data;
-}
+/** ProgramData bytes with another upgrade authority: the loader's layout lives in ../core/upgradeable.ts. */
+export { withUpgradeAuthority } from '../core/upgradeable.js';
 
 /** Moves a LiteSVM clock's unix time forward by `seconds` (both worlds' `warp`). */
 /**

@@ -11,6 +11,7 @@ import { crank } from './crank.js';
 import { expirePromo } from './expire-promo.js';
 import { grant } from './grant.js';
 import { history } from './history.js';
+import { idlFetch, idlPublish } from './idl.js';
 import { initConfig } from './init-config.js';
 import { jobs } from './jobs.js';
 import { lock } from './lock.js';
@@ -21,9 +22,11 @@ import { purchase } from './purchase.js';
 import { refund } from './refund.js';
 import { servePay } from './serve-pay.js';
 import { setSpendingLimit } from './set-spending-limit.js';
+import { setUpgradeAuthority } from './set-upgrade-authority.js';
 import { settle } from './settle.js';
 import { topupUrl } from './topup-url.js';
 import { updateConfig } from './update-config.js';
+import { upgradeAuthority } from './upgrade-authority.js';
 import { withdraw } from './withdraw.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -31,6 +34,8 @@ export const COMMANDS: readonly Command[] = [
   updateConfig,
   nominateAdmin,
   acceptAdmin,
+  upgradeAuthority,
+  setUpgradeAuthority,
   open,
   addJobSlots,
   topupUrl,
@@ -50,4 +55,6 @@ export const COMMANDS: readonly Command[] = [
   expirePromo,
   operator,
   servePay,
+  idlPublish,
+  idlFetch,
 ];

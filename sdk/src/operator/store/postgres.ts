@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { HistoryEntry, ReplayState } from '../../history.js';
 import type { ReplayStore } from '../../x402/replayStore.js';
 import { LeaseLostError, type IndexedAccount, type Lease, type LeaseRole, type OperatorStore, type OutboxRow, type RefundRecord, type StoredEntry } from './types.js';
-import { SCHEMA_VERSION, checkMigrations, entryParams, newerSchemaError, redactUrl, unversionedError, parseBefore, stateToText, toAccount, toEntry, toLease, type AccountRow, type EntryRow, type LeaseRow } from './rows.js';
+import { SCHEMA_VERSION, checkMigrations, entryParams, newerSchemaError, redactUrl, unversionedError, parseBefore, ENTRY_ORDER, stateToText, toAccount, toEntry, toLease, type AccountRow, type EntryRow, type LeaseRow } from './rows.js';
 
 /** Migration N is POSTGRES_MIGRATIONS[N - 1], numbered as SQLite's. */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
@@ -218,15 +218,14 @@ export class PostgresStore implements OperatorStore {
   async entries(owner: string, { limit = 50, before }: { limit?: number; before?: string } = {}): Promise<StoredEntry[]> {
     const cursor = before === undefined ? null : parseBefore(before);
     const rows = !cursor
-      ? await this.rows<EntryRow>('SELECT * FROM entries WHERE owner = $1 ORDER BY seq DESC LIMIT $2', [owner, limit])
+      ? await this.rows<EntryRow>(`SELECT * FROM entries WHERE owner = $1 ${ENTRY_ORDER} LIMIT $2`, [owner, limit])
       : cursor.position === null
-        ? await this.rows<EntryRow>('SELECT * FROM entries WHERE owner = $1 AND seq < (SELECT MIN(seq) FROM entries WHERE owner = $1 AND signature = $2) ORDER BY seq DESC LIMIT $3', [
-            owner,
-            cursor.signature,
-            limit,
-          ])
+        ? await this.rows<EntryRow>(
+            `SELECT * FROM entries WHERE owner = $1 AND (slot, seq) < (SELECT slot, MIN(seq) FROM entries WHERE owner = $1 AND signature = $2 GROUP BY slot) ${ENTRY_ORDER} LIMIT $3`,
+            [owner, cursor.signature, limit],
+          )
         : await this.rows<EntryRow>(
-            'SELECT * FROM entries WHERE owner = $1 AND seq < (SELECT seq FROM entries WHERE owner = $1 AND signature = $2 AND position = $3) ORDER BY seq DESC LIMIT $4',
+            `SELECT * FROM entries WHERE owner = $1 AND (slot, seq) < (SELECT slot, seq FROM entries WHERE owner = $1 AND signature = $2 AND position = $3) ${ENTRY_ORDER} LIMIT $4`,
             [owner, cursor.signature, cursor.position, limit],
           );
     return rows.map(toEntry);

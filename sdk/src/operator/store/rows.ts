@@ -77,6 +77,15 @@ export const toLease = (r: LeaseRow): Lease => ({ role: r.role as LeaseRole, hol
 export const entryParams = (owner: string, tx: { signature: string; slot: number }, e: HistoryEntry) =>
   [tx.signature, e.position, tx.slot, e.blockTime, owner, e.kind, e.jobId?.toString() ?? null, String(e.credits), String(e.usdc), String(e.availableAfter), String(e.lockedAfter)] as const;
 
+/**
+ * How an account's entries are listed, newest first: by the slot their
+ * transaction landed in, then by when they were indexed. The slot comes
+ * first because an older transaction backfilled after a gap in the stream is
+ * indexed after newer ones it must still be listed behind; `before` cursors
+ * compare the same pair.
+ */
+export const ENTRY_ORDER = 'ORDER BY slot DESC, seq DESC';
+
 /** Splits a `before` cursor: an entry id `<signature>:<position>` or a bare signature. */
 export function parseBefore(before: string): { signature: string; position: number | null } {
   const [signature, position] = before.split(':');

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { HistoryEntry, ReplayState } from '../../history.js';
 import type { ReplayStore } from '../../x402/replayStore.js';
 import { LeaseLostError, type IndexedAccount, type Lease, type LeaseRole, type OperatorStore, type OutboxRow, type RefundRecord, type StoredEntry } from './types.js';
-import { SCHEMA_VERSION, checkMigrations, entryParams, newerSchemaError, unversionedError, parseBefore, stateToText, toAccount, toEntry, toLease, type AccountRow, type EntryRow, type LeaseRow } from './rows.js';
+import { SCHEMA_VERSION, checkMigrations, entryParams, newerSchemaError, unversionedError, parseBefore, ENTRY_ORDER, stateToText, toAccount, toEntry, toLease, type AccountRow, type EntryRow, type LeaseRow } from './rows.js';
 
 /** Migration N is MIGRATIONS[N - 1]; a file at user_version k gets k+1 … SCHEMA_VERSION in one transaction. */
 export const SQLITE_MIGRATIONS: readonly string[] = [
@@ -165,13 +165,13 @@ export class SqliteStore implements OperatorStore {
   async entries(owner: string, { limit = 50, before }: { limit?: number; before?: string } = {}): Promise<StoredEntry[]> {
     const cursor = before === undefined ? null : parseBefore(before);
     const rows = !cursor
-      ? this.db.prepare('SELECT * FROM entries WHERE owner = ? ORDER BY seq DESC LIMIT ?').all(owner, limit)
+      ? this.db.prepare(`SELECT * FROM entries WHERE owner = ? ${ENTRY_ORDER} LIMIT ?`).all(owner, limit)
       : cursor.position === null
         ? this.db
-            .prepare('SELECT * FROM entries WHERE owner = ? AND seq < (SELECT MIN(seq) FROM entries WHERE owner = ? AND signature = ?) ORDER BY seq DESC LIMIT ?')
+            .prepare(`SELECT * FROM entries WHERE owner = ? AND (slot, seq) < (SELECT slot, MIN(seq) FROM entries WHERE owner = ? AND signature = ?) ${ENTRY_ORDER} LIMIT ?`)
             .all(owner, owner, cursor.signature, limit)
         : this.db
-            .prepare('SELECT * FROM entries WHERE owner = ? AND seq < (SELECT seq FROM entries WHERE owner = ? AND signature = ? AND position = ?) ORDER BY seq DESC LIMIT ?')
+            .prepare(`SELECT * FROM entries WHERE owner = ? AND (slot, seq) < (SELECT slot, seq FROM entries WHERE owner = ? AND signature = ? AND position = ?) ${ENTRY_ORDER} LIMIT ?`)
             .all(owner, owner, cursor.signature, cursor.position, limit);
     return (rows as EntryRow[]).map(toEntry);
   }

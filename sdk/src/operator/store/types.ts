@@ -101,7 +101,8 @@ export interface OperatorStore {
     fence?: Lease,
   ): Promise<void>;
   /**
-   * `owner`'s entries, newest first; with `before`, only those older than
+   * `owner`'s entries, newest first (by slot, then by indexing order:
+   * ENTRY_ORDER); with `before`, only those older than
    * that entry (its id, `<signature>:<position>`, so a page may end inside
    * a transaction and the next one goes on from there), or than every entry
    * of a transaction (a bare signature).
