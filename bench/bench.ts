@@ -31,11 +31,11 @@ import {
   getSettleInstruction,
   getWithdrawInstruction,
 } from '../sdk/src/index.js';
-import { Escrow, PROGRAM_PATH, PROGRAM_V0_PATH, ROOT, TestEnv, type Sent } from '../tests/shared/index.js';
+import { Escrow, HARMLESS_EXTENSIONS, PROGRAM_PATH, PROGRAM_V0_PATH, ROOT, TestEnv, type Sent } from '../tests/shared/index.js';
 import { ownComputeUnits } from '../tests/program/setup/compute.js';
 import { mintAccount, startBankrun, tokenAccount, walletAccount } from '../tests/shared/bankrun.js';
 
-type Runtime = 'litesvm' | 'litesvmV0' | 'bankrun';
+type Runtime = 'litesvm' | 'litesvmV0' | 'litesvmT22' | 'bankrun';
 interface Row {
   instruction: string;
   path: string;
@@ -43,6 +43,8 @@ interface Row {
   litesvmOwn?: number;
   litesvmV0?: number;
   litesvmV0Own?: number;
+  litesvmT22?: number;
+  litesvmT22Own?: number;
   bankrun?: number;
   bankrunOwn?: number;
   error?: string;
@@ -71,20 +73,22 @@ interface Chain {
   warp(seconds: number): Promise<void>;
 }
 
-async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; operator: Keypair; user: Keypair; mint: PublicKey; treasury: PublicKey; usdc: PublicKey; worker: PublicKey; stranger: Keypair; operatorUsdc: PublicKey }) {
+async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; operator: Keypair; user: Keypair; mint: PublicKey; tokenProgram?: PublicKey; treasury: PublicKey; usdc: PublicKey; worker: PublicKey; stranger: Keypair; operatorUsdc: PublicKey }) {
   const run = async (instruction: string, path: string, ixs: TransactionInstruction[], signers: Keypair[]) =>
     record(runtime, instruction, path, await chain.send(ixs, signers));
-  const { admin, operator, user, mint, treasury, usdc, worker, stranger, operatorUsdc } = k;
+  const { admin, operator, user, treasury, usdc, worker, stranger, operatorUsdc } = k;
+  // The mint and its program, as every builder that moves tokens takes them (classic Token when tokenProgram is omitted).
+  const token = { mint: k.mint, tokenProgram: k.tokenProgram };
   const owner = user.publicKey;
   const [credit] = findCreditAccountPda(owner);
-  await run('initialize_config', 'ok', [getInitializeConfigInstruction({ admin: admin.publicKey, mint, treasury }, { operator: operator.publicKey })], [admin]);
-  await run('open_credit_account', 'ok (bump 255)', [getOpenCreditAccountInstruction({ payer: owner, owner, mint })], [user]);
-  await run('purchase', 'ok', [getPurchaseInstruction({ owner, mint, source: usdc }, { credits: 1_000n })], [user]);
-  await run('purchase', 'below minimum', [getPurchaseInstruction({ owner, mint, source: usdc }, { credits: 99n })], [user]);
+  await run('initialize_config', 'ok', [getInitializeConfigInstruction({ admin: admin.publicKey, mint: k.mint, treasury }, { operator: operator.publicKey })], [admin]);
+  await run('open_credit_account', 'ok (bump 255)', [getOpenCreditAccountInstruction({ payer: owner, owner, ...token })], [user]);
+  await run('purchase', 'ok', [getPurchaseInstruction({ owner, ...token, source: usdc }, { credits: 1_000n })], [user]);
+  await run('purchase', 'below minimum', [getPurchaseInstruction({ owner, ...token, source: usdc }, { credits: 99n })], [user]);
   const lock = (jobId: bigint, tier = 1, maxOutputTokens = 1_500) =>
-    getLockInstruction({ authority: operator.publicKey, creditAccount: credit, mint }, { jobId, tier, maxOutputTokens });
+    getLockInstruction({ authority: operator.publicKey, creditAccount: credit, ...token }, { jobId, tier, maxOutputTokens });
   const settle = (jobId: bigint) =>
-    getSettleInstruction({ operator: operator.publicKey, creditAccount: credit, mint, providerTokenAccount: worker }, { jobId, outputTokens: 1_000, providerShareBps: 8_000 });
+    getSettleInstruction({ operator: operator.publicKey, creditAccount: credit, ...token, providerTokenAccount: worker }, { jobId, outputTokens: 1_000, providerShareBps: 8_000 });
   const refund = (jobId: bigint, authority: Keypair) => getRefundInstruction({ authority: authority.publicKey, creditAccount: credit }, { jobId });
   const [a, b, c] = [1n, 2n, 3n];
   await run('add_job_slots', 'ok (4 more)', [getAddJobSlotsInstruction({ owner }, { count: 4 })], [user]);
@@ -100,19 +104,23 @@ async function scenario(runtime: Runtime, chain: Chain, k: { admin: Keypair; ope
   await chain.warp(120);
   await run('settle', 'expired', [settle(c)], [operator]);
   await run('refund', 'ok (anyone, expired)', [refund(c, stranger)], [stranger]);
-  const withdraw = (credits: bigint) => getWithdrawInstruction({ owner, mint, destination: usdc }, { credits });
+  const withdraw = (credits: bigint) => getWithdrawInstruction({ owner, ...token, destination: usdc }, { credits });
   await run('withdraw', 'ok', [withdraw(100n)], [user]);
   await run('withdraw', 'above available', [withdraw(100_000n)], [user]);
-  await run('collect_fees', 'ok', [getCollectFeesInstruction({ creditAccount: credit, mint, treasury })], [stranger]);
-  await run('grant_credits', 'ok', [getGrantCreditsInstruction({ operator: operator.publicKey, creditAccount: credit, mint, source: operatorUsdc }, { credits: 50n })], [operator]);
+  await run('collect_fees', 'ok', [getCollectFeesInstruction({ creditAccount: credit, ...token, treasury })], [stranger]);
+  await run('grant_credits', 'ok', [getGrantCreditsInstruction({ operator: operator.publicKey, creditAccount: credit, ...token, source: operatorUsdc }, { credits: 50n })], [operator]);
   await run('withdraw', 'everything (u64::MAX), promo left', [withdraw(WITHDRAW_ALL)], [user]);
-  await run('expire_promo', 'ok (owner gives up)', [getExpirePromoInstruction({ authority: owner, creditAccount: credit, mint, treasury })], [user]);
-  await run('close_credit_account', 'ok', [getCloseCreditAccountInstruction({ owner, mint, rentPayer: owner })], [user]);
+  await run('expire_promo', 'ok (owner gives up)', [getExpirePromoInstruction({ authority: owner, creditAccount: credit, ...token, treasury })], [user]);
+  await run('close_credit_account', 'ok', [getCloseCreditAccountInstruction({ owner, ...token, rentPayer: owner })], [user]);
 }
 
-/** LiteSVM 1.5 running the SBPF v3 build (`runtime` litesvm) or the v0 build of the same sources (litesvmV0). */
-async function litesvmRun(runtime: 'litesvm' | 'litesvmV0') {
-  const env = new TestEnv(false, runtime === 'litesvm' ? PROGRAM_PATH : PROGRAM_V0_PATH);
+/**
+ * LiteSVM 1.5 running the SBPF v3 build (`runtime` litesvm), the v0 build of
+ * the same sources (litesvmV0), or the v3 build on a Token-2022 mint with the
+ * harmless extensions a PYUSD-like mint carries (litesvmT22).
+ */
+async function litesvmRun(runtime: 'litesvm' | 'litesvmV0' | 'litesvmT22') {
+  const env = new TestEnv(false, runtime === 'litesvmV0' ? PROGRAM_V0_PATH : PROGRAM_PATH, runtime === 'litesvmT22' ? { mintExtensions: HARMLESS_EXTENSIONS } : {});
   const user = wallet255();
   env.airdrop(user.publicKey);
   const stranger = env.wallet();
@@ -132,7 +140,7 @@ async function litesvmRun(runtime: 'litesvm' | 'litesvmV0') {
       env.warp(seconds);
     },
   };
-  await scenario(runtime, chain, { admin: env.admin, operator: env.operator, user, mint: env.mint, treasury: env.treasury, usdc, worker, stranger, operatorUsdc: env.createTokenAccount(env.operator.publicKey, 1_000_000_000n) });
+  await scenario(runtime, chain, { admin: env.admin, operator: env.operator, user, mint: env.mint, tokenProgram: env.tokenProgram, treasury: env.treasury, usdc, worker, stranger, operatorUsdc: env.createTokenAccount(env.operator.publicKey, 1_000_000_000n) });
   return env;
 }
 
@@ -291,6 +299,7 @@ async function clientBundles() {
 async function main() {
   const env = await litesvmRun('litesvm');
   await litesvmRun('litesvmV0');
+  await litesvmRun('litesvmT22');
   await bankrunRun();
   const soBytes = statSync(PROGRAM_PATH).size;
   const soBytesV0 = statSync(PROGRAM_V0_PATH).size;
@@ -300,7 +309,7 @@ async function main() {
   const bundles = await clientBundles();
   const results = {
     generatedBy: 'npm run bench',
-    runtimes: { litesvm: 'litesvm 1.5.0, SBPF v3 build (p-token under the Token id)', litesvmV0: 'litesvm 1.5.0, SBPF v0 build', bankrun: 'solana-bankrun 0.4.0, SBPF v0 build (SPL Token)' },
+    runtimes: { litesvm: 'litesvm 1.5.0, SBPF v3 build (p-token under the Token id)', litesvmV0: 'litesvm 1.5.0, SBPF v0 build', litesvmT22: 'litesvm 1.5.0, SBPF v3 build, a Token-2022 mint (metadata pointer, close authority, zero transfer fee)', bankrun: 'solana-bankrun 0.4.0, SBPF v0 build (SPL Token)' },
     computeUnits: rows,
     program: { soBytes, soBytesV0, deployRentLamports: deployRent, deployRentSol: deployRent / 1e9 },
     transactions: tx,
@@ -310,8 +319,8 @@ async function main() {
 
   const pad = (s: unknown, n: number) => String(s ?? '').padStart(n);
   console.log('\ncompute units (total / the program\'s own)');
-  console.log(`${'instruction'.padEnd(22)}${'path'.padEnd(26)}${pad('v3', 9)}${pad('own', 7)}${pad('v0', 9)}${pad('own', 7)}${pad('bankrun', 9)}${pad('own', 7)}  error`);
-  for (const r of rows) console.log(`${r.instruction.padEnd(22)}${r.path.padEnd(26)}${pad(r.litesvm, 9)}${pad(r.litesvmOwn, 7)}${pad(r.litesvmV0, 9)}${pad(r.litesvmV0Own, 7)}${pad(r.bankrun, 9)}${pad(r.bankrunOwn, 7)}  ${r.error ?? ''}`);
+  console.log(`${'instruction'.padEnd(22)}${'path'.padEnd(26)}${pad('v3', 9)}${pad('own', 7)}${pad('v0', 9)}${pad('own', 7)}${pad('T-2022', 9)}${pad('own', 7)}${pad('bankrun', 9)}${pad('own', 7)}  error`);
+  for (const r of rows) console.log(`${r.instruction.padEnd(22)}${r.path.padEnd(26)}${pad(r.litesvm, 9)}${pad(r.litesvmOwn, 7)}${pad(r.litesvmV0, 9)}${pad(r.litesvmV0Own, 7)}${pad(r.litesvmT22, 9)}${pad(r.litesvmT22Own, 7)}${pad(r.bankrun, 9)}${pad(r.bankrunOwn, 7)}  ${r.error ?? ''}`);
   console.log(`\n.so: SBPF v3 ${soBytes} bytes, v0 ${soBytesV0} bytes; rent to deploy the v3 file (ProgramData): ${deployRent} lamports (${(deployRent / 1e9).toFixed(4)} SOL)`);
   console.log('\ntransaction bytes (legacy, one signer):', Object.entries(tx.sizes).map(([k, v]) => `${k} ${v}`).join(', '));
   console.log('most instructions in one 1,232-byte transaction:');

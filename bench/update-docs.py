@@ -12,9 +12,9 @@ g = lambda i, p, k='litesvm': cu[(i, p)][k]
 so, so_v0, rent = r['program']['soBytes'], r['program']['soBytesV0'], r['program']['deployRentLamports']
 lock, refund = g('lock', 'ok'), g('refund', 'ok (operator)')
 
-rows = ['| instruction | path | LiteSVM, v3 | own | LiteSVM, v0 | own | bankrun, v0 | own | error |', '|---|---|---:|---:|---:|---:|---:|---:|---|']
+rows = ['| instruction | path | LiteSVM, v3 | own | LiteSVM, v0 | own | LiteSVM, v3, Token-2022 | own | bankrun, v0 | own | error |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|']
 for x in r['computeUnits']:
-    rows.append(f"| {x['instruction']} | {x['path']} | {fmt(x.get('litesvm'))} | {fmt(x.get('litesvmOwn'))} | {fmt(x.get('litesvmV0'))} | {fmt(x.get('litesvmV0Own'))} | {fmt(x.get('bankrun'))} | {fmt(x.get('bankrunOwn'))} | {x.get('error', '')} |")
+    rows.append(f"| {x['instruction']} | {x['path']} | {fmt(x.get('litesvm'))} | {fmt(x.get('litesvmOwn'))} | {fmt(x.get('litesvmV0'))} | {fmt(x.get('litesvmV0Own'))} | {fmt(x.get('litesvmT22'))} | {fmt(x.get('litesvmT22Own'))} | {fmt(x.get('bankrun'))} | {fmt(x.get('bankrunOwn'))} | {x.get('error', '')} |")
 
 p = f'{ROOT}/docs/benchmarks.md'
 s = open(p).read()

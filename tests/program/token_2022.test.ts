@@ -25,19 +25,14 @@ import {
   getWithdrawInstruction,
 } from '../../sdk/src/index.js';
 import { mintExtension, type MintExtension } from '../../sdk/src/testing/index.js';
-import { Escrow, PROGRAM_PATH, TestEnv, expectProgramError, type MintOptions, type User } from '../shared/index.js';
+import { Escrow, HARMLESS_EXTENSIONS, PROGRAM_PATH, TestEnv, expectProgramError, type MintOptions, type User } from '../shared/index.js';
 import { BUILDS } from './attacks/builds.js';
 import { scenario } from './attacks/scenario.js';
 
 const key = () => Keypair.generate().publicKey.toBytes();
 const NONE = new Uint8Array(32);
 
-/** What a PYUSD-like mint carries: a metadata pointer, a close authority, a zero transfer fee nobody can raise. */
-const HARMLESS: MintExtension[] = [
-  mintExtension.metadataPointer(key(), key()),
-  mintExtension.mintCloseAuthority(key()),
-  mintExtension.transferFeeConfig({ withdrawAuthority: key() }),
-];
+const HARMLESS = HARMLESS_EXTENSIONS;
 
 const MINTS: { name: string; mint: MintOptions; program: PublicKey; other: PublicKey }[] = [
   { name: 'classic SPL Token', mint: {}, program: TOKEN_PROGRAM_ID, other: TOKEN_2022_PROGRAM_ID },

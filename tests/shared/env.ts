@@ -1,9 +1,9 @@
 // The tests' world: the SDK's test kit (the same one a dApp developer gets)
 // on the freshly built program, with the tests' send (events and compute
 // units; the program's error or TransactionFailed) and account snapshots.
-import { SendTransactionError, type Keypair, type PublicKey, type TransactionInstruction } from '@solana/web3.js';
+import { Keypair, SendTransactionError, type PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { JobEscrowError, parseEvents, type InitializeConfigArgs, type JobEscrowEvent } from '../../sdk/src/index.js';
-import { TestWorld, type Processed, type TestWorldOptions } from '../../sdk/src/testing/index.js';
+import { TestWorld, mintExtension, type MintExtension, type Processed, type TestWorldOptions } from '../../sdk/src/testing/index.js';
 import { PROGRAM_PATH, assertProgramIsFresh } from './program.js';
 
 /** A transaction that failed for a reason other than a job_escrow custom error. */
@@ -22,6 +22,14 @@ export interface Sent extends Processed {
 
 /** The world's mint: classic SPL Token by default, or Token-2022 (with extensions). */
 export type MintOptions = Pick<TestWorldOptions, 'tokenProgram' | 'mintExtensions'>;
+
+const someKey = () => Keypair.generate().publicKey.toBytes();
+/** What a PYUSD-like Token-2022 mint carries: a metadata pointer, a close authority, a zero transfer fee nobody can raise (the tests' and the bench's Token-2022 mint). */
+export const HARMLESS_EXTENSIONS: MintExtension[] = [
+  mintExtension.metadataPointer(someKey(), someKey()),
+  mintExtension.mintCloseAuthority(someKey()),
+  mintExtension.transferFeeConfig({ withdrawAuthority: someKey() }),
+];
 
 /** A world without a config (TestWorld with `config: false`). */
 export class TestEnv extends TestWorld {

@@ -162,13 +162,51 @@ export async function startValidator({ rpcPort = 18899, alsoAt = [], withProgram
   }
 }
 
+/** The CLI door: the `job-escrow` bin of @job-escrow/sdk installed alone from its tarball (installCli). */
+export interface CliDoor {
+  /** The installed `job-escrow` bin. */
+  bin: string;
+  /** The project it is installed in: it runs there, away from this repository's node_modules. */
+  home: string;
+  /** Runs the CLI as a process with exactly `args` and `env` added; status, stdout and stderr. */
+  raw(args: string[], env?: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }>;
+  /** Runs `args --url <url> --keypair <keypair>` as its user would; its output, or a throw with its status and stderr. */
+  run(url: string, keypair: string, ...args: string[]): Promise<string>;
+  /** The same, for a command that must fail: its status and stderr. */
+  fails(url: string, keypair: string, ...args: string[]): Promise<{ status: number; stderr: string }>;
+  /** Deletes the project. */
+  remove(): void;
+}
+
 /**
  * The CLI door as its user gets it: @job-escrow/sdk's tarball installed alone
  * into a fresh project, as `npm i @job-escrow/sdk` does (npm adds its
- * non-optional peers; scripts/install-packed.sh). The path of the project's
- * `job-escrow` bin.
+ * non-optional peers; scripts/install-packed.sh).
  */
-export async function installCli(): Promise<string> {
-  const dir = (await promisify(execFile)('bash', ['scripts/install-packed.sh', 'sdk'], { cwd: ROOT })).stdout.trim();
-  return join(dir, 'node_modules', '.bin', 'job-escrow');
+export async function installCli(): Promise<CliDoor> {
+  const home = (await promisify(execFile)('bash', ['scripts/install-packed.sh', 'sdk'], { cwd: ROOT })).stdout.trim();
+  const bin = join(home, 'node_modules', '.bin', 'job-escrow');
+  const raw: CliDoor['raw'] = (args, env = {}) =>
+    new Promise((resolve) => {
+      execFile('node', [bin, ...args], { cwd: home, encoding: 'utf8', env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+        resolve({ status: code, stdout: stdout.trim(), stderr: stderr.trim() });
+      });
+    });
+  return {
+    bin,
+    home,
+    raw,
+    async run(url, keypair, ...args) {
+      const r = await raw([...args, '--url', url, '--keypair', keypair]);
+      if (r.status !== 0) throw Object.assign(new Error(`job-escrow ${args[0]} exited with ${r.status}: ${r.stderr}`), r);
+      return r.stdout;
+    },
+    async fails(url, keypair, ...args) {
+      const r = await raw([...args, '--url', url, '--keypair', keypair]);
+      if (r.status === 0) throw new Error(`job-escrow ${args[0]} succeeded`);
+      return { status: r.status, stderr: r.stderr };
+    },
+    remove: () => rmSync(home, { recursive: true, force: true }),
+  };
 }

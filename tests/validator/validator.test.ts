@@ -3,9 +3,9 @@
 // vitest.validator.config.ts (see docs/toolchain.md for when).
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
 import { fetchTransaction, parseURL, type TransactionRequestURL } from '@solana/pay';
 import { createAssociatedTokenAccount, getAssociatedTokenAddressSync, mintTo } from '@solana/spl-token';
@@ -34,36 +34,15 @@ import {
 import * as K from '../../sdk/src/kit/index.js';
 import { ROOT } from '../shared/index.js';
 import { payTransferRequest } from '../shared/wallet.js';
-import { buildForProgramId, installCli, startValidator, type LocalValidator } from './harness.js';
+import { buildForProgramId, installCli, startValidator, type CliDoor, type LocalValidator } from './harness.js';
 
 let v: LocalValidator;
 /** An operator's own deployment: the program built for this id (fixed, so the build is cached). */
 const SECOND_PROGRAM = new PublicKey('9kECjtPQqx5fyRHg9J3fLJ9ukVbanx4ufbTia7zXGS8j');
-/** The CLI door: the `job-escrow` bin of @job-escrow/sdk installed alone from its tarball (installCli). */
-let CLI: string;
-/** The project the CLI is installed in: it runs there, away from this repository's node_modules. */
-const cliHome = () => join(dirname(CLI), '..', '..');
-
-/** Runs the CLI as a process with exactly `args` and `env` added; returns status, stdout and stderr. */
-function cliRaw(args: string[], env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('node', [CLI, ...args], { cwd: cliHome(), encoding: 'utf8', env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-      resolve({ status: code, stdout: stdout.trim(), stderr: stderr.trim() });
-    });
-  });
-}
-/** Runs the CLI as a process, as its user would; its output, or a throw with its status and stderr. */
-async function cli(keypair: string, ...args: string[]): Promise<string> {
-  const r = await cliRaw([...args, '--url', v.url, '--keypair', keypair]);
-  if (r.status !== 0) throw Object.assign(new Error(`job-escrow ${args[0]} exited with ${r.status}: ${r.stderr}`), r);
-  return r.stdout;
-}
-async function cliFails(keypair: string, ...args: string[]): Promise<{ status: number; stderr: string }> {
-  const r = await cliRaw([...args, '--url', v.url, '--keypair', keypair]);
-  if (r.status === 0) throw new Error('the command succeeded');
-  return { status: r.status, stderr: r.stderr };
-}
+let door: CliDoor;
+const cliRaw = (args: string[], env?: Record<string, string>) => door.raw(args, env);
+const cli = (keypair: string, ...args: string[]) => door.run(v.url, keypair, ...args);
+const cliFails = (keypair: string, ...args: string[]) => door.fails(v.url, keypair, ...args);
 const provider = (kp: Keypair) => new AnchorProvider(v.connection, new Wallet(kp), { commitment: 'confirmed' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -77,7 +56,7 @@ describe('against solana-test-validator', () => {
 
   beforeAll(async () => {
     await promisify(execFile)('npx', ['tsup', '--silent'], { cwd: join(ROOT, 'sdk') });
-    CLI = await installCli();
+    door = await installCli();
     v = await startValidator({ alsoAt: [{ programId: SECOND_PROGRAM, path: await buildForProgramId(SECOND_PROGRAM) }] });
     operator = await v.wallet();
     user = await v.wallet();
@@ -90,7 +69,7 @@ describe('against solana-test-validator', () => {
   }, 240_000);
   afterAll(async () => {
     await v?.stop();
-    if (CLI) rmSync(cliHome(), { recursive: true, force: true });
+    door?.remove();
   });
 
   it('initializes the config with the CLI (the admin is the upgrade authority)', async () => {
@@ -248,7 +227,7 @@ describe('against solana-test-validator', () => {
   });
 
   it('runs serve-pay as a process', async () => {
-    const child = spawn('node', [CLI, 'serve-pay', '--port', '18777', '--url', v.url, '--keypair', operator.path], { cwd: cliHome() });
+    const child = spawn('node', [door.bin, 'serve-pay', '--port', '18777', '--url', v.url, '--keypair', operator.path], { cwd: door.home });
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => d.toString().includes('top-up server on') && resolve());
@@ -332,7 +311,7 @@ describe('against solana-test-validator', () => {
     expect((await withEnv(['jobs'])).stdout).toBe('0 open job(s), 0 expired');
     expect((await cliRaw(['balance', '--url', v.url, '--keypair', other.path, '--program-id', id]))).toMatchObject({ status: 0, stdout: expect.stringMatching(/^available 0 credits/) });
     expect((await cliRaw(['balance', '--url', v.url, '--keypair', other.path]))).toMatchObject({ status: 1 });
-    const serve = spawn('node', [CLI, 'serve-pay', '--port', '18778', '--url', v.url, '--program-id', id], { cwd: cliHome() });
+    const serve = spawn('node', [door.bin, 'serve-pay', '--port', '18778', '--url', v.url, '--program-id', id], { cwd: door.home });
     try {
       await new Promise<void>((resolve, reject) => {
         serve.stdout.on('data', (d: Buffer) => d.toString().includes('top-up server on') && resolve());

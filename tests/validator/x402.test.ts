@@ -1,55 +1,31 @@
 // An AI agent pays over x402 into its own credit account, against a real
-// solana-test-validator: the agent side is @x402/fetch's wrapFetchWithPayment
-// with @x402/svm's client scheme and a Kit signer; the facilitator is
-// @x402/core's x402Facilitator with @x402/svm's facilitator scheme, behind a
-// loopback HTTP endpoint that counts verify and settle; the API mounts the
-// SDK's credit paywall. 402 → pay → 200, requests served from credits with
+// solana-test-validator, with the x402 packages' own client and facilitator
+// and the SDK's credit paywall (./x402-world.ts). 402 → pay → 200, requests served from credits with
 // no new payment, 402 again when low; wrong address, wrong asset, too
 // little and a replayed payment are refused with x402's own reasons and
 // credit nothing.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AnchorProvider, Wallet } from '@coral-xyz/anchor';
-import { createKeyPairSignerFromBytes, createSolanaRpc, type KeyPairSigner } from '@solana/kit';
-import { createAssociatedTokenAccount, createMint, mintTo } from '@solana/spl-token';
+import { TOKEN_PROGRAM_ID, createAssociatedTokenAccount, createMint, mintTo } from '@solana/spl-token';
 import { Keypair, Transaction, type PublicKey } from '@solana/web3.js';
 import { x402Client } from '@x402/core/client';
-import { x402Facilitator } from '@x402/core/facilitator';
 import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from '@x402/core/http';
-import { HTTPFacilitatorClient } from '@x402/core/server';
-import { wrapFetchWithPayment } from '@x402/fetch';
-import { SOLANA_DEVNET_CAIP2, toFacilitatorSvmSigner } from '@x402/svm';
 import { ExactSvmScheme as ExactSvmClientScheme } from '@x402/svm/exact/client';
-import { ExactSvmScheme as ExactSvmFacilitatorScheme } from '@x402/svm/exact/facilitator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEscrowClient, JobEscrowErrorCode, getInitializeConfigInstruction, getSetSpendingLimitInstruction, quote } from '../../sdk/src/index.js';
 import { validateTopUp } from '../../sdk/src/pay/index.js';
-import { createCreditPaywall, createMemoryReplayStore, replayKey, signAgentRequest, topUpMemo, withAgentAuth, type CreditPaywall } from '../../sdk/src/x402/index.js';
+import { replayKey, signAgentRequest, topUpMemo } from '../../sdk/src/x402/index.js';
 import { startValidator, type LocalValidator } from './harness.js';
+import { JOB, NETWORK, OUTPUT_TOKENS, TOP_UP, startX402World, type X402World } from './x402-world.js';
 
 const RPC_PORT = 13899;
-/** A local cluster must wear one of the three names the x402 client knows (docs/x402.md): devnet's. */
-const NETWORK = SOLANA_DEVNET_CAIP2;
-const TOP_UP = 100n; // credits per x402 payment ($1)
-const JOB = { tier: 1, maxOutputTokens: 500 }; // locks quote(1, 500) credits
-const OUTPUT_TOKENS = 400; // each job is charged quote(1, 400)
 
 let v: LocalValidator;
 const provider = (kp: Keypair) => new AnchorProvider(v.connection, new Wallet(kp), { commitment: 'confirmed' });
-const listen = (s: Server) => new Promise<string>((r) => s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
-const kitSigner = (kp: Keypair) => createKeyPairSignerFromBytes(kp.secretKey);
 
 describe('x402 top-ups of an agent’s own credit account (solana-test-validator)', () => {
   let operator: JobEscrowClient;
   let operatorKey: Keypair;
-  let paywall: CreditPaywall;
-  /** The paywall's record of signed requests and settled top-ups. */
-  const replayStore = createMemoryReplayStore();
-  let api: string;
-  let facilitatorKey: KeyPairSigner;
-  const calls = { verify: 0, settle: 0 };
-  const servers: Server[] = [];
-  let worker: PublicKey;
+  let world: X402World;
 
   beforeAll(async () => {
     v = await startValidator({ rpcPort: RPC_PORT });
@@ -58,64 +34,15 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
     operator = new JobEscrowClient(provider(op.keypair));
     const treasury = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, v.admin.publicKey);
     await provider(v.admin).sendAndConfirm(new Transaction().add(getInitializeConfigInstruction({ admin: v.admin.publicKey, mint: v.mint, treasury }, { operator: op.keypair.publicKey })));
-    worker = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, Keypair.generate().publicKey);
-
-    // The facilitator: the x402 packages' own, on loopback HTTP (GET /supported, POST /verify, POST /settle).
-    facilitatorKey = await kitSigner((await v.wallet(10)).keypair);
-    const facilitator = new x402Facilitator().register(NETWORK, new ExactSvmFacilitatorScheme(toFacilitatorSvmSigner(facilitatorKey, { [NETWORK]: createSolanaRpc(v.url) as never })));
-    const facilitatorServer = createServer(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      const b = body ? JSON.parse(body) : {};
-      let out: unknown;
-      if (req.url === '/supported') out = facilitator.getSupported();
-      else if (req.url === '/verify') (calls.verify++, (out = await facilitator.verify(b.paymentPayload, b.paymentRequirements)));
-      else if (req.url === '/settle') (calls.settle++, (out = await facilitator.settle(b.paymentPayload, b.paymentRequirements)));
-      res.writeHead(out ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(out ?? {}));
-    });
-    servers.push(facilitatorServer);
-    const facilitatorUrl = await listen(facilitatorServer);
-
-    // The inference API, charging in credits through the paywall.
-    paywall = createCreditPaywall({
-      client: operator,
-      facilitator: new HTTPFacilitatorClient({ url: facilitatorUrl }),
-      network: NETWORK,
-      rpcUrl: v.url,
-      topUpCredits: TOP_UP,
-      jobOf: () => JOB,
-      providerTokenAccount: worker,
-      replayStore,
-    });
-    await paywall.initialize();
-    // Mounted as docs/x402.md shows: handle() never rejects, so no .catch.
-    const apiServer = createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 });
-    apiServer.on('request', (req, res) =>
-      paywall.handle(req, res, async (job) => {
-        await job.settle(OUTPUT_TOKENS); // the inference ran; charge it
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jobId: String(job.jobId), topUp: job.topUp ?? null }));
-      }),
-    );
-    servers.push(apiServer);
-    api = await listen(apiServer);
+    const worker = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, Keypair.generate().publicKey);
+    world = await startX402World(v, { operator, mint: v.mint, tokenProgram: TOKEN_PROGRAM_ID, worker });
   }, 240_000);
   afterAll(async () => {
-    for (const s of servers) s.close();
+    world?.close();
     await v?.stop();
   });
 
-  /** An agent: a wallet holding `usdc` of the mint and no SOL, its x402 client and both fetches. */
-  async function agent(usdc = 10_000_000n) {
-    const keypair = Keypair.generate();
-    const ata = await createAssociatedTokenAccount(v.connection, v.admin, v.mint, keypair.publicKey);
-    await mintTo(v.connection, v.admin, v.mint, ata, v.mintAuthority, usdc);
-    const signer = await kitSigner(keypair);
-    const x402 = new x402Client()
-      .register(NETWORK, new ExactSvmClientScheme(signer, { rpcUrl: v.url }))
-      .setSpendControls({ allowedAssets: [{ network: NETWORK, asset: v.mint.toBase58(), maxAmountPerPayment: '5000000' }] });
-    const signed = withAgentAuth(signer);
-    return { keypair, owner: keypair.publicKey, ata, signer, x402, signed, paying: wrapFetchWithPayment(signed, x402) };
-  }
+  const agent = () => world.agent();
   const vaultOf = async (owner: PublicKey) => BigInt((await v.connection.getTokenAccountBalance((await operator.addresses({ owner })).vault)).value.amount);
   const usdcOf = async (ata: PublicKey) => BigInt((await v.connection.getTokenAccountBalance(ata)).value.amount);
 
@@ -126,8 +53,8 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
     const charge = quote(JOB.tier, OUTPUT_TOKENS);
 
     // Unsigned: 401. Signed, no credits: 402 naming the agent's own credit account.
-    expect((await fetch(`${api}/v1/infer`)).status).toBe(401);
-    const first = await a.signed(`${api}/v1/infer`);
+    expect((await fetch(`${world.api}/v1/infer`)).status).toBe(401);
+    const first = await a.signed(`${world.api}/v1/infer`);
     expect(first.status).toBe(402);
     const required = decodePaymentRequiredHeader(first.headers.get('payment-required')!);
     const { creditAccount, vault } = await operator.addresses({ owner: a.owner });
@@ -138,19 +65,19 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
       payTo: creditAccount.toBase58(),
       asset: v.mint.toBase58(),
       amount: String(TOP_UP * pricePerCredit),
-      extra: { feePayer: facilitatorKey.address, memo: topUpMemo(creditAccount) },
+      extra: { feePayer: world.facilitatorKey.address, memo: topUpMemo(creditAccount) },
     });
     expect(await first.json()).toMatchObject({ error: 'credits_low' });
     expect(await v.connection.getAccountInfo(creditAccount)).not.toBeNull(); // opened by the operator, who paid the rent
     expect(await v.connection.getBalance(a.owner)).toBe(0); // the agent holds no SOL at all
 
     // The x402 fetch pays and retries: 200, the vault up by exactly the top-up.
-    const paid = await a.paying(`${api}/v1/infer`);
+    const paid = await a.paying(`${world.api}/v1/infer`);
     expect(paid.status).toBe(200);
     const body = (await paid.json()) as { topUp: string | null };
     expect(body.topUp).toMatch(/^\w{80,90}$/);
     expect(paid.headers.get('payment-response')).toBeTruthy();
-    expect(calls).toMatchObject({ verify: 1, settle: 1 });
+    expect(world.calls).toMatchObject({ verify: 1, settle: 1 });
     // The top-up transaction itself moved exactly the top-up into the vault (read from its token balances).
     expect(await validateTopUp(v.connection, body.topUp!, { owner: a.owner, amount: TOP_UP * pricePerCredit, config: await operator.config() })).toEqual({ amount: TOP_UP * pricePerCredit, credits: TOP_UP });
     expect(await usdcOf(a.ata)).toBe(10_000_000n - TOP_UP * pricePerCredit);
@@ -160,28 +87,28 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
     // Served from credits: no payment, no facilitator call, until a job no longer fits.
     let served = 0;
     while (model >= lock) {
-      const r = await a.paying(`${api}/v1/infer`);
+      const r = await a.paying(`${world.api}/v1/infer`);
       expect(r.status).toBe(200);
       expect(((await r.json()) as { topUp: string | null }).topUp).toBeNull();
       expect(r.headers.get('payment-response')).toBeNull();
       model -= charge;
       served++;
     }
-    expect(calls).toMatchObject({ verify: 1, settle: 1 });
+    expect(world.calls).toMatchObject({ verify: 1, settle: 1 });
     expect((await operator.getBalance({ owner: a.owner })).available).toBe(model);
 
     // Low: a fresh 402; the x402 fetch pays again on its own.
-    expect((await a.signed(`${api}/v1/infer`)).status).toBe(402);
-    const again = await a.paying(`${api}/v1/infer`);
+    expect((await a.signed(`${world.api}/v1/infer`)).status).toBe(402);
+    const again = await a.paying(`${world.api}/v1/infer`);
     expect(again.status).toBe(200);
     const secondTopUp = ((await again.json()) as { topUp: string | null }).topUp;
     expect(secondTopUp).toMatch(/^\w{80,90}$/);
-    expect(calls).toMatchObject({ verify: 2, settle: 2 });
+    expect(world.calls).toMatchObject({ verify: 2, settle: 2 });
     model += TOP_UP - charge;
     expect((await operator.getBalance({ owner: a.owner })).available).toBe(model);
     expect(await usdcOf(a.ata)).toBe(10_000_000n - 2n * TOP_UP * pricePerCredit);
     // Both top-ups are held as credited: the store refuses them again.
-    for (const t of [body.topUp!, secondTopUp!]) expect(await replayStore.claim(replayKey.settlement(t), Date.now() + 60_000)).toBe(false);
+    for (const t of [body.topUp!, secondTopUp!]) expect(await world.replayStore.claim(replayKey.settlement(t), Date.now() + 60_000)).toBe(false);
 
     // On-chain cost per served request: every transaction that touched the vault, with its fee.
     const signatures = await v.connection.getSignaturesForAddress(vault, {}, 'confirmed');
@@ -204,12 +131,12 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
     await mintTo(v.connection, v.admin, fake, fakeAta, v.mintAuthority, 10_000_000n);
     await createAssociatedTokenAccount(v.connection, v.admin, fake, (await operator.addresses({ owner: a.owner })).creditAccount, undefined, undefined, undefined, true).catch(() => undefined);
 
-    const required = decodePaymentRequiredHeader((await a.signed(`${api}/v1/infer`)).headers.get('payment-required')!);
+    const required = decodePaymentRequiredHeader((await a.signed(`${world.api}/v1/infer`)).headers.get('payment-required')!);
     const good = required.accepts[0];
     const { creditAccount: otherCredit } = await operator.addresses({ owner: other.owner });
     /** Sends a payment the agent signed for `requirements`, with a fresh request signature. */
     const send = async (payment: string) => {
-      const res = await fetch(`${api}/v1/infer`, { headers: { ...(await signAgentRequest(a.signer, 'GET', '/v1/infer')), 'payment-signature': payment } });
+      const res = await fetch(`${world.api}/v1/infer`, { headers: { ...(await signAgentRequest(a.signer, 'GET', '/v1/infer')), 'payment-signature': payment } });
       return { status: res.status, reason: res.status === 402 ? decodePaymentRequiredHeader(res.headers.get('payment-required')!).error : undefined };
     };
     /** A transaction paying `changes` instead, presented as a payment of the requirements asked (what a tampering client sends). */
@@ -217,7 +144,7 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
       const payload = await new x402Client().register(NETWORK, new ExactSvmClientScheme(a.signer, { rpcUrl: v.url })).setSpendControls(false).createPaymentPayload({ ...required, accepts: [{ ...good, ...changes }] });
       return encodePaymentSignatureHeader({ ...payload, accepted: good });
     };
-    const before = { vault: await vaultOf(a.owner), usdc: await usdcOf(a.ata), settle: calls.settle };
+    const before = { vault: await vaultOf(a.owner), usdc: await usdcOf(a.ata), settle: world.calls.settle };
 
     expect(await send(await payFor({ payTo: otherCredit.toBase58() }))).toEqual({ status: 402, reason: 'invalid_exact_svm_payload_recipient_mismatch' });
     expect(await send(await payFor({ asset: fake.toBase58() }))).toEqual({ status: 402, reason: 'invalid_exact_svm_payload_mint_mismatch' });
@@ -225,7 +152,7 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
     // Requirements other than those asked (an honest client paying something else) do not even reach the facilitator.
     const other402 = encodePaymentSignatureHeader(await new x402Client().register(NETWORK, new ExactSvmClientScheme(a.signer, { rpcUrl: v.url })).setSpendControls(false).createPaymentPayload({ ...required, accepts: [{ ...good, amount: '1' }] }));
     expect(await send(other402)).toEqual({ status: 402, reason: 'No matching payment requirements' });
-    expect({ vault: await vaultOf(a.owner), usdc: await usdcOf(a.ata), settle: calls.settle }).toEqual(before);
+    expect({ vault: await vaultOf(a.owner), usdc: await usdcOf(a.ata), settle: world.calls.settle }).toEqual(before);
 
     // A good payment once: credited; the same payment again: refused, nothing moves twice.
     const payment = await payFor({});
@@ -240,16 +167,16 @@ describe('x402 top-ups of an agent’s own credit account (solana-test-validator
 
     // An agent whose own spending limit is below the job's price: paid, not served (403 with the program's code), the credits kept.
     const capped = await agent();
-    expect((await capped.signed(`${api}/v1/infer`)).status).toBe(402);
+    expect((await capped.signed(`${world.api}/v1/infer`)).status).toBe(402);
     await provider(operatorKey).sendAndConfirm(new Transaction().add(getSetSpendingLimitInstruction({ owner: capped.owner }, { maxCreditsPerJob: 5n })), [capped.keypair]);
-    const refused = await capped.paying(`${api}/v1/infer`);
+    const refused = await capped.paying(`${world.api}/v1/infer`);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: 'lock_refused', code: JobEscrowErrorCode.SpendingLimitExceeded });
     expect((await operator.getBalance({ owner: capped.owner })).available).toBe(TOP_UP);
 
     // A replayed request signature is refused before anything else.
     const headers = await signAgentRequest(a.signer, 'GET', '/v1/infer');
-    expect((await fetch(`${api}/v1/infer`, { headers })).status).toBe(200); // served from the credits the good payment bought
-    expect((await fetch(`${api}/v1/infer`, { headers })).status).toBe(401);
+    expect((await fetch(`${world.api}/v1/infer`, { headers })).status).toBe(200); // served from the credits the good payment bought
+    expect((await fetch(`${world.api}/v1/infer`, { headers })).status).toBe(401);
   }, 180_000);
 });
