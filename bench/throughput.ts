@@ -259,7 +259,7 @@ async function openLoop(world: BatchWorld, users: Keypair[], count: number, firs
 }
 
 async function main() {
-  const world = await startBatchWorld({ rpcPort: 58899, credits: 10_000n });
+  const world = await startBatchWorld({ rpcPort: 30899, credits: 10_000n });
   const rows: Row[] = [];
   let nextJob = 1n;
   const take = (n: number) => {

@@ -89,15 +89,15 @@ s = s[:a] + f"""| instruction | total | program's own | notes |
 |---|---|---|---|
 | initialize_config | {g('initialize_config', 'ok'):,} | — | two find_program_address, CreateAccount, two Rent reads |
 | open_credit_account | {g('open_credit_account', 'ok (bump 255)'):,} at bump 255; +1,500 per lower bump (credit PDA) and in the ATA program | {g('open_credit_account', 'ok (bump 255)', 'litesvmOwn'):,} | the ATA program takes most of it |
-| purchase | {g('purchase', 'ok'):,} | {g('purchase', 'ok', 'litesvmOwn'):,} | token Transfer 76 + CPI base 1,000 |
+| purchase | {g('purchase', 'ok'):,} | {g('purchase', 'ok', 'litesvmOwn'):,} | token TransferChecked + CPI base 1,000 |
 | lock | {lock:,} with no job in flight; about 10 more per job in flight | {lock:,} | clock 140, event 265; no CPI |
 | settle | {g('settle', 'ok'):,} | {g('settle', 'ok', 'litesvmOwn'):,} | includes clock 140, curve check 159, event 264 |
 | refund | {refund:,} | {refund:,} | clock 140, event 257 |
 | withdraw | {g('withdraw', 'ok'):,} | {g('withdraw', 'ok', 'litesvmOwn'):,} | |
 | collect_fees | {g('collect_fees', 'ok'):,} | {g('collect_fees', 'ok', 'litesvmOwn'):,} | |
 | close_credit_account | {g('close_credit_account', 'ok'):,} | {g('close_credit_account', 'ok', 'litesvmOwn'):,} | |
-| grant_credits | {g('grant_credits', 'ok'):,} | {g('grant_credits', 'ok', 'litesvmOwn'):,} | the operator's Transfer, clock 140 |
-| expire_promo | {g('expire_promo', 'ok (owner gives up)'):,} | {g('expire_promo', 'ok (owner gives up)', 'litesvmOwn'):,} | PDA-signed Transfer to the treasury |""" + s[b:]
+| grant_credits | {g('grant_credits', 'ok'):,} | {g('grant_credits', 'ok', 'litesvmOwn'):,} | the operator's TransferChecked, clock 140 |
+| expire_promo | {g('expire_promo', 'ok (owner gives up)'):,} | {g('expire_promo', 'ok (owner gives up)', 'litesvmOwn'):,} | PDA-signed TransferChecked to the treasury |""" + s[b:]
 open(p, 'w').write(s)
 
 p = f'{ROOT}/docs/toolchain.md'
