@@ -15,7 +15,8 @@ program is rebuilt from the clean sources, also after Ctrl-C or an error.
   python3 scripts/mutate.py --list            every mutant: id, kind, description, edit
   python3 scripts/mutate.py --sample ci       the CI subset (a few of every kind: samples.py)
   python3 scripts/mutate.py --only ID...      some mutants (ids from --list)
-  python3 scripts/mutate.py                   all of them (long: see --list for the count)
+  python3 scripts/mutate.py --kind K...       the mutants of these kinds or classes (checks, effects, bounds)
+  python3 scripts/mutate.py                   all of them (hours: bash scripts/mutation-full.sh)
   python3 scripts/mutate.py --markdown FILE   also write a markdown summary
 
 A mutant's id is file:line:operator (file relative to programs/job_escrow/src).

@@ -22,6 +22,7 @@ def parser():
     ap.add_argument('--json', action='store_true', help='with --list: machine-readable')
     ap.add_argument('--sample', choices=['ci'], help='run the CI subset')
     ap.add_argument('--only', nargs='+', metavar='ID', help='run these mutants (ids, or id prefixes ending in ":")')
+    ap.add_argument('--kind', nargs='+', metavar='KIND', help='only mutants of these kinds or classes (checks, effects, bounds)')
     ap.add_argument('--include-equivalent', action='store_true', help='also run the mutants listed as equivalent')
     ap.add_argument('--markdown', metavar='FILE', help='write a markdown summary')
     ap.add_argument('--report-only', action='store_true', help='exit 0 even when a mutant survives')
@@ -46,7 +47,7 @@ def main(argv=None):
             print_list(mutants, not_mutated, eq)
         return 0
 
-    chosen, selection = select(mutants, args.only, args.sample)
+    chosen, selection = select(mutants, args.only, args.sample, args.kind)
     run_eq = {} if args.include_equivalent else {m.id: eq[m.id] for m in chosen if m.id in eq}
     to_run = [m for m in chosen if m.id not in run_eq]
 

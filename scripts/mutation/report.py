@@ -55,7 +55,8 @@ def markdown(rows, by_id, eq, counts, meta):
         out += ['Equivalent (not counted):', '', '| mutant | why |', '|---|---|']
         out += [f"| `{i}` | {cell(reason)} |" for i, reason in eq.items()]
         out.append('')
-    out.append(f"Selection: {meta['selection']}; {meta['seconds_per_mutant']} s per mutant "
+    total = f"{meta['seconds'] / 60:.0f} minutes in all, " if meta.get('seconds') else ''
+    out.append(f"Selection: {meta['selection']}; {total}{meta['seconds_per_mutant']} s per mutant "
                f"(build + {meta['test_files']} test files, --bail=1).")
     return '\n'.join(out) + '\n'
 

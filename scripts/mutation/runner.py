@@ -16,13 +16,17 @@ from .mutants import apply
 from .paths import CRATE, DIRTY, MUT_DIR, ROOT, SO, SO_V0, WORK
 from .rust import squash
 
-# Test files that do not execute the program, or are slow and test packaging,
-# bundling, a browser, the demo script, the IDL text or a real validator.
-# Instructions whose tests live in a file not named after them.
+# Instructions whose tests live in a file not named after them, and the
+# state/ files whose effects and bounds (the daily window, the promo, the
+# config bounds) effects.test.ts asserts: each runs that file first.
 OWN_TEST = {
     'nominate_admin': 'admin', 'accept_admin': 'admin', 'add_job_slots': 'job_slots',
     'lock_batch': 'batch_forms', 'settle_batch': 'batch_forms', 'refund_batch': 'batch_forms',
+    'state/credit_account.rs': 'effects', 'state/config.rs': 'effects',
 }
+
+# Test files that do not execute the program, or are slow and test packaging,
+# bundling, a browser, the demo script, the IDL text or a real validator.
 
 EXCLUDED_TESTS = [
     'tests/sdk/sdk_package.test.ts', 'tests/web/browser_bundle.test.ts', 'tests/web/pay_page.test.ts',
@@ -195,11 +199,12 @@ export default mergeConfig(base, defineConfig({{ root: {json.dumps(ROOT)}, test:
 
     def order_for(self, m):
         """Test files, likeliest killer of `m` first: the instruction's own
-        file (tests/program/<instruction>.test.ts), files that killed mutants of the same source file in this run,
+        file (tests/program/<instruction>.test.ts, or OWN_TEST's), files that killed mutants of the same source file in this run,
         the attack suites, files that killed anything, then the rest fastest
         first."""
         stem = os.path.splitext(os.path.basename(m.file))[0]
-        own = f'tests/program/{OWN_TEST.get(stem, stem)}.test.ts' if m.file.startswith('instructions/') else None
+        own = OWN_TEST.get(m.file) or (OWN_TEST.get(stem, stem) if m.file.startswith('instructions/') else None)
+        own = own and f'tests/program/{own}.test.ts'
         same = self.kills_by_file.get(m.file, {})
         dur = self.durations
 

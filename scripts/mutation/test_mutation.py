@@ -640,17 +640,20 @@ class SampleTest(unittest.TestCase):
         mutant('c.rs:7:never-reject', description='settle: never rejects `now > expires_at`'),
     ]
 
-    def test_ci_sample_signer_owner_authority_and_extra_in_listing_order(self):
-        extra = [('c.rs', 'never-reject', 'expires_at'), ('c.rs', 'wrapping', 'checked_sub')]
-        chosen = [m.id for m in ci_sample(self.MUTANTS, extra)]
-        self.assertEqual(chosen, ['a.rs:1:never-reject', 'a.rs:2:drop-or-1', 'a.rs:3:skip-call', 'b.rs:1:always-accept',
-                                  'c.rs:5:wrapping', 'c.rs:7:never-reject'])
+    def test_ci_sample_picks_in_listing_order(self):
+        picks = [('c.rs', 'never-reject', 'expires_at'), ('c.rs', 'wrapping', 'checked_sub'), ('a.rs', 'drop-or', 'owned_by')]
+        chosen = [m.id for m in ci_sample(self.MUTANTS, picks)]
+        self.assertEqual(chosen, ['a.rs:2:drop-or-1', 'c.rs:5:wrapping', 'c.rs:7:never-reject'])
 
-    def test_ci_sample_entry_matching_nothing_is_an_error(self):
+    def test_ci_sample_entry_matching_no_mutant_or_several_is_an_error(self):
         with self.assertRaises(SystemExit) as cm:
             ci_sample(self.MUTANTS, [('c.rs', 'wrapping', 'checked_mul')])
         self.assertEqual(str(cm.exception), 'mutate.py: CI sample entry (c.rs, wrapping, checked_mul) matches no mutant: '
-                                            'update CI_EXTRA')
+                                            'update CI_SAMPLE')
+        with self.assertRaises(SystemExit) as cm:
+            ci_sample(self.MUTANTS, [('c.rs', 'wrapping', 'checked_')])
+        self.assertEqual(str(cm.exception), 'mutate.py: CI sample entry (c.rs, wrapping, checked_) matches 2 mutants: '
+                                            'update CI_SAMPLE')
 
     def test_select(self):
         chosen, selection = select(self.MUTANTS, only=['c.rs:6:wrapping', 'a.rs:', 'a.rs:1:never-reject'])
@@ -661,15 +664,27 @@ class SampleTest(unittest.TestCase):
             select(self.MUTANTS, only=['a.rs'])  # a prefix must end in ':'
         self.assertEqual(str(cm.exception), 'mutate.py: no mutant a.rs (see --list)')
         self.assertEqual(select(self.MUTANTS)[1], 'all')
+        chosen, selection = select(self.MUTANTS, only=['a.rs:'], kinds=['skip-call', 'bounds'])
+        self.assertEqual(([m.id for m in chosen], selection), (['a.rs:3:skip-call', 'a.rs:4:skip-call'], 'only a.rs:, kind skip-call bounds'))
+        self.assertEqual([m.id for m in select(self.MUTANTS, kinds=['checks'])[0]], [m.id for m in self.MUTANTS])
+        with self.assertRaises(SystemExit) as cm:
+            select(self.MUTANTS, kinds=['effect'])
+        self.assertEqual(str(cm.exception), 'mutate.py: no kind or class effect (see --help)')
         self.assertEqual(len(select(self.MUTANTS)[0]), len(self.MUTANTS))
 
     def test_ci_sample_of_the_real_program(self):
-        """Parsing only (about 0.5 s): every CI_EXTRA entry still matches a mutant."""
-        mutants, _, _ = enumerate_mutants()
+        """Parsing only (about 1 s): every CI_SAMPLE entry matches one mutant; every
+        kind is sampled, with the four survivors of issue 32; about 10 minutes."""
+        mutants, _, sources = enumerate_mutants()
         chosen = ci_sample(mutants)
         self.assertEqual(select(mutants, sample='ci'), (chosen, 'sample ci'))
-        self.assertTrue({m.id for m in mutants if 'signer' in m.tags} <= {m.id for m in chosen})
-        self.assertLess(len(chosen), len(mutants))
+        self.assertEqual({m.kind for m in chosen}, set(CLASS_OF))
+        self.assertLessEqual(len(chosen), 26)  # about 20 s each after a 90 s baseline
+        lines = {apply(sources[m.file], m).split('\n')[m.line - 1].strip() for m in chosen}
+        self.assertTrue({'if spent > limit + 1 {', 'if promo < charged {', 'pub const MAX_JOB_CREDITS: u64 = 1_000_000 + 1;'} <= lines)
+        self.assertTrue(any(m.kind == 'skip-store' and 'set_locked_at(now)' in m.old for m in chosen))
+        # no equivalent mutant (it would not run)
+        self.assertFalse({m.id for m in chosen} & set(load_equivalent(mutants)))
 
 
 class EquivalentTest(unittest.TestCase):
@@ -741,6 +756,9 @@ class ReportTest(unittest.TestCase):
         self.assertIn('| `a.rs:4:wrapping` | check \\| a.rs:4:wrapping |', lines)
         self.assertIn('| `b.rs:1:boundary` | same \\| either way |', lines)
         self.assertEqual(lines[-2], 'Selection: all; 34.0 s per mutant (build + 40 test files, --bail=1).')
+        md = markdown(self.ROWS, self.by_id(), eq, counts_of(self.ROWS, 1),
+                      {'selection': 'all', 'seconds': 3600.0, 'seconds_per_mutant': 34.0, 'test_files': 40})
+        self.assertIn('Selection: all; 60 minutes in all, 34.0 s per mutant', md)
 
     def test_write_report(self):
         runner = types.SimpleNamespace(rows=self.ROWS, baseline={'tests': 500, 'files': 2, 'seconds': 60.0},
@@ -781,7 +799,11 @@ class RunnerChoiceTest(unittest.TestCase):
         r.files.append('tests/program/admin.test.ts')
         self.assertEqual(r.order_for(mutant('instructions/accept_admin.rs:3:never-reject'))[0], 'tests/program/admin.test.ts')
         r.files.pop()
-        # a state/ file has no own test file; the rest run fastest first (no baseline time counts as 0)
+        # a state/ file named in OWN_TEST runs its file first
+        r.files.append('tests/program/effects.test.ts')
+        self.assertEqual(r.order_for(mutant('state/credit_account.rs:3:off-by-one'))[0], 'tests/program/effects.test.ts')
+        r.files.pop()
+        # another state/ file has no own test file; the rest run fastest first (no baseline time counts as 0)
         self.assertEqual(r.order_for(mutant('state/lock.rs:3:never-reject')),
                          ['tests/program/attacks/z.test.ts', 'tests/program/attacks/b.test.ts', 'tests/other.test.ts', 'tests/program/lock.test.ts',
                           'tests/fast.test.ts', 'tests/slow.test.ts'])
