@@ -270,6 +270,28 @@ export default mergeConfig(base, defineConfig({{ root: {json.dumps(ROOT)}, test:
         if self.timeout is None:
             self.timeout = max(120, 6 * secs)
 
+    def baseline_from(self, path):
+        """The baseline taken from a vitest JSON report (`--reporter=json`) of
+        a run of the same sources that has just passed (scripts/test.sh's
+        main run): the tests of this run's files that passed there, and
+        their files' durations. Saves the baseline's own run (90 s or more)."""
+        with open(path) as fh:
+            report = json.load(fh)
+        mine = [fr for fr in report.get('testResults', []) if os.path.relpath(fr['name'], ROOT) in self.files]
+        statuses = [a.get('status') for fr in mine for a in fr.get('assertionResults', [])]
+        passed = statuses.count('passed')
+        missing = set(self.files) - {os.path.relpath(fr['name'], ROOT) for fr in mine}
+        if missing or 'failed' in statuses or any(fr.get('status') == 'failed' for fr in mine) or not passed:
+            raise SystemExit(f'[mutate] {os.path.relpath(path, ROOT)} is not a passing run of the test files '
+                             f'({len(missing)} missing, {statuses.count("failed")} failed): run without --baseline-from')
+        for fr in mine:
+            self.durations[os.path.relpath(fr['name'], ROOT)] = (fr.get('endTime', 0) - fr.get('startTime', 0)) / 1000
+        secs = (max(fr.get('endTime', 0) for fr in mine) - min(fr.get('startTime', 0) for fr in mine)) / 1000
+        self.baseline = {'tests': passed, 'files': len(self.files), 'seconds': round(secs, 1), 'from': os.path.relpath(path, ROOT)}
+        self.log(f'[mutate] baseline from {os.path.relpath(path, ROOT)}: {passed} tests in {len(self.files)} files passed')
+        if self.timeout is None:
+            self.timeout = max(120, 6 * secs)
+
     def run_one(self, m, i, n):
         t0 = time.time()
         text = apply(self.sources[m.file], m)

@@ -808,6 +808,40 @@ class RunnerChoiceTest(unittest.TestCase):
                          ['tests/program/attacks/z.test.ts', 'tests/program/attacks/b.test.ts', 'tests/other.test.ts', 'tests/program/lock.test.ts',
                           'tests/fast.test.ts', 'tests/slow.test.ts'])
 
+    def test_baseline_from_a_vitest_report(self):
+        root = paths.ROOT
+        r = self.runner()
+        r.files = ['tests/a.test.ts', 'tests/b.test.ts']
+        r.timeout = None
+        r.log = lambda *a: None
+        report = {'testResults': [
+            {'name': f'{root}/tests/a.test.ts', 'status': 'passed', 'startTime': 1_000, 'endTime': 4_000,
+             'assertionResults': [{'status': 'passed'}, {'status': 'passed'}, {'status': 'skipped'}]},
+            {'name': f'{root}/tests/b.test.ts', 'status': 'passed', 'startTime': 2_000, 'endTime': 31_000,
+             'assertionResults': [{'status': 'passed'}]},
+            {'name': f'{root}/tests/excluded.test.ts', 'status': 'failed', 'startTime': 0, 'endTime': 1,
+             'assertionResults': [{'status': 'failed'}]},
+        ]}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'vitest.json')
+            with open(path, 'w') as fh:
+                json.dump(report, fh)
+            r.durations = {}
+            r.baseline_from(path)
+            self.assertEqual((r.baseline['tests'], r.baseline['seconds'], r.timeout), (3, 30.0, 180.0))
+            self.assertEqual(r.durations, {'tests/a.test.ts': 3.0, 'tests/b.test.ts': 29.0})
+            report['testResults'][1]['assertionResults'][0]['status'] = 'failed'
+            with open(path, 'w') as fh:
+                json.dump(report, fh)
+            with self.assertRaises(SystemExit):
+                r.baseline_from(path)
+            r.files.append('tests/c.test.ts')  # a file the report did not run
+            report['testResults'][1]['assertionResults'][0]['status'] = 'passed'
+            with open(path, 'w') as fh:
+                json.dump(report, fh)
+            with self.assertRaises(SystemExit):
+                r.baseline_from(path)
+
     def test_first_failure(self):
         root = paths.ROOT
         report = {'testResults': [

@@ -13,8 +13,9 @@ import {
   findConfigPda,
   getSetSpendingLimitInstruction,
   getUpdateConfigInstruction,
+  getWithdrawInstruction,
 } from '../../sdk/src/index.js';
-import { Escrow, expectProgramError, type User } from '../shared/index.js';
+import { Escrow, TestEnv, expectProgramError, type User } from '../shared/index.js';
 
 const DAY = 86_400n;
 const [CONFIG] = findConfigPda();
@@ -147,5 +148,45 @@ describe('config bounds, at the bound and one past it', () => {
     const before = env.snapshot([CONFIG]);
     expectProgramError(() => send({ tiers: maxCosting(1_000_001n) }), E.InvalidConfigValue);
     expect(env.snapshot([CONFIG])).toEqual(before);
+  });
+});
+
+describe('job bounds, at the bound and one past it', () => {
+  it('a lock of exactly the available credits is accepted; one credit more is refused, changing nothing', () => {
+    // Given 20 credits available
+    const env = new Escrow();
+    const u = env.funded(100n);
+    env.send(getWithdrawInstruction({ owner: u.wallet.publicKey, mint: env.mint, destination: u.usdc }, { credits: 80n }), [u.wallet]);
+    expect(env.available(u)).toBe(20n);
+    const before = env.snapshot([u.credit, u.vault]);
+    expectProgramError(() => env.lock(u, lite(21n)), E.InsufficientCredits);
+    expect(env.snapshot([u.credit, u.vault])).toEqual(before);
+    env.lock(u, lite(20n));
+    expect(env.available(u)).toBe(0n);
+  });
+
+  it("a job of exactly the config's largest token count is accepted; one token more is refused", () => {
+    const env = new Escrow();
+    const u = env.funded(1_000n);
+    const { maxOutputTokensPerJob } = decodeConfig(env.data(CONFIG)!);
+    expectProgramError(() => env.lock(u, { tier: 0, maxOutputTokens: maxOutputTokensPerJob + 1 }), E.MaxOutputTokensTooLarge);
+    const job = env.lock(u, { tier: 0, maxOutputTokens: maxOutputTokensPerJob });
+    expect(env.job(u, job)?.maxOutputTokens).toBe(maxOutputTokensPerJob);
+  });
+
+  it("a settle at exactly the smallest provider share is accepted and pays that share", () => {
+    const env = new Escrow();
+    const u = env.funded(100n);
+    const job = env.lock(u, { tier: 1, maxOutputTokens: 1_500 });
+    const worker = env.worker();
+    env.settle(u, job, { outputTokens: 1_500, bps: DEFAULTS.providerShareBpsMin, provider: worker.usdc });
+    // 12 credits of $0.01 at 75 %
+    expect(env.tokenBalance(worker.usdc)).toBe((12n * DEFAULTS.pricePerCredit * BigInt(DEFAULTS.providerShareBpsMin)) / 10_000n);
+  });
+
+  it('a config with a price of one base unit and a minimum purchase of one credit is accepted', () => {
+    const env = new TestEnv();
+    env.initializeConfig({ pricePerCredit: 1n, minPurchaseCredits: 1n });
+    expect(decodeConfig(env.data(CONFIG)!)).toMatchObject({ pricePerCredit: 1n, minPurchaseCredits: 1n });
   });
 });
