@@ -43,10 +43,10 @@ echo "[test] vitest"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=target/vitest.json || status=$?
 
-# Mutation sample (scripts/mutate.py --sample ci): a fixed handful of every
-# mutant kind (checks weakened, effects changed, bounds moved by one:
+# Mutation sample (scripts/mutate.py --sample ci): one mutant of every kind
+# (checks weakened, effects changed, bounds moved by one:
 # scripts/mutation/samples.py), one at a time; each mutant must be killed by
-# the vitest suites above (about 10 minutes on 2 cores; the full run is
+# the vitest suites above (about 11 minutes on 2 cores; the full run is
 # scripts/mutation-full.sh).
 # Before the validator suite, so a validator build in the background has
 # the most time.
