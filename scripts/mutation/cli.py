@@ -22,10 +22,13 @@ def parser():
     ap.add_argument('--json', action='store_true', help='with --list: machine-readable')
     ap.add_argument('--sample', choices=['ci'], help='run the CI subset')
     ap.add_argument('--only', nargs='+', metavar='ID', help='run these mutants (ids, or id prefixes ending in ":")')
+    ap.add_argument('--kind', nargs='+', metavar='KIND', help='only mutants of these kinds or classes (checks, effects, bounds)')
     ap.add_argument('--include-equivalent', action='store_true', help='also run the mutants listed as equivalent')
     ap.add_argument('--markdown', metavar='FILE', help='write a markdown summary')
     ap.add_argument('--report-only', action='store_true', help='exit 0 even when a mutant survives')
     ap.add_argument('--no-baseline', action='store_true', help='skip the unmutated test run')
+    ap.add_argument('--baseline-from', metavar='JSON', help="take the baseline from a vitest JSON report of a passing run "
+                    "of the same sources (scripts/test.sh's main run) instead of running it")
     ap.add_argument('--isolate', action='store_true', help="run vitest with per-file isolation (about 3x slower)")
     ap.add_argument('--timeout', type=float, help='seconds per test run (default: 6x the baseline, at least 120)')
     return ap
@@ -46,7 +49,7 @@ def main(argv=None):
             print_list(mutants, not_mutated, eq)
         return 0
 
-    chosen, selection = select(mutants, args.only, args.sample)
+    chosen, selection = select(mutants, args.only, args.sample, args.kind)
     run_eq = {} if args.include_equivalent else {m.id: eq[m.id] for m in chosen if m.id in eq}
     to_run = [m for m in chosen if m.id not in run_eq]
 
@@ -70,7 +73,9 @@ def main(argv=None):
         runner.prepare_work(sources)
         print(f'[mutate] {selection}: {len(to_run)} mutants to run, {len(run_eq)} equivalent; '
               f'{len(runner.files)} test files; scratch crate in {os.path.relpath(WORK, ROOT)}')
-        if args.no_baseline:
+        if args.baseline_from:
+            runner.baseline_from(args.baseline_from)
+        elif args.no_baseline:
             runner.baseline = {'tests': 0, 'files': len(runner.files), 'seconds': None}
             runner.timeout = runner.timeout or 600
         else:

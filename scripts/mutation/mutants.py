@@ -9,7 +9,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .rust import line_of, match_close, postfix_start, relops, scan_to, split_top, squash
+from .rust import comparisons, line_of, match_close, operand_end, postfix_start, relops, scan_to, split_top, squash, statement_end
 
 
 @dataclass
@@ -39,6 +39,31 @@ def err_name(text):
     return m.group(1) if m else ''
 
 
+# The kinds by class, in the order the package docstring lists them: a
+# check weakened (the program accepts what it should refuse), an effect
+# changed (what it records or pays), a bound moved by one.
+CLASSES = {
+    'checks': ('never-reject', 'drop-or', 'force-and', 'always-accept', 'drop-and', 'skip-call',
+               'skip-load', 'wrapping', 'math-site', 'lookup-fallback', 'catch-all'),
+    'effects': ('store-const', 'skip-store', 'skip-update', 'operand-zero', 'operand-swap', 'branch-true',
+                'branch-false'),
+    'bounds': ('boundary', 'off-by-one', 'const-up', 'const-down'),
+}
+CLASS_OF = {kind: cls for cls, kinds in CLASSES.items() for kind in kinds}
+
+# The arithmetic whose operands `operands` replaces: math.rs's functions
+# (called as math::f(..) elsewhere, as f(..) inside math.rs) and the
+# integer methods. Operand order matters for these (a swap is a mutant).
+MATH_FNS = ('add', 'sub', 'mul', 'div_rem', 'mul_div_floor', 'mul_div_ceil')
+ORDERED_OPS = ('sub', 'div_rem', 'div', 'rem')
+
+
+def keep_side_effects(part, value):
+    """`value` in place of the expression `part`, still evaluating it when it
+    has a `?` (so its error is kept)."""
+    return value if '?' not in part else f'{{ let _ = {part}; {value} }}'
+
+
 class Operators:
     """One method per kind (a few shared by several kinds: `ifs` finds the
     never-reject, drop-or, force-and, boundary, always-accept and drop-and
@@ -54,6 +79,10 @@ class Operators:
             while code[cs].isspace():
                 cs += 1
             brace = scan_to(code, cs, '{')
+            arrow = code.find('=>', cs, brace)
+            if arrow >= 0 and all(code.count(o, cs, arrow) == code.count(c, cs, arrow) for o, c in ('()', '[]')):
+                self.guard(f, cs, arrow)
+                continue
             ce = brace
             while code[ce - 1].isspace():
                 ce -= 1
@@ -80,6 +109,32 @@ class Operators:
             elif t_ok and e_err:
                 error = err_name(f.text[else_inner[0]:else_inner[1]])
                 self.accept_condition(f, cs, ce, cond, error, where)
+            else:
+                self.force_branch(f, cs, ce, cond, where)
+
+    def guard(self, f, cs, arrow):
+        """A match arm's guard `PAT if C => BODY`: a rejecting BODY (`Err(..)`,
+        `return Err(..)`) makes C a check like an `if`'s, any other BODY a
+        branch forced each way."""
+        code = f.code
+        ce = arrow
+        while code[ce - 1].isspace():
+            ce -= 1
+        body_s = arrow + 2
+        body_e = match_close(code, scan_to(code, body_s, '{')) + 1 if code[body_s:].lstrip().startswith('{') else scan_to(code, body_s, ',}')
+        cond, where = squash(f.text[cs:ce]), self._where(f, cs)
+        if self._single(f, body_s, body_e, r'(?:return\s+)?Err\s*\('):
+            self.reject_condition(f, cs, ce, cond, err_name(f.text[body_s:body_e]), where)
+        else:
+            self.force_branch(f, cs, ce, cond, where)
+
+    def force_branch(self, f, cs, ce, cond, where):
+        """A condition that rejects nothing (the `if` of an effect, an early
+        `return Ok`, a match guard): made `true`, then `false`."""
+        part = f.text[cs:ce]
+        for value in ('true', 'false'):
+            self.add(f, f'branch-{value}', cs, ce, keep_side_effects(part, value),
+                     f'{where}: `{cond}` forced {value}')
 
     def _single(self, f, a, b, head):
         """True when code[a:b] is one expression/statement starting with `head`."""
@@ -338,6 +393,184 @@ class Operators:
             self.add(f, 'catch-all', m.start(2), close + 1, body,
                      f'{self._where(f, m.start())}: `_ => {err}` becomes `_ => {body}`', err_name(err))
 
+
+    # -- every comparison: boundary and off-by-one --------------------------
+    def bounds(self, f):
+        """Every comparison in a function body, wherever it is (a rejecting
+        condition, an effect's `if`, a `let`, a closure): `boundary` flips it
+        (`>` <-> `>=`, `<` <-> `<=`), `off-by-one` moves its right side one
+        step the other way (`a > b` -> `a > b + 1`, `a >= b` -> `a >= b - 1`),
+        so the two cover both directions. A shift of the left side is the
+        opposite shift of the right (`a + 1 > b` is `a > b - 1`): not made
+        again. Not `x >= 0 - 1` or `x < 0 - 1` (no unsigned value; does not
+        compile)."""
+        code, text = f.code, f.text
+        for fn in f.fns:
+            for ls, pos, op, re_ in comparisons(code, fn.start + 1, fn.end):
+                if f.fn_at(pos) is not fn:
+                    continue
+                cmp = squash(text[ls:re_])
+                where = self._where(f, pos)
+                self.boundaries(f, ls, re_, f'`{cmp}`', '', where)
+                rs = pos + len(op)
+                while code[rs].isspace():
+                    rs += 1
+                rhs = text[rs:re_]
+                step = '+' if op in ('>', '<=') else '-'
+                if step == '-' and re.fullmatch(r'0\w*', rhs.strip()):
+                    continue
+                simple = re.fullmatch(r'[\w.:]+(\([^()]*\))?', rhs.strip())
+                new = f'{rhs} {step} 1' if simple else f'({rhs}) {step} 1'
+                self.add(f, 'off-by-one', rs, re_, new,
+                         f'{where}: `{cmp}` -> `{squash(text[ls:rs])} {new}`', line_pos=pos)
+
+    # -- numeric constants ----------------------------------------------------
+    def constants(self, f):
+        """`const NAME: <integer> = <literal>;` one more and one less, but a
+        layout size (a `LEN`, an array length, a name in a compile-time
+        assert), which does not build with another value, and not below 0."""
+        code, text = f.code, f.text
+        pat = re.compile(r'\bconst\s+([A-Z][A-Z0-9_]*)\s*:\s*(?:u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|isize)\s*=\s*'
+                         r'((?:0x[0-9a-fA-F_]+|[0-9][0-9_]*)(?:u8|u16|u32|u64|usize|i64)?)\s*;')
+        for m in pat.finditer(code):
+            name, lit = m.group(1), m.group(2)
+            if any(s <= m.start() < e for s, e, _ in f.excluded):
+                continue
+            owner = [n for s, e, n in f.owners if s < m.start() < e]
+            if (owner[-1] + '::' + name if owner else name) in self.layout_sizes:
+                self.not_mutated.append((f.rel, line_of(text, m.start()), squash(text[m.start():m.end()]),
+                                         'a layout size: the compile-time size asserts refuse any other value'))
+                continue
+            s, e = m.start(2), m.end(2)
+            self.add(f, 'const-up', s, e, f'{lit} + 1', f'`{name}` = {lit} + 1', tags=['const'])
+            if not re.fullmatch(r'0+(?:u8|u16|u32|u64|usize|i64)?', lit.replace('_', '')):
+                self.add(f, 'const-down', s, e, f'{lit} - 1', f'`{name}` = {lit} - 1', tags=['const'])
+
+    # -- stored fields ----------------------------------------------------------
+    def stores(self, f):
+        """Every write of an account field (a setter of the layouts in state/,
+        `x.field = ..` of one of their fields): `store-const` writes a
+        constant instead (0, or 1 when the value written is 0; false/true;
+        `Default::default()` for a field assigned whole), `skip-store`
+        deletes the write when it is a statement. Not inside a setter itself
+        (its callers are mutated)."""
+        code, text = f.code, f.text
+        setters = '|'.join(sorted(self.layout['setters'], key=len, reverse=True))
+        for m in re.finditer(r'\.\s*(' + setters + r')\(', code) if setters else ():
+            fn = f.fn_at(m.start())
+            if not fn or fn.name.startswith('set_'):
+                continue
+            close = match_close(code, m.end() - 1)
+            arg = text[m.end():close]
+            ty = self.layout['setters'][m.group(1)]
+            if ty == 'bool':
+                const = 'true' if arg.strip() == 'false' else 'false'
+            else:
+                const = '1' if re.fullmatch(r'0\w*', arg.strip()) else '0'
+            recv_s = postfix_start(code, m.start())
+            call = squash(text[recv_s:close + 1])
+            where = self._where(f, m.start())
+            self.add(f, 'store-const', m.end(), close, keep_side_effects(arg, const),
+                     f'{where}: `{call}` stores {const}', tags=['store'])
+            self._skip_statement(f, recv_s, close, 'skip-store', f'{where}: `{call}` not stored', ['store'])
+        fields = '|'.join(sorted(self.layout['fields'], key=len, reverse=True))
+        for m in re.finditer(r'(?m)^[ \t]*((?:\*?\w+)(?:\.\w+)*)\.(' + fields + r')\s*=(?![=>])\s*', code) if fields else ():
+            fn = f.fn_at(m.start())
+            if not fn or fn.name.startswith('set_'):
+                continue
+            end = scan_to(code, m.end(), ';')
+            value = text[m.end():end]
+            target = f'{m.group(1)}.{m.group(2)}'
+            where = self._where(f, m.start())
+            if 'default()' not in value:
+                self.add(f, 'store-const', m.end(), end, keep_side_effects(value, 'Default::default()'),
+                         f'{where}: `{target}` stores its default (zero) value', tags=['store'])
+            stop = end + 2 if code[end + 1:end + 2] == '\n' else end + 1
+            line_start = code.rfind('\n', 0, m.start()) + 1
+            self.add(f, 'skip-store', line_start, stop, '', f'{where}: `{target} = {squash(value)}` not stored',
+                     tags=['store'], line_pos=m.start(1))
+
+    def _skip_statement(self, f, start, close, kind, description, tags):
+        """Deletes the statement whose expression starts at `start` and whose
+        last call closes at `close`, when it is a whole statement (its own
+        line)."""
+        code = f.code
+        line_start = code.rfind('\n', 0, start) + 1
+        end = statement_end(code, close)
+        if end is None or code[line_start:start].strip():
+            return
+        self.add(f, kind, line_start, end, '', description, tags=tags, line_pos=start)
+
+    # -- state updates ------------------------------------------------------------
+    def updates(self, f):
+        """`skip-update` deletes a state update: a statement calling one of
+        the program's `&mut self` methods (credit.lock, release, spend_promo,
+        unspend_daily, job.free, ...), or an assignment that reads what it
+        writes (`x = f(x)`, `x += ..`: a counter, an accumulator)."""
+        code, text = f.code, f.text
+        methods = '|'.join(sorted(self.layout['mut_methods'], key=len, reverse=True))
+        for m in re.finditer(r'\.\s*(' + methods + r')\(', code) if methods else ():
+            if not f.fn_at(m.start()):
+                continue
+            close = match_close(code, m.end() - 1)
+            recv_s = postfix_start(code, m.start())
+            self._skip_statement(f, recv_s, close, 'skip-update',
+                                 f'{self._where(f, m.start())}: `{squash(text[recv_s:close + 1])}` not done', ['update'])
+        for m in re.finditer(r'(?m)^([ \t]*)((?:\*?\w+)(?:\.\w+)*)\s*([-+*|&]?=)(?![=>])\s*', code):
+            if not f.fn_at(m.start()) or m.group(2) in ('let', 'return') or m.group(2).split('.')[-1] in self.layout['fields']:
+                continue
+            end = scan_to(code, m.end(), ';')
+            target, value = m.group(2), text[m.end():end]
+            if m.group(3) == '=' and not re.search(r'(?<![\w.])' + re.escape(target) + r'\b', code[m.end():end]):
+                continue
+            stop = end + 2 if code[end + 1:end + 2] == '\n' else end + 1
+            self.add(f, 'skip-update', m.start(), stop, '',
+                     f'{self._where(f, m.start())}: `{target} {m.group(3)} {squash(value)}` not done', tags=['update'],
+                     line_pos=m.start(2))
+
+    # -- arithmetic operands ------------------------------------------------------
+    def operands(self, f):
+        """`operand-zero`: one operand of an arithmetic call (math::add, sub,
+        mul, div_rem, mul_div_floor, mul_div_ceil; x.checked_/saturating_/
+        wrapping_op(y)) becomes 0; `operand-swap`: the two operands of one
+        whose order matters (sub, div_rem, div, rem) are swapped. A method's
+        receiver is not zeroed and not swapped with a bare literal (its
+        integer type would be unknown)."""
+        code, text = f.code, f.text
+        prefix = r'(?<![\w:.])(?:crate::)?math::' if f.rel != 'math.rs' else r'(?<![\w:.])(?<!fn )(?:crate::)?(?:math::)?'
+        for m in re.finditer(prefix + r'(' + '|'.join(MATH_FNS) + r')\(', code):
+            if not f.fn_at(m.start()):
+                continue
+            op = m.group(1)
+            close = match_close(code, m.end() - 1)
+            parts = split_top(code, m.end(), close, ',')
+            call = squash(text[m.start():close + 1])
+            where = self._where(f, m.start())
+            for k, (s, e) in enumerate(parts):
+                if text[s:e].strip() != '0':
+                    self.add(f, 'operand-zero', s, e, keep_side_effects(text[s:e], '0'),
+                             f'{where}: operand {k + 1} of `{call}` is 0', tags=['arithmetic'])
+            if op in ORDERED_OPS and len(parts) == 2:
+                (a1, b1), (a2, b2) = parts
+                self.add(f, 'operand-swap', a1, b2, f'{text[a2:b2]}, {text[a1:b1]}',
+                         f'{where}: `{call}` with its operands swapped', tags=['arithmetic'])
+        for m in re.finditer(r'\.\s*(checked|saturating|wrapping)_(add|sub|mul|div|rem)\(', code):
+            if not f.fn_at(m.start()):
+                continue
+            op = m.group(2)
+            close = match_close(code, m.end() - 1)
+            arg = text[m.end():close]
+            recv_s = postfix_start(code, m.start())
+            recv = text[recv_s:m.start()].strip()
+            call = squash(text[recv_s:close + 1])
+            where = self._where(f, m.start())
+            if arg.strip() != '0':
+                self.add(f, 'operand-zero', m.end(), close, keep_side_effects(arg, '0'),
+                         f'{where}: `{call}` by 0', tags=['arithmetic'], line_pos=m.start())
+            if op in ORDERED_OPS and not re.fullmatch(r'[0-9][\w]*', arg.strip()):
+                a = arg if re.fullmatch(r'[\w.:]+(\([^()]*\))?', arg.strip()) else f'({arg})'
+                self.add(f, 'operand-swap', recv_s, close + 1, f'{a}.{m.group(1)}_{op}({recv})',
+                         f'{where}: `{call}` with its operands swapped', tags=['arithmetic'], line_pos=m.start())
 
 def apply(text, m):
     assert text[m.start:m.end] == m.old, m.id

@@ -7,6 +7,7 @@ import subprocess
 import time
 
 from .paths import REPORT, ROOT
+from .mutants import CLASS_OF, CLASSES
 from .samples import ci_sample
 
 
@@ -43,12 +44,7 @@ def markdown(rows, by_id, eq, counts, meta):
     out = ['| mutants | killed | survived | invalid | equivalent | score |', '|---|---|---|---|---|---|',
            f"| {counts['total']} | {counts['killed']} | {counts['survived']} | {counts['invalid']} | {counts['equivalent']} | "
            f"{pct(counts['score'])} |", '']
-    kinds = {}
-    for r in rows:
-        k = kinds.setdefault(r['kind'], {'killed': 0, 'survived': 0, 'invalid': 0})
-        k[r['status']] += 1
-    out += ['| kind | killed | survived | invalid |', '|---|---|---|---|']
-    out += [f"| {k} | {v['killed']} | {v['survived']} | {v['invalid']} |" for k, v in sorted(kinds.items())]
+    out += by_class_table(rows, by_id, eq)
     out.append('')
     surv = [r for r in rows if r['status'] == 'survived']
     if surv:
@@ -59,9 +55,31 @@ def markdown(rows, by_id, eq, counts, meta):
         out += ['Equivalent (not counted):', '', '| mutant | why |', '|---|---|']
         out += [f"| `{i}` | {cell(reason)} |" for i, reason in eq.items()]
         out.append('')
-    out.append(f"Selection: {meta['selection']}; {meta['seconds_per_mutant']} s per mutant "
+    total = f"{meta['seconds'] / 60:.0f} minutes in all, " if meta.get('seconds') else ''
+    out.append(f"Selection: {meta['selection']}; {total}{meta['seconds_per_mutant']} s per mutant "
                f"(build + {meta['test_files']} test files, --bail=1).")
     return '\n'.join(out) + '\n'
+
+
+def by_class_table(rows, by_id, eq):
+    """Markdown lines: per class and kind, the mutants run and equivalent and
+    what became of them (classes and kinds in the docstring's order)."""
+    statuses = ('killed', 'survived', 'invalid', 'equivalent')
+    counts = {}
+    for kind, status in [(r['kind'], r['status']) for r in rows] + [(by_id[i].kind, 'equivalent') for i in eq if i in by_id]:
+        counts.setdefault(kind, dict.fromkeys(statuses, 0))[status] += 1
+    out = ['| class | kind | total | killed | survived | invalid | equivalent |', '|---|---|---|---|---|---|---|']
+    for cls, kinds in CLASSES.items():
+        total = dict.fromkeys(statuses, 0)
+        for kind in kinds:
+            if kind in counts:
+                c = counts[kind]
+                out.append(f"| {cls} | {kind} | {sum(c.values())} | " + ' | '.join(str(c[x]) for x in statuses) + ' |')
+                for x in statuses:
+                    total[x] += c[x]
+        if any(total.values()):
+            out.append(f"| **{cls}** | all | {sum(total.values())} | " + ' | '.join(str(total[x]) for x in statuses) + ' |')
+    return out
 
 
 def print_list(mutants, not_mutated, eq):
@@ -78,6 +96,8 @@ def print_list(mutants, not_mutated, eq):
         files[m.file] = files.get(m.file, 0) + 1
     print(f'{len(mutants)} mutants ({len(eq)} listed as equivalent)')
     print('by kind: ' + ', '.join(f'{k} {v}' for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])))
+    print('by class: ' + ', '.join(f"{cls} {sum(kinds.get(k, 0) for k in ks)} ({', '.join(f'{k} {kinds[k]}' for k in ks if k in kinds)})"
+                                   for cls, ks in CLASSES.items()))
     print('by file:')
     for f, v in sorted(files.items()):
         print(f'  {v:4}  {f}')

@@ -16,13 +16,17 @@ from .mutants import apply
 from .paths import CRATE, DIRTY, MUT_DIR, ROOT, SO, SO_V0, WORK
 from .rust import squash
 
-# Test files that do not execute the program, or are slow and test packaging,
-# bundling, a browser, the demo script, the IDL text or a real validator.
-# Instructions whose tests live in a file not named after them.
+# Instructions whose tests live in a file not named after them, and the
+# state/ files whose effects and bounds (the daily window, the promo, the
+# config bounds) effects.test.ts asserts: each runs that file first.
 OWN_TEST = {
     'nominate_admin': 'admin', 'accept_admin': 'admin', 'add_job_slots': 'job_slots',
     'lock_batch': 'batch_forms', 'settle_batch': 'batch_forms', 'refund_batch': 'batch_forms',
+    'state/credit_account.rs': 'effects', 'state/config.rs': 'effects',
 }
+
+# Test files that do not execute the program, or are slow and test packaging,
+# bundling, a browser, the demo script, the IDL text or a real validator.
 
 EXCLUDED_TESTS = [
     'tests/sdk/sdk_package.test.ts', 'tests/web/browser_bundle.test.ts', 'tests/web/pay_page.test.ts',
@@ -195,11 +199,12 @@ export default mergeConfig(base, defineConfig({{ root: {json.dumps(ROOT)}, test:
 
     def order_for(self, m):
         """Test files, likeliest killer of `m` first: the instruction's own
-        file (tests/program/<instruction>.test.ts), files that killed mutants of the same source file in this run,
+        file (tests/program/<instruction>.test.ts, or OWN_TEST's), files that killed mutants of the same source file in this run,
         the attack suites, files that killed anything, then the rest fastest
         first."""
         stem = os.path.splitext(os.path.basename(m.file))[0]
-        own = f'tests/program/{OWN_TEST.get(stem, stem)}.test.ts' if m.file.startswith('instructions/') else None
+        own = OWN_TEST.get(m.file) or (OWN_TEST.get(stem, stem) if m.file.startswith('instructions/') else None)
+        own = own and f'tests/program/{own}.test.ts'
         same = self.kills_by_file.get(m.file, {})
         dur = self.durations
 
@@ -262,6 +267,28 @@ export default mergeConfig(base, defineConfig({{ root: {json.dumps(ROOT)}, test:
         for fr in report.get('testResults', []):
             self.durations[os.path.relpath(fr['name'], ROOT)] = (fr.get('endTime', 0) - fr.get('startTime', 0)) / 1000
         self.log(f'[mutate] baseline: {passed} tests in {len(self.files)} files passed in {secs:.1f} s')
+        if self.timeout is None:
+            self.timeout = max(120, 6 * secs)
+
+    def baseline_from(self, path):
+        """The baseline taken from a vitest JSON report (`--reporter=json`) of
+        a run of the same sources that has just passed (scripts/test.sh's
+        main run): the tests of this run's files that passed there, and
+        their files' durations. Saves the baseline's own run (90 s or more)."""
+        with open(path) as fh:
+            report = json.load(fh)
+        mine = [fr for fr in report.get('testResults', []) if os.path.relpath(fr['name'], ROOT) in self.files]
+        statuses = [a.get('status') for fr in mine for a in fr.get('assertionResults', [])]
+        passed = statuses.count('passed')
+        missing = set(self.files) - {os.path.relpath(fr['name'], ROOT) for fr in mine}
+        if missing or 'failed' in statuses or any(fr.get('status') == 'failed' for fr in mine) or not passed:
+            raise SystemExit(f'[mutate] {os.path.relpath(path, ROOT)} is not a passing run of the test files '
+                             f'({len(missing)} missing, {statuses.count("failed")} failed): run without --baseline-from')
+        for fr in mine:
+            self.durations[os.path.relpath(fr['name'], ROOT)] = (fr.get('endTime', 0) - fr.get('startTime', 0)) / 1000
+        secs = (max(fr.get('endTime', 0) for fr in mine) - min(fr.get('startTime', 0) for fr in mine)) / 1000
+        self.baseline = {'tests': passed, 'files': len(self.files), 'seconds': round(secs, 1), 'from': os.path.relpath(path, ROOT)}
+        self.log(f'[mutate] baseline from {os.path.relpath(path, ROOT)}: {passed} tests in {len(self.files)} files passed')
         if self.timeout is None:
             self.timeout = max(120, 6 * secs)
 

@@ -169,6 +169,89 @@ def relops(code, a, b):
     return res
 
 
+COMPARISON = re.compile(r'(?<=\s)(<=|>=|<|>)(?=\s)')
+KEYWORDS_BEFORE_EXPR = ('if', 'while', 'return', 'match', 'in', 'let', 'else', 'break')
+
+
+def comparisons(code, a, b):
+    """(lhs_start, op_pos, op, rhs_end) of every comparison `x < y`, `x <= y`,
+    `x > y`, `x >= y` in code[a:b]. rustfmt puts a space on each side of a
+    binary operator and none inside generics (`Option<u8>`, `::<T>`), which
+    tells the two apart; `=>`, `->`, `<<` and `>>` are never matched."""
+    out = []
+    for m in COMPARISON.finditer(code, a, b):
+        pos, op = m.start(), m.group(1)
+        out.append((operand_start(code, pos), pos, op, operand_end(code, pos + len(op), b)))
+    return out
+
+
+def operand_end(code, i, limit=None):
+    """End of the operand of a binary operator that starts at or after
+    code[i]: the next `&&`, `||`, `;`, `,`, `=>`, `{` or closing bracket
+    at depth 0, trailing whitespace dropped."""
+    limit = len(code) if limit is None else limit
+    while i < limit and code[i].isspace():
+        i += 1
+    while i < limit:
+        c = code[i]
+        if c in '([':
+            i = match_close(code, i) + 1
+            continue
+        if c in '{)]}' or c in ';,' or code.startswith(('&&', '||', '=>'), i):
+            break
+        i += 1
+    while code[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def operand_start(code, j):
+    """Start of the operand of a binary operator at code[j]: back to the
+    previous `&&`, `||`, `;`, `,`, `=` (an assignment), `=>`, `|` (a
+    closure's parameters), opening bracket or keyword (`if`, `return`,
+    `let`, ...) at depth 0, leading whitespace dropped."""
+    i = j - 1
+    while i >= 0:
+        c = code[i]
+        if c in ')]}':
+            i = match_open(code, i) - 1
+            continue
+        if c in '([{' or c in ';,|':
+            break
+        if c == '&' and code[i - 1] == '&':
+            break
+        if c == '>' and code[i - 1] == '=':
+            break
+        if c == '=' and code[i - 1] not in '=!<>' and code[i + 1] != '=':
+            break
+        if c.isalnum() or c == '_':
+            k = i
+            while k >= 0 and (code[k].isalnum() or code[k] == '_'):
+                k -= 1
+            if code[k + 1:i + 1] in KEYWORDS_BEFORE_EXPR and (k < 0 or code[k] not in '.:'):
+                break  # the keyword ends the operand
+            i = k
+            continue
+        i -= 1
+    s = i + 1
+    while s < j and code[s].isspace():
+        s += 1
+    return s
+
+
+def statement_end(code, close):
+    """End of a statement `..(args);` or `..(args)?;` whose call closes at
+    code[close]: past the `;` and its newline, or None when the call is not
+    a whole statement."""
+    k = close + 1
+    if code.startswith('?', k):
+        k += 1
+    if not code.startswith(';', k):
+        return None
+    k += 1
+    return k + 1 if code[k:k + 1] == '\n' else k
+
+
 def postfix_start(code, end):
     """Start of the postfix expression (a.b().c[..]) ending at code[end-1]."""
     i = end
@@ -238,6 +321,7 @@ class SourceFile:
         self.code = mask(text)
         self.excluded = []  # (start, end, reason)
         self._exclude_cfg()
+        self.owners = self._owners()  # (start, end, type) of the impl and trait blocks
         self.fns = self._functions()
 
     def _exclude_cfg(self):
@@ -281,7 +365,7 @@ class SourceFile:
         return blocks
 
     def _functions(self):
-        owners = self._owners()
+        owners = self.owners
         fns = []
         for m in re.finditer(r'\bfn\s+(\w+)', self.code):
             k = scan_to(self.code, m.end(), '{;')

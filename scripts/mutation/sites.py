@@ -44,6 +44,8 @@ class Finder(Operators):
         self.mutants = []
         self.not_mutated = []  # (file, line, what, why)
         self.helpers = self._helpers()
+        self.layout = self._layout()
+        self.layout_sizes = self._layout_sizes()
 
     # -- helpers: functions that can reject (a Result and an Err in the body)
     def _helpers(self):
@@ -68,6 +70,44 @@ class Finder(Operators):
                         counts[name] = counts.get(name, 0) + 1
         return {n: counts.get(n, 0) for n in names}
 
+    # -- the account layouts: what `stores` and `updates` mutate
+    def _layout(self):
+        """{'fields': the fields of the account layouts (the #[repr(C)]
+        structs of state/ with `le_fields!` accessors: Config, Tier,
+        CreditAccount, JobSlot), 'setters': {setter: value type},
+        'mut_methods': the program's other `&mut self` methods}."""
+        setters, fields, mut_methods = {}, set(), set()
+        for f in self.files:
+            if f.rel in EXCLUDED_FILES:
+                continue
+            code = f.code
+            for m in re.finditer(r'\ble_fields!\s*\{([^}]*)\}', code):
+                for fm in re.finditer(r'(\w+)\s*,\s*(set_\w+)\s*:\s*(\w+)\s*;', m.group(1)):
+                    setters[fm.group(2)] = fm.group(3)
+                owner = re.findall(r'\bimpl\s+(\w+)\s*\{', code[:m.start()])
+                if f.rel.startswith('state/') and owner:
+                    sm = re.search(r'#\[repr\(C\)\][^{;]*?\bstruct\s+' + owner[-1] + r'\s*\{', code)
+                    if sm:
+                        body = code[sm.end():match_close(code, sm.end() - 1)]
+                        fields |= set(re.findall(r'(?m)^\s*(?:pub\s+)?(\w+)\s*:', body))
+            for m in re.finditer(r'\bfn\s+(\w+)\s*\(\s*&\s*mut\s+self\b([^)]*)\)', code):
+                if m.group(1).startswith('set_'):
+                    arg = re.search(r':\s*(\w+)', m.group(2))
+                    setters[m.group(1)] = arg.group(1) if arg else ''
+                else:
+                    mut_methods.add(m.group(1))
+        fields.discard('discriminator')
+        return {'fields': fields, 'setters': setters, 'mut_methods': mut_methods}
+
+    def _layout_sizes(self):
+        """Constants that size a layout: array lengths (`[T; NAME]`) and the
+        names in compile-time asserts (`const _: () = assert!(..)`)."""
+        code = ''.join(f.code for f in self.files)
+        names = set(re.findall(r';\s*([A-Z][A-Z0-9_]*)\s*\]', code))
+        for m in re.finditer(r'\bconst\s+_\s*:\s*\(\)\s*=\s*assert!\(', code):
+            names |= set(re.findall(r'\b((?:\w+::)?[A-Z][A-Z0-9_]+)\b', code[m.end():match_close(code, m.end() - 1)]))
+        return names
+
     def add(self, f, kind, start, end, new, description, error='', tags=(), line_pos=None):
         fn = f.fn_at(start)
         qual = (fn.owner + '::' if fn and fn.owner else '') + (fn.name if fn else '?')
@@ -91,10 +131,27 @@ class Finder(Operators):
                 return
         self.mutants.append(m)
 
+    def test_modules(self):
+        """Files declared `#[cfg(test)] mod name;`: test-only, like an inline
+        #[cfg(test)] module."""
+        out = set()
+        for f in self.files:
+            for s, e, _ in f.excluded:
+                for m in re.finditer(r'\bmod\s+(\w+)\s*;', f.text[s:e]):
+                    d = os.path.dirname(f.rel)
+                    if os.path.basename(f.rel) not in ('mod.rs', 'lib.rs'):
+                        d = os.path.join(d, os.path.splitext(os.path.basename(f.rel))[0])
+                    out.add(os.path.join(d, m.group(1) + '.rs'))
+        return out
+
     def run(self):
+        test_modules = self.test_modules()
         for f in self.files:
             if f.rel in EXCLUDED_FILES:
                 self.not_mutated.append((f.rel, 0, 'whole file', EXCLUDED_FILES[f.rel]))
+                continue
+            if f.rel in test_modules:
+                self.not_mutated.append((f.rel, 0, 'whole file', 'test-only module (declared under #[cfg(test)])'))
                 continue
             for s, e, reason in f.excluded:
                 head = squash(f.text[s:e].split('{')[0])[:70]
@@ -106,6 +163,11 @@ class Finder(Operators):
             self.math_sites(f)
             self.lookups(f)
             self.catch_alls(f)
+            self.bounds(f)
+            self.constants(f)
+            self.stores(f)
+            self.updates(f)
+            self.operands(f)
             self.unmutated(f)
         # stable ids: file:line:kind, numbered when a line has several
         groups = {}

@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -20,7 +21,7 @@ if SCRIPTS not in sys.path:
     sys.path.insert(0, SCRIPTS)
 
 from mutation import paths  # noqa: E402
-from mutation.mutants import Mutant, apply  # noqa: E402
+from mutation.mutants import CLASS_OF, CLASSES, Mutant, apply  # noqa: E402
 from mutation.report import counts_of, markdown, pct, write_report  # noqa: E402
 from mutation.runner import Runner  # noqa: E402
 from mutation.rust import SourceFile, mask  # noqa: E402
@@ -33,13 +34,19 @@ def rust(text):
     return textwrap.dedent(text).lstrip('\n')
 
 
-def find(**files):
+# The kinds the first site tests are about (the checks, and boundary, which
+# was one of them before it applied to every comparison).
+CHECK_KINDS = CLASSES['checks'] + ('boundary',)
+
+
+def find(kinds=CHECK_KINDS, **files):
     """Runs the finder over inline files (keyword = path with '/' as '__' and
-    '.rs' implied). Returns ({id: mutant}, not_mutated, {path: text})."""
+    '.rs' implied). Returns ({id: mutant} of the given kinds, not_mutated,
+    {path: text})."""
     sources = [SourceFile(name.replace('__', '/') + '.rs', rust(text)) for name, text in files.items()]
     finder = Finder(sources)
     mutants = finder.run()
-    return {m.id: m for m in mutants}, finder.not_mutated, {s.rel: s.text for s in sources}
+    return {m.id: m for m in mutants if m.kind in kinds}, finder.not_mutated, {s.rel: s.text for s in sources}
 
 
 def mutated_line(texts, m, line=None):
@@ -366,6 +373,255 @@ class SiteTest(unittest.TestCase):
         self.assertEqual(list(row), ['id', 'kind', 'file', 'line', 'fn', 'description', 'error', 'tags', 'old', 'new', 'start', 'end'])
 
 
+class EffectAndBoundTest(unittest.TestCase):
+    """The effect and bound kinds, one snippet each."""
+
+    LAYOUT = """
+        #[repr(C)]
+        pub struct Account {
+            pub owner: Address,
+            spent: [u8; 8],
+            paused: u8,
+        }
+
+        impl Account {
+            le_fields! {
+                spent, set_spent: u64;
+            }
+
+            pub fn set_paused(&mut self, paused: bool) {
+                self.paused = u8::from(paused);
+            }
+
+            pub fn spend(&mut self, credits: u64, limit: u64) -> Result<(), JobEscrowError> {
+                let spent = math::add(self.spent(), credits)?;
+                if spent > limit {
+                    return Err(JobEscrowError::DailyLimitExceeded);
+                }
+                self.set_spent(spent);
+                Ok(())
+            }
+        }
+    """
+
+    def test_every_comparison_gets_boundary_and_off_by_one(self):
+        by_id, _, texts = find(kinds=('boundary', 'off-by-one'), state__credit='''
+            pub fn spend_promo(&mut self, promo: u64, charged: u64) {
+                if promo <= charged {
+                    self.clear();
+                }
+                let late = now >= self.end();
+                let ok = tiers.iter().all(|c| c.cost() < MAX);
+                if promo > 0 && charged >= 0 {
+                    self.clear();
+                }
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['state/credit.rs:2:boundary', 'state/credit.rs:2:off-by-one',
+                                         'state/credit.rs:5:boundary', 'state/credit.rs:5:off-by-one',
+                                         'state/credit.rs:6:boundary', 'state/credit.rs:6:off-by-one',
+                                         'state/credit.rs:7:boundary', 'state/credit.rs:7:off-by-one'])
+        line = lambda i: mutated_line(texts, by_id[i]).strip()  # noqa: E731
+        self.assertEqual(line('state/credit.rs:2:boundary'), 'if promo < charged {')
+        self.assertEqual(line('state/credit.rs:2:off-by-one'), 'if promo <= charged + 1 {')
+        self.assertEqual(line('state/credit.rs:5:off-by-one'), 'let late = now >= self.end() - 1;')
+        self.assertEqual(line('state/credit.rs:6:off-by-one'), 'let ok = tiers.iter().all(|c| c.cost() < MAX - 1);')
+        # `x > 0` -> `x >= 0` is always true (not made); `x > 0 + 1` is; `x >= 0 - 1` does not build (not made)
+        self.assertEqual(line('state/credit.rs:7:off-by-one'), 'if promo > 0 + 1 && charged >= 0 {')
+        self.assertEqual(line('state/credit.rs:7:boundary'), 'if promo > 0 && charged > 0 {')
+        self.assertEqual(by_id['state/credit.rs:2:off-by-one'].description,
+                         'spend_promo: `promo <= charged` -> `promo <= charged + 1`')
+
+    def test_a_rejecting_comparison_keeps_its_error_and_shift_wraps_a_compound_side(self):
+        by_id, _, texts = find(kinds=('boundary', 'off-by-one'), state__credit=self.LAYOUT)
+        self.assertEqual(sorted(by_id), ['state/credit.rs:19:boundary', 'state/credit.rs:19:off-by-one'])
+        self.assertEqual(mutated_line(texts, by_id['state/credit.rs:19:off-by-one']).strip(), 'if spent > limit + 1 {')
+        self.assertEqual(by_id['state/credit.rs:19:boundary'].error, 'DailyLimitExceeded')
+        by_id, _, texts = find(kinds=('off-by-one',), a='''
+            fn f(a: u64, b: u64) -> bool {
+                a < b * 2 as u64
+            }
+        ''')
+        self.assertEqual(mutated_line(texts, by_id['a.rs:2:off-by-one']).strip(), 'a < (b * 2 as u64) - 1')
+
+    def test_constants_up_and_down_but_layout_sizes_and_below_zero(self):
+        by_id, not_mutated, texts = find(kinds=('const-up', 'const-down'), state__config='''
+            pub const MAX_JOB_CREDITS: u64 = 1_000_000;
+            pub const REASON_FAILED: u8 = 0;
+            pub const TIER_COUNT: usize = 4;
+            pub const SEED: &[u8] = b"config";
+            pub struct Config { pub tiers: [Tier; TIER_COUNT] }
+            impl Tier {
+                pub const LEN: usize = 20;
+            }
+            impl Other {
+                pub const LEN: usize = 7;
+            }
+            const _: () = assert!(core::mem::size_of::<Tier>() == Tier::LEN);
+        ''')
+        self.assertEqual(sorted(by_id), ['state/config.rs:10:const-down', 'state/config.rs:10:const-up',
+                                         'state/config.rs:1:const-down', 'state/config.rs:1:const-up',
+                                         'state/config.rs:2:const-up'])
+        self.assertEqual(mutated_line(texts, by_id['state/config.rs:1:const-up']), 'pub const MAX_JOB_CREDITS: u64 = 1_000_000 + 1;')
+        self.assertEqual(mutated_line(texts, by_id['state/config.rs:1:const-down']), 'pub const MAX_JOB_CREDITS: u64 = 1_000_000 - 1;')
+        self.assertEqual(by_id['state/config.rs:2:const-up'].description, '`REASON_FAILED` = 0 + 1')
+        self.assertEqual([(ln, why.split(':')[0]) for _, ln, _, why in not_mutated],
+                         [(3, 'a layout size'), (7, 'a layout size')])
+
+    def test_stores_a_constant_or_nothing(self):
+        by_id, _, texts = find(kinds=('store-const', 'skip-store'), state__credit=self.LAYOUT, instructions__lock='''
+            pub fn process_lock(credit: &mut Account, config: &mut Config, owner: &AccountView) -> ProgramResult {
+                credit.set_spent(math::add(credit.spent(), 1)?);
+                credit.set_spent(0);
+                credit.owner = *owner.address();
+                config.set_paused(true);
+                let x = credit.set_spent(5);
+                Ok(())
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['instructions/lock.rs:2:skip-store', 'instructions/lock.rs:2:store-const',
+                                         'instructions/lock.rs:3:skip-store', 'instructions/lock.rs:3:store-const',
+                                         'instructions/lock.rs:4:skip-store', 'instructions/lock.rs:4:store-const',
+                                         'instructions/lock.rs:5:skip-store', 'instructions/lock.rs:5:store-const',
+                                         'instructions/lock.rs:6:store-const',
+                                         'state/credit.rs:22:skip-store', 'state/credit.rs:22:store-const'])
+        line = lambda i: mutated_line(texts, by_id[i]).strip()  # noqa: E731
+        # the `?` of the value is kept: its error still returns
+        self.assertEqual(line('instructions/lock.rs:2:store-const'), 'credit.set_spent({ let _ = math::add(credit.spent(), 1)?; 0 });')
+        self.assertEqual(line('instructions/lock.rs:3:store-const'), 'credit.set_spent(1);')
+        self.assertEqual(line('instructions/lock.rs:4:store-const'), 'credit.owner = Default::default();')
+        self.assertEqual(line('instructions/lock.rs:5:store-const'), 'config.set_paused(false);')
+        m = by_id['instructions/lock.rs:4:skip-store']
+        self.assertEqual((m.old, m.new, m.tags), ('    credit.owner = *owner.address();\n', '', ['store']))
+        self.assertEqual(m.description, 'lock: `credit.owner = *owner.address()` not stored')
+        self.assertEqual(by_id['instructions/lock.rs:2:skip-store'].description,
+                         'lock: `credit.set_spent(math::add(credit.spent(), 1)?)` not stored')
+        # `self.paused = ..` inside set_paused is the setter itself: its callers are mutated
+
+    def test_updates_deleted(self):
+        by_id, _, texts = find(kinds=('skip-update',), state__credit=self.LAYOUT, instructions__lock='''
+            pub fn process_lock(credit: &mut Account, x: Option<u8>) -> ProgramResult {
+                credit.spend(5, 10)?;
+                let mut unseen = 3;
+                unseen = unseen.saturating_sub(1);
+                total += 2;
+                let current = None;
+                current = Some(1);
+                let y = match x {
+                    None => None,
+                    Some(v) => Some(v),
+                };
+                Ok(())
+            }
+        ''')
+        self.assertEqual(sorted(by_id), ['instructions/lock.rs:2:skip-update', 'instructions/lock.rs:4:skip-update',
+                                         'instructions/lock.rs:5:skip-update'])
+        self.assertEqual(by_id['instructions/lock.rs:2:skip-update'].old, '    credit.spend(5, 10)?;\n')
+        self.assertEqual(by_id['instructions/lock.rs:4:skip-update'].description,
+                         'lock: `unseen = unseen.saturating_sub(1)` not done')
+        self.assertEqual(apply(texts['instructions/lock.rs'], by_id['instructions/lock.rs:5:skip-update']).split('\n')[4],
+                         '    let current = None;')
+
+    def test_operands_zeroed_and_swapped(self):
+        by_id, _, texts = find(kinds=('operand-zero', 'operand-swap'), instructions__settle='''
+            pub fn process_settle(amount: u64, worker: u64, n: u32) -> ProgramResult {
+                let fee = math::sub(amount, worker)?;
+                let total = crate::math::add(fee, 0)?;
+                let left = n.checked_sub(1).ok_or(JobEscrowError::ArithmeticOverflow)?;
+                let rest = amount.saturating_sub(worker);
+                Ok(())
+            }
+        ''', math='''
+            pub fn sub(a: u64, b: u64) -> Result<u64, JobEscrowError> {
+                a.checked_sub(b).ok_or(JobEscrowError::ArithmeticOverflow)
+            }
+            pub fn mul_div_floor(a: u64, b: u64, d: u64) -> Result<u64, JobEscrowError> {
+                let (q, r) = div_rem(a, d)?;
+                add(mul(q, b)?, 0)
+            }
+        ''')
+        line = lambda i: mutated_line(texts, by_id[i]).strip()  # noqa: E731
+        self.assertEqual(line('instructions/settle.rs:2:operand-zero-1'), 'let fee = math::sub(0, worker)?;')
+        self.assertEqual(line('instructions/settle.rs:2:operand-zero-2'), 'let fee = math::sub(amount, 0)?;')
+        self.assertEqual(line('instructions/settle.rs:2:operand-swap'), 'let fee = math::sub(worker, amount)?;')
+        # an operand already 0 is not zeroed; add is not swapped (same sum)
+        self.assertEqual(line('instructions/settle.rs:3:operand-zero'), 'let total = crate::math::add(0, 0)?;')
+        self.assertNotIn('instructions/settle.rs:3:operand-swap', by_id)
+        # a literal argument is not swapped into the receiver (`1.checked_sub(n)` has no integer type)
+        self.assertEqual(line('instructions/settle.rs:4:operand-zero'),
+                         'let left = n.checked_sub(0).ok_or(JobEscrowError::ArithmeticOverflow)?;')
+        self.assertNotIn('instructions/settle.rs:4:operand-swap', by_id)
+        self.assertEqual(line('instructions/settle.rs:5:operand-swap'), 'let rest = worker.saturating_sub(amount);')
+        # inside math.rs its own functions are called bare; a definition is not a call
+        self.assertEqual(line('math.rs:5:operand-swap'), 'let (q, r) = div_rem(d, a)?;')
+        self.assertEqual(line('math.rs:6:operand-zero-1'), 'add({ let _ = mul(q, b)?; 0 }, 0)')
+        self.assertEqual(sorted(i for i in by_id if i.startswith('math.rs')),
+                         ['math.rs:2:operand-swap', 'math.rs:2:operand-zero', 'math.rs:5:operand-swap', 'math.rs:5:operand-zero-1',
+                          'math.rs:5:operand-zero-2', 'math.rs:6:operand-zero-1', 'math.rs:6:operand-zero-2', 'math.rs:6:operand-zero-3'])
+
+    def test_branches_forced_each_way_and_match_guards(self):
+        by_id, _, texts = find(kinds=CHECK_KINDS + ('branch-true', 'branch-false'), instructions__open='''
+            pub fn process_open(data: u8, view: &AccountView) -> ProgramResult {
+                let n = match data {
+                    0 => 16,
+                    n if n <= MAX => n,
+                    _ => return Err(JobEscrowError::TooManyJobSlots.into()),
+                };
+                let kind = if view.is_writable() { 1 } else { 2 };
+                if view.owned_by(&crate::ID) {
+                    return Err(JobEscrowError::AlreadyInitialized.into());
+                }
+                if reader.bool()? {
+                    return Ok(());
+                }
+                match data {
+                    k if k > n => return Err(JobEscrowError::InvalidBatch.into()),
+                    _ => {}
+                }
+                Ok(())
+            }
+        ''')
+        self.assertEqual(sorted(by_id), sorted([
+            'instructions/open.rs:4:boundary', 'instructions/open.rs:4:branch-true', 'instructions/open.rs:4:branch-false',
+            'instructions/open.rs:7:branch-true', 'instructions/open.rs:7:branch-false', 'instructions/open.rs:8:never-reject',
+            'instructions/open.rs:11:branch-true', 'instructions/open.rs:11:branch-false',
+            'instructions/open.rs:15:never-reject', 'instructions/open.rs:15:boundary']))
+        line = lambda i: mutated_line(texts, by_id[i]).strip()  # noqa: E731
+        # a guard's condition ends at `=>` (not at the next `{`, which is another statement's)
+        self.assertEqual(line('instructions/open.rs:4:branch-true'), 'n if true => n,')
+        self.assertEqual(line('instructions/open.rs:4:branch-false'), 'n if false => n,')
+        self.assertEqual(line('instructions/open.rs:7:branch-true'), 'let kind = if true { 1 } else { 2 };')
+        self.assertEqual(line('instructions/open.rs:8:never-reject'), 'if (view.owned_by(&crate::ID)) && false {')
+        self.assertEqual(line('instructions/open.rs:11:branch-false'), 'if { let _ = reader.bool()?; false } {')
+        # a guard whose arm rejects is a check
+        self.assertEqual(line('instructions/open.rs:15:never-reject'), 'k if (k > n) && false => return Err(JobEscrowError::InvalidBatch.into()),')
+        self.assertEqual(by_id['instructions/open.rs:15:never-reject'].error, 'InvalidBatch')
+        self.assertEqual(by_id['instructions/open.rs:4:branch-true'].description, 'open: `n <= MAX` forced true')
+
+    def test_every_kind_has_a_class_and_a_docstring_line(self):
+        import mutation
+        mutants, _, _ = enumerate_mutants()
+        kinds = {m.kind for m in mutants}
+        self.assertEqual(set(CLASS_OF), kinds)  # every kind has a class, and each is made on today's program
+        for kind in CLASS_OF:
+            self.assertRegex(mutation.__doc__, r'\n  ' + re.escape(kind) + r' ')
+        # no mutant in test-only code (state/layout_docs.rs is `#[cfg(test)] mod layout_docs;`)
+        self.assertFalse([m.id for m in mutants if m.file == 'state/layout_docs.rs'])
+
+    def test_the_four_survivors_of_the_issue_are_mutants(self):
+        """Issue 32's hand-made survivors, each a mutant of the tool."""
+        mutants, _, sources = enumerate_mutants()
+        made = {(m.file, m.kind, apply(sources[m.file], m).split('\n')[m.line - 1].strip()) for m in mutants}
+        for want in [('state/credit_account.rs', 'off-by-one', 'if spent > limit + 1 {'),
+                     ('state/config.rs', 'const-up', 'pub const MAX_JOB_CREDITS: u64 = 1_000_000 + 1;'),
+                     ('state/config.rs', 'off-by-one',
+                      'ok = ok && tier.cost(ceiling).is_ok_and(|credits| credits <= MAX_JOB_CREDITS + 1);'),
+                     ('state/credit_account.rs', 'boundary', 'if promo < charged {')]:
+            self.assertIn(want, made)
+        skip = [m for m in mutants if m.kind == 'skip-store' and 'set_locked_at(now)' in m.old]
+        self.assertEqual(len(skip), 1)
+
+
 def mutant(id, kind='never-reject', tags=(), error='', fn='f', old='x', description='d'):
     return Mutant(id=id, kind=kind, file=id.split(':')[0], line=int(id.split(':')[1]), fn=fn, description=description,
                   old=old, new='y', error=error, tags=list(tags))
@@ -384,17 +640,20 @@ class SampleTest(unittest.TestCase):
         mutant('c.rs:7:never-reject', description='settle: never rejects `now > expires_at`'),
     ]
 
-    def test_ci_sample_signer_owner_authority_and_extra_in_listing_order(self):
-        extra = [('c.rs', 'never-reject', 'expires_at'), ('c.rs', 'wrapping', 'checked_sub')]
-        chosen = [m.id for m in ci_sample(self.MUTANTS, extra)]
-        self.assertEqual(chosen, ['a.rs:1:never-reject', 'a.rs:2:drop-or-1', 'a.rs:3:skip-call', 'b.rs:1:always-accept',
-                                  'c.rs:5:wrapping', 'c.rs:7:never-reject'])
+    def test_ci_sample_picks_in_listing_order(self):
+        picks = [('c.rs', 'never-reject', 'expires_at'), ('c.rs', 'wrapping', 'checked_sub'), ('a.rs', 'drop-or', 'owned_by')]
+        chosen = [m.id for m in ci_sample(self.MUTANTS, picks)]
+        self.assertEqual(chosen, ['a.rs:2:drop-or-1', 'c.rs:5:wrapping', 'c.rs:7:never-reject'])
 
-    def test_ci_sample_entry_matching_nothing_is_an_error(self):
+    def test_ci_sample_entry_matching_no_mutant_or_several_is_an_error(self):
         with self.assertRaises(SystemExit) as cm:
             ci_sample(self.MUTANTS, [('c.rs', 'wrapping', 'checked_mul')])
         self.assertEqual(str(cm.exception), 'mutate.py: CI sample entry (c.rs, wrapping, checked_mul) matches no mutant: '
-                                            'update CI_EXTRA')
+                                            'update CI_SAMPLE')
+        with self.assertRaises(SystemExit) as cm:
+            ci_sample(self.MUTANTS, [('c.rs', 'wrapping', 'checked_')])
+        self.assertEqual(str(cm.exception), 'mutate.py: CI sample entry (c.rs, wrapping, checked_) matches 2 mutants: '
+                                            'update CI_SAMPLE')
 
     def test_select(self):
         chosen, selection = select(self.MUTANTS, only=['c.rs:6:wrapping', 'a.rs:', 'a.rs:1:never-reject'])
@@ -405,15 +664,27 @@ class SampleTest(unittest.TestCase):
             select(self.MUTANTS, only=['a.rs'])  # a prefix must end in ':'
         self.assertEqual(str(cm.exception), 'mutate.py: no mutant a.rs (see --list)')
         self.assertEqual(select(self.MUTANTS)[1], 'all')
+        chosen, selection = select(self.MUTANTS, only=['a.rs:'], kinds=['skip-call', 'bounds'])
+        self.assertEqual(([m.id for m in chosen], selection), (['a.rs:3:skip-call', 'a.rs:4:skip-call'], 'only a.rs:, kind skip-call bounds'))
+        self.assertEqual([m.id for m in select(self.MUTANTS, kinds=['checks'])[0]], [m.id for m in self.MUTANTS])
+        with self.assertRaises(SystemExit) as cm:
+            select(self.MUTANTS, kinds=['effect'])
+        self.assertEqual(str(cm.exception), 'mutate.py: no kind or class effect (see --help)')
         self.assertEqual(len(select(self.MUTANTS)[0]), len(self.MUTANTS))
 
     def test_ci_sample_of_the_real_program(self):
-        """Parsing only (about 0.5 s): every CI_EXTRA entry still matches a mutant."""
-        mutants, _, _ = enumerate_mutants()
+        """Parsing only (about 1 s): every CI_SAMPLE entry matches one mutant; every
+        kind is sampled once, the four survivors of issue 32 among them."""
+        mutants, _, sources = enumerate_mutants()
         chosen = ci_sample(mutants)
         self.assertEqual(select(mutants, sample='ci'), (chosen, 'sample ci'))
-        self.assertTrue({m.id for m in mutants if 'signer' in m.tags} <= {m.id for m in chosen})
-        self.assertLess(len(chosen), len(mutants))
+        self.assertEqual({m.kind for m in chosen}, set(CLASS_OF))
+        self.assertEqual(len(chosen), len(CLASS_OF))  # one of each kind: about 29 s each
+        lines = {apply(sources[m.file], m).split('\n')[m.line - 1].strip() for m in chosen}
+        self.assertTrue({'if spent > limit + 1 {', 'if promo < charged {', 'pub const MAX_JOB_CREDITS: u64 = 1_000_000 + 1;'} <= lines)
+        self.assertTrue(any(m.kind == 'skip-store' and 'set_locked_at(now)' in m.old for m in chosen))
+        # no equivalent mutant (it would not run)
+        self.assertFalse({m.id for m in chosen} & set(load_equivalent(mutants)))
 
 
 class EquivalentTest(unittest.TestCase):
@@ -479,10 +750,15 @@ class ReportTest(unittest.TestCase):
                       {'selection': 'all', 'seconds_per_mutant': 34.0, 'test_files': 40})
         lines = md.split('\n')
         self.assertEqual(lines[2], '| 6 | 3 | 1 | 1 | 1 | 75.0 % |')
-        self.assertIn('| wrapping | 0 | 1 | 0 |', lines)
+        self.assertIn('| checks | wrapping | 1 | 0 | 1 | 0 | 0 |', lines)
+        self.assertIn('| **checks** | all | 4 | 2 | 1 | 1 | 0 |', lines)
+        self.assertIn('| bounds | boundary | 2 | 1 | 0 | 0 | 1 |', lines)
         self.assertIn('| `a.rs:4:wrapping` | check \\| a.rs:4:wrapping |', lines)
         self.assertIn('| `b.rs:1:boundary` | same \\| either way |', lines)
         self.assertEqual(lines[-2], 'Selection: all; 34.0 s per mutant (build + 40 test files, --bail=1).')
+        md = markdown(self.ROWS, self.by_id(), eq, counts_of(self.ROWS, 1),
+                      {'selection': 'all', 'seconds': 3600.0, 'seconds_per_mutant': 34.0, 'test_files': 40})
+        self.assertIn('Selection: all; 60 minutes in all, 34.0 s per mutant', md)
 
     def test_write_report(self):
         runner = types.SimpleNamespace(rows=self.ROWS, baseline={'tests': 500, 'files': 2, 'seconds': 60.0},
@@ -523,10 +799,48 @@ class RunnerChoiceTest(unittest.TestCase):
         r.files.append('tests/program/admin.test.ts')
         self.assertEqual(r.order_for(mutant('instructions/accept_admin.rs:3:never-reject'))[0], 'tests/program/admin.test.ts')
         r.files.pop()
-        # a state/ file has no own test file; the rest run fastest first (no baseline time counts as 0)
+        # a state/ file named in OWN_TEST runs its file first
+        r.files.append('tests/program/effects.test.ts')
+        self.assertEqual(r.order_for(mutant('state/credit_account.rs:3:off-by-one'))[0], 'tests/program/effects.test.ts')
+        r.files.pop()
+        # another state/ file has no own test file; the rest run fastest first (no baseline time counts as 0)
         self.assertEqual(r.order_for(mutant('state/lock.rs:3:never-reject')),
                          ['tests/program/attacks/z.test.ts', 'tests/program/attacks/b.test.ts', 'tests/other.test.ts', 'tests/program/lock.test.ts',
                           'tests/fast.test.ts', 'tests/slow.test.ts'])
+
+    def test_baseline_from_a_vitest_report(self):
+        root = paths.ROOT
+        r = self.runner()
+        r.files = ['tests/a.test.ts', 'tests/b.test.ts']
+        r.timeout = None
+        r.log = lambda *a: None
+        report = {'testResults': [
+            {'name': f'{root}/tests/a.test.ts', 'status': 'passed', 'startTime': 1_000, 'endTime': 4_000,
+             'assertionResults': [{'status': 'passed'}, {'status': 'passed'}, {'status': 'skipped'}]},
+            {'name': f'{root}/tests/b.test.ts', 'status': 'passed', 'startTime': 2_000, 'endTime': 31_000,
+             'assertionResults': [{'status': 'passed'}]},
+            {'name': f'{root}/tests/excluded.test.ts', 'status': 'failed', 'startTime': 0, 'endTime': 1,
+             'assertionResults': [{'status': 'failed'}]},
+        ]}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'vitest.json')
+            with open(path, 'w') as fh:
+                json.dump(report, fh)
+            r.durations = {}
+            r.baseline_from(path)
+            self.assertEqual((r.baseline['tests'], r.baseline['seconds'], r.timeout), (3, 30.0, 180.0))
+            self.assertEqual(r.durations, {'tests/a.test.ts': 3.0, 'tests/b.test.ts': 29.0})
+            report['testResults'][1]['assertionResults'][0]['status'] = 'failed'
+            with open(path, 'w') as fh:
+                json.dump(report, fh)
+            with self.assertRaises(SystemExit):
+                r.baseline_from(path)
+            r.files.append('tests/c.test.ts')  # a file the report did not run
+            report['testResults'][1]['assertionResults'][0]['status'] = 'passed'
+            with open(path, 'w') as fh:
+                json.dump(report, fh)
+            with self.assertRaises(SystemExit):
+                r.baseline_from(path)
 
     def test_first_failure(self):
         root = paths.ROOT
@@ -552,7 +866,8 @@ class EntryPointTest(unittest.TestCase):
             self.assertEqual(os.listdir(d), [])
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertTrue(p.stdout.startswith('usage: mutate.py [-h] [--list] [--json]'))
-        self.assertIn('Mutation testing of job_escrow\'s checks.', p.stdout)
+        self.assertIn('Mutation testing of job_escrow\'s checks, effects and bounds.', p.stdout)
+        self.assertIn('  skip-store      such a write deleted (the field keeps its old value)', p.stdout)
         self.assertIn('  catch-all       `_ => Err(..)` in a match takes the previous arm\'s body', p.stdout)
 
 

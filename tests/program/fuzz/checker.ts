@@ -4,8 +4,11 @@
 // ids and bad jobs in a batch), add_job_slots, job ids reused once their slot
 // is free, refunds at random clock times, withdrawals, fee collections,
 // owners' spending limits and the admin's repricing. After every step it
-// checks the invariants (every rejected instruction changed nothing); at the
-// end it refunds every expired job and withdraws everything.
+// checks the invariants (every rejected instruction changed nothing) and
+// compares each account's daily window (its start, what it holds: the day's
+// allowance) and promo (balance and expiry) with a model of the
+// specification (sections 4 and 7); at the end it refunds every expired job
+// and withdraws everything.
 // `npm run fuzz -- --steps N --seed S` runs it at any size.
 import { createTransferInstruction } from '@solana/spl-token';
 
@@ -80,7 +83,55 @@ interface ModelJob {
   credits: bigint;
   maxOutputTokens: number;
   price: TierPrice;
+  /** The clock at its lock: a settle or refund gives back to the window only a job locked in it. */
+  lockedAt: bigint;
   state: 'locked' | 'settled' | 'refunded';
+}
+
+const DAY = 86_400n;
+
+/** One owner's daily window and promo as the specification computes them (sections 4 and 7). */
+class OwnerModel {
+  limit = 0n;
+  windowStart = 0n;
+  spent = 0n;
+  promo = 0n;
+  promoExpiresAt = 0n;
+
+  /** What a lock of `credits` at `now` does to the window: a new window 24 h or more after the last one opened; false when it goes past the limit (the lock is refused and nothing changes). */
+  lock(credits: bigint, now: bigint): boolean {
+    if (this.limit === 0n) return true;
+    const fresh = now >= this.windowStart + DAY;
+    const spent = (fresh ? 0n : this.spent) + credits;
+    if (spent > this.limit) return false;
+    if (fresh) this.windowStart = now;
+    this.spent = spent;
+    return true;
+  }
+
+  /** A job closed with `unspent` of its lock not charged (all of it on refund) gives that back to the window it was locked in, if that is the current one. */
+  release(unspent: bigint, lockedAt: bigint): void {
+    if (lockedAt >= this.windowStart) this.spent = this.spent > unspent ? this.spent - unspent : 0n;
+  }
+
+  /** Settle spends promo first; at 0 (exactly too) the expiry resets. */
+  charge(charged: bigint): void {
+    if (this.promo <= charged) this.promoExpiresAt = 0n;
+    this.promo = this.promo > charged ? this.promo - charged : 0n;
+  }
+
+  /** The expiry of a grant: the later of the two, 0 (never) winning, or the new one when no promo was left. */
+  grant(credits: bigint, expiresAt: bigint): void {
+    if (this.promo === 0n) this.promoExpiresAt = expiresAt;
+    else if (this.promoExpiresAt === 0n || expiresAt === 0n) this.promoExpiresAt = 0n;
+    else if (expiresAt > this.promoExpiresAt) this.promoExpiresAt = expiresAt;
+    this.promo += credits;
+  }
+
+  expire(credits: bigint): void {
+    this.promo -= credits;
+    if (this.promo === 0n) this.promoExpiresAt = 0n;
+  }
 }
 
 export interface FuzzReport {
@@ -98,6 +149,8 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
   // Few slots (1 to 3, one account at the default 16), so full accounts are common
   const slotCounts = Array.from({ length: userCount }, (_, i) => (i === 0 ? 16 : rnd.int(1, 3)));
   const users: User[] = slotCounts.map((n) => env.user({ usdc: 10_000_000_000n, jobSlots: n === 16 ? 0 : n }));
+  const models = users.map(() => new OwnerModel());
+  let tiers: readonly TierPrice[] = DEFAULTS.tiers;
   const donor = env.user({ usdc: 100_000_000_000n, open: false });
   const workers = [env.worker(), env.worker()];
   const strangers = [env.wallet(), env.wallet()];
@@ -140,6 +193,13 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
       // open_jobs counts the slots in use: lock's walk over the slots stops on it
       if (c.openJobs !== inSlots.length) fail(`step ${step}: user ${i} open_jobs ${c.openJobs}, ${inSlots.length} slots in use`);
       for (const s of c.jobSlots) if (s.expiresAt === 0n && (s.jobId !== 0n || s.creditsLocked !== 0n)) fail(`step ${step}: user ${i} has a free slot that is not all zeros`);
+      // Sections 4 and 7: the day's window (so its allowance, limit - spent) and the promo balance and expiry, as the model has them
+      const m = models[i];
+      const got = { limit: c.dailyLimitCredits, windowStart: c.windowStart, spent: c.spentInWindow, promo: c.promoCredits, promoExpiresAt: c.promoExpiresAt };
+      const want = { limit: m.limit, windowStart: m.windowStart, spent: m.spent, promo: m.promo, promoExpiresAt: m.promoExpiresAt };
+      for (const k of Object.keys(want) as (keyof typeof want)[]) {
+        if (got[k] !== want[k]) fail(`step ${step}: user ${i} ${k} ${got[k]}, the model ${want[k]} (window start ${m.windowStart}, now ${env.now()})`);
+      }
       for (const j of mine) {
         const slot = findOpenJob(c, j.jobId);
         if (!slot) fail(`step ${step}: user ${i} job ${j.jobId} is in flight but in no slot`);
@@ -156,8 +216,12 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
     changed.clear();
   }
 
-  /** The model's state changes of a job, recorded for the invariant check. */
-  function track(j: ModelJob, state: ModelJob['state']) {
+  /** The model's state changes of a job, recorded for the invariant check; a settle's `charged` (else a refund's nothing) goes to the window and the promo. */
+  function track(j: ModelJob, state: ModelJob['state'], charged = 0n) {
+    if (j.state === 'locked' && state !== 'locked') {
+      models[j.user].release(j.credits - charged, j.lockedAt);
+      if (state === 'settled') models[j.user].charge(charged);
+    }
     j.state = state;
     changed.add(j);
     if (state === 'locked') {
@@ -166,20 +230,34 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
     } else open.delete(j);
   }
 
-  /** Records the job `jobId` of user `ui` that a lock just put in a slot. */
-  function recordLock(step: number, ui: number, jobId: bigint) {
+  /** Records the job `jobId` of user `ui` that a lock just put in a slot, priced `tier` of the current table at `maxOutputTokens`. */
+  function recordLock(step: number, ui: number, jobId: bigint, tier: number, maxOutputTokens: number) {
     const c = env.credit(users[ui]);
     const slot = findOpenJob(c, jobId);
     if (!slot) return fail(`step ${step}: job ${jobId} locked but in no slot`);
     if (c.maxCreditsPerJob !== 0n && slot.creditsLocked > c.maxCreditsPerJob) fail(`step ${step}: a lock above the per-job cap`);
     if (c.dailyLimitCredits !== 0n && c.spentInWindow > c.dailyLimitCredits) fail(`step ${step}: a lock above the daily limit`);
-    const job: ModelJob = { user: ui, jobId, credits: slot.creditsLocked, maxOutputTokens: slot.maxOutputTokens, price: slot.price, state: 'locked' };
+    const credits = quote(tier, maxOutputTokens, { tiers });
+    if (slot.creditsLocked !== credits) fail(`step ${step}: job ${jobId} locked ${slot.creditsLocked}, the tier table says ${credits}`);
+    if (slot.lockedAt !== env.now()) fail(`step ${step}: job ${jobId} locked at ${slot.lockedAt}, not now (${env.now()})`);
+    if (!models[ui].lock(credits, env.now())) fail(`step ${step}: job ${jobId} locked past the daily limit of the model`);
+    const job: ModelJob = { user: ui, jobId, credits: slot.creditsLocked, maxOutputTokens: slot.maxOutputTokens, price: slot.price, lockedAt: env.now(), state: 'locked' };
     jobs.push(job);
     track(job, 'locked');
   }
 
-  /** The rejection of a lock agrees with the model: an id in flight, or a full account. */
-  function checkLockRejection(step: number, code: number | undefined, locks: { user: number; jobId: bigint }[]) {
+  /** The rejection of a lock agrees with the model: an id in flight, a full account, or a job past the day's allowance. */
+  function checkLockRejection(step: number, code: number | undefined, locks: { user: number; jobId: bigint; tier: number; maxOutputTokens: number }[]) {
+    if (code === E.DailyLimitExceeded) {
+      // Some job of the batch, in order, goes past its owner's allowance (on copies: a refused lock changes nothing)
+      const copies = new Map<number, OwnerModel>();
+      const over = locks.some((l) => {
+        const m = copies.get(l.user) ?? Object.assign(new OwnerModel(), models[l.user]);
+        copies.set(l.user, m);
+        return !m.lock(quote(l.tier, l.maxOutputTokens, { tiers }), env.now());
+      });
+      if (!over) fail(`step ${step}: DailyLimitExceeded within the model's allowance`);
+    }
     const inFlight = (l: { user: number; jobId: bigint }) => [...open].some((j) => j.user === l.user && j.jobId === l.jobId);
     const dupInBatch = new Set(locks.map(keyOf)).size !== locks.length;
     if (code === E.JobAlreadyLocked && !dupInBatch && !locks.some(inFlight)) fail(`step ${step}: JobAlreadyLocked for ids not in flight`);
@@ -242,8 +320,8 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
         const tier = rnd.int(0, 3);
         const maxOutputTokens = rnd.int(0, 4_000);
         const byOwner = rnd.chance(0.3);
-        if (attempt(op, () => env.lock(u, { jobId, tier, maxOutputTokens, authority: byOwner ? u.wallet : env.operator }))) recordLock(step, ui, jobId);
-        else checkLockRejection(step, lastCode, [{ user: ui, jobId }]);
+        if (attempt(op, () => env.lock(u, { jobId, tier, maxOutputTokens, authority: byOwner ? u.wallet : env.operator }))) recordLock(step, ui, jobId, tier, maxOutputTokens);
+        else checkLockRejection(step, lastCode, [{ user: ui, jobId, tier, maxOutputTokens }]);
         break;
       }
       case 'lockBatch': {
@@ -260,7 +338,7 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
         );
         if (attempt(op, () => env.send(ix, [env.operator]))) {
           if (new Set(locks.map(keyOf)).size !== locks.length) fail(`step ${step}: a batch locked one id twice`);
-          for (const l of locks) recordLock(step, l.user, l.jobId);
+          for (const l of locks) recordLock(step, l.user, l.jobId, l.tier, l.maxOutputTokens);
         } else checkLockRejection(step, lastCode, locks);
         break;
       }
@@ -275,7 +353,7 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
           // Charged at the lock-time prices stored in the slot, whatever the admin repriced since
           const charged = sent!.events[0].data.creditsCharged as bigint;
           if (charged !== quote(0, outputTokens, { tiers: [j.price] })) fail(`step ${step}: job ${j.jobId} charged ${charged}, not its lock-time price`);
-          track(j, 'settled');
+          track(j, 'settled', charged);
         } else if (lastCode === E.JobNotFound && j.state === 'locked') fail(`step ${step}: job ${j.jobId} in flight not found`);
         break;
       }
@@ -302,7 +380,7 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
             const event = sent!.events.find((e) => e.name === 'JobSettled' && e.data.jobId === j.jobId && String(e.data.creditAccount) === String(users[j.user].credit));
             if (!event) fail(`step ${step}: no JobSettled naming job ${j.jobId} and its credit account`);
             else if (event.data.creditsCharged !== quote(0, outputTokens, { tiers: [j.price] })) fail(`step ${step}: job ${j.jobId} charged off its lock-time price in a batch`);
-            track(j, 'settled');
+            track(j, 'settled', quote(0, outputTokens, { tiers: [j.price] }));
           }
         } else if (lastCode === E.JobNotFound && new Set(picked).size === picked.length && picked.every((j) => j.state === 'locked')) {
           fail(`step ${step}: jobs in flight not found in a batch`);
@@ -357,7 +435,10 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
         const expiresAt = rnd.chance(0.3) ? 0n : env.now() + BigInt(rnd.int(-5, 400));
         const before = env.credit(u).promoCredits;
         const credits = BigInt(rnd.int(1, 120));
-        if (attempt(op, () => env.grant(u, credits, expiresAt)) && env.credit(u).promoCredits !== before + credits) fail(`step ${step}: grant did not add ${credits} promo`);
+        if (attempt(op, () => env.grant(u, credits, expiresAt))) {
+          if (env.credit(u).promoCredits !== before + credits) fail(`step ${step}: grant did not add ${credits} promo`);
+          models[ui].grant(credits, expiresAt);
+        } else if (expiresAt === 0n || expiresAt > env.now()) fail(`step ${step}: a grant expiring in the future refused`);
         break;
       }
       case 'expire': {
@@ -365,26 +446,33 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
         const byOwner = rnd.chance(0.3);
         const before = env.credit(u);
         const treasuryBefore = env.tokenBalance(env.treasury);
+        // What it may take: the promo, as far as the vault backs it beyond the locks and fees
+        const backed = (env.tokenBalance(u.vault) - before.feesAccrued) / PRICE - before.locked;
+        const expected = models[ui].promo < backed ? models[ui].promo : backed;
         if (attempt(op, () => env.expirePromo(u, byOwner ? u.wallet : rnd.pick(strangers)))) {
           const after = env.credit(u);
           const r = before.promoCredits - after.promoCredits;
+          if (r !== expected) fail(`step ${step}: expire_promo took ${r}, the model ${expected}`);
+          models[ui].expire(r);
           if (r <= 0n || after.expired !== before.expired + r) fail(`step ${step}: expire_promo counted ${r}`);
           if (env.tokenBalance(env.treasury) - treasuryBefore !== r * PRICE) fail(`step ${step}: expire_promo moved a different amount than its credits`);
           if (!byOwner && (before.promoExpiresAt === 0n || env.now() < before.promoExpiresAt)) fail(`step ${step}: a stranger expired promo before its expiry`);
-        }
+        } else if (lastCode === E.NothingToExpire && expected !== 0n) fail(`step ${step}: NothingToExpire with ${expected} promo credits to take`);
         break;
       }
       case 'limit': {
         // The owner sets, changes or clears its caps
         const maxCreditsPerJob = rnd.chance(0.5) ? 0n : BigInt(rnd.int(5, 80));
         const dailyLimitCredits = rnd.chance(0.5) ? 0n : BigInt(rnd.int(20, 400));
-        attempt(op, () => env.send(getSetSpendingLimitInstruction({ owner: u.wallet.publicKey }, { maxCreditsPerJob, dailyLimitCredits }), [u.wallet]));
+        if (attempt(op, () => env.send(getSetSpendingLimitInstruction({ owner: u.wallet.publicKey }, { maxCreditsPerJob, dailyLimitCredits }), [u.wallet]))) {
+          models[ui].limit = dailyLimitCredits;
+        }
         break;
       }
       case 'reprice': {
         // The admin changes the tier prices (within the bounds); jobs in flight keep theirs
-        const tiers = DEFAULTS.tiers.map((t) => ({ ...t, requestCredits: BigInt(rnd.int(1, 60)), per1kCredits: BigInt(rnd.int(1, 30)) }));
-        attempt(op, () => env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers }), [env.admin]));
+        const next = DEFAULTS.tiers.map((t) => ({ ...t, requestCredits: BigInt(rnd.int(1, 60)), per1kCredits: BigInt(rnd.int(1, 30)) }));
+        if (attempt(op, () => env.send(getUpdateConfigInstruction({ admin: env.admin.publicKey }, { tiers: next }), [env.admin]))) tiers = next;
         break;
       }
       case 'warp':
@@ -402,8 +490,12 @@ export async function runFuzz({ steps, seed, users: userCount = 4 }: { steps: nu
     env.refund(users[j.user], j, strangers[0]);
     track(j, 'refunded');
   }
-  for (const u of users) {
-    if (env.credit(u).promoCredits > 0n) env.expirePromo(u);
+  for (const [i, u] of users.entries()) {
+    const promo = env.credit(u).promoCredits;
+    if (promo > 0n) {
+      env.expirePromo(u);
+      models[i].expire(promo - env.credit(u).promoCredits);
+    }
     if (env.credit(u).feesAccrued > 0n) env.send(getCollectFeesInstruction({ creditAccount: u.credit, mint: env.mint, treasury: env.treasury }), [strangers[0]]);
     if (env.tokenBalance(u.vault) > 0n) {
       env.send(getWithdrawInstruction({ owner: u.wallet.publicKey, mint: env.mint, destination: u.usdc }, { credits: WITHDRAW_ALL }), [u.wallet]);
