@@ -159,8 +159,23 @@ build() {
   log "wrote $out (SBPF $arch, e_flags $eflags, $(stat -c %s "$out") bytes) in ${ms} ms"
 }
 
-build v3 "$V3_FLAGS" "$OUT" 0x3
-build v0 "$V0_FLAGS" "$OUT_V0" 0x0
+# The two builds share nothing (own target directories, own outputs) and each
+# is one codegen unit on one core: with two cores or more they run side by
+# side (a mutation run builds a mutant in about 10 s instead of 18).
+if [ "$(nproc)" -ge 2 ]; then
+  build v3 "$V3_FLAGS" "$OUT" 0x3 & v3_pid=$!
+  build v0 "$V0_FLAGS" "$OUT_V0" 0x0 & v0_pid=$!
+  v3_rc=0; v0_rc=0
+  wait "$v3_pid" || v3_rc=$?
+  wait "$v0_pid" || v0_rc=$?
+  if [ "$v3_rc" != 0 ] || [ "$v0_rc" != 0 ]; then
+    log "ERROR: the v3 build exited $v3_rc and the v0 build $v0_rc"
+    exit 1
+  fi
+else
+  build v3 "$V3_FLAGS" "$OUT" 0x3
+  build v0 "$V0_FLAGS" "$OUT_V0" 0x0
+fi
 log "toolchain: $(/usr/bin/rustc --version), $("$LINKER" --version | tr '\n' ' ')"
 record_hash "$OUT"
 record_hash "$OUT_V0"

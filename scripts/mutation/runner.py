@@ -17,12 +17,14 @@ from .paths import CRATE, DIRTY, MUT_DIR, ROOT, SO, SO_V0, WORK
 from .rust import squash
 
 # Instructions whose tests live in a file not named after them, and the
-# state/ files whose effects and bounds (the daily window, the promo, the
-# config bounds) effects.test.ts asserts: each runs that file first.
+# state/ and shared/ files with a test file of their own (effects.test.ts for
+# the daily window, the promo and the config bounds): each runs that file first.
 OWN_TEST = {
     'nominate_admin': 'admin', 'accept_admin': 'admin', 'add_job_slots': 'job_slots',
     'lock_batch': 'batch_forms', 'settle_batch': 'batch_forms', 'refund_batch': 'batch_forms',
     'state/credit_account.rs': 'effects', 'state/config.rs': 'effects',
+    'state/token.rs': 'token_2022', 'state/job_slot.rs': 'job_slots', 'instructions/shared/jobs.rs': 'job_slots',
+    'instructions/shared/batch.rs': 'batch_forms', 'instructions/shared/cpi.rs': 'purchase',
 }
 
 # Test files that do not execute the program, or are slow and test packaging,
