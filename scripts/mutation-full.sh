@@ -9,7 +9,12 @@
 #   bash scripts/mutation-full.sh --kind effects        one class (checks, effects, bounds)
 #   bash scripts/mutation-full.sh --kind off-by-one     one kind
 #   bash scripts/mutation-full.sh --only state/config.rs:   one file (an id prefix)
-# MUTATION_MD=FILE writes the markdown elsewhere (one file per part).
+# MUTATION_MD=FILE writes the markdown elsewhere (one file per part). Each run
+# rewrites target/mutation-report.json: copy it aside per part, then
+#   bash scripts/mutation-full.sh --skip-done part1.json part2.json   resumes (what they killed is left out)
+#   python3 scripts/mutate.py --merge part1.json part2.json ... --markdown all.md
+# sums the parts up (counts by class, survivors, what has not run, the time).
+# A report names the program sources it ran on; parts of other sources are refused.
 # Exit status: mutate.py's (1 when a mutant not listed as equivalent survived).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -18,6 +18,8 @@ program is rebuilt from the clean sources, also after Ctrl-C or an error.
   python3 scripts/mutate.py --kind K...       the mutants of these kinds or classes (checks, effects, bounds)
   python3 scripts/mutate.py                   all of them (hours: bash scripts/mutation-full.sh)
   python3 scripts/mutate.py --markdown FILE   also write a markdown summary
+  python3 scripts/mutate.py --skip-done R.json...  leave out what earlier reports killed (resume)
+  python3 scripts/mutate.py --merge R.json...  the summary of several partial runs together
 
 A mutant's id is file:line:operator (file relative to programs/job_escrow/src).
 Mutant kinds (operators), by class. Checks (the program accepts what it

@@ -9,7 +9,7 @@ import time
 
 from . import __doc__ as USAGE
 from .paths import DIRTY, MUT_DIR, REPORT, ROOT, SO, WORK
-from .report import markdown, pct, print_list, print_table, write_report
+from .report import markdown, merged_markdown, merged_rows, pct, print_list, print_table, read_runs, write_report
 from .runner import Interrupted, Runner, file_sha, on_signal, run_group, tree_digest
 from .samples import load_equivalent, select
 from .sites import enumerate_mutants
@@ -30,6 +30,10 @@ def parser():
     ap.add_argument('--baseline-from', metavar='JSON', help="take the baseline from a vitest JSON report of a passing run "
                     "of the same sources (scripts/test.sh's main run) instead of running it")
     ap.add_argument('--isolate', action='store_true', help="run vitest with per-file isolation (about 3x slower)")
+    ap.add_argument('--skip-done', nargs='+', metavar='JSON', help='leave out the mutants killed (or invalid) in these '
+                    'earlier reports of the same sources (copies of target/mutation-report.json): resumes a run in parts')
+    ap.add_argument('--merge', nargs='+', metavar='JSON', help='run nothing: the markdown summary (--markdown FILE, '
+                    'else stdout) of these reports taken together, with what has not run yet')
     ap.add_argument('--timeout', type=float, help='seconds per test run (default: 6x the baseline, at least 120)')
     return ap
 
@@ -49,15 +53,29 @@ def main(argv=None):
             print_list(mutants, not_mutated, eq)
         return 0
 
+    if args.merge:
+        text = merged_markdown(read_runs(args.merge, tree_digest()), by_id, eq)
+        if args.markdown:
+            with open(args.markdown, 'w') as fh:
+                fh.write(text)
+            print(f'[mutate] markdown: {args.markdown}')
+        else:
+            print(text, end='')
+        return 0
+
     chosen, selection = select(mutants, args.only, args.sample, args.kind)
     run_eq = {} if args.include_equivalent else {m.id: eq[m.id] for m in chosen if m.id in eq}
     to_run = [m for m in chosen if m.id not in run_eq]
+    if args.skip_done:
+        done = {r['id'] for r in merged_rows(read_runs(args.skip_done, tree_digest()), by_id, {}) if r['status'] != 'survived'}
+        to_run = [m for m in to_run if m.id not in done]
+        selection += f', less {len(chosen) - len(run_eq) - len(to_run)} done before'
 
     os.makedirs(MUT_DIR, exist_ok=True)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     runner = Runner(args)
-    digest = tree_digest()
+    digest = runner.digest = tree_digest()
     t0 = time.time()
     status = 0
     interrupted = False

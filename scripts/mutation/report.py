@@ -55,6 +55,9 @@ def markdown(rows, by_id, eq, counts, meta):
         out += ['Equivalent (not counted):', '', '| mutant | why |', '|---|---|']
         out += [f"| `{i}` | {cell(reason)} |" for i, reason in eq.items()]
         out.append('')
+    not_run = meta.get('not_run')
+    if not_run:
+        out += [f"Not run yet: {sum(not_run.values())} mutants (" + ', '.join(f'{c} {n}' for c, n in not_run.items()) + ').', '']
     total = f"{meta['seconds'] / 60:.0f} minutes in all, " if meta.get('seconds') else ''
     out.append(f"Selection: {meta['selection']}; {total}{meta['seconds_per_mutant']} s per mutant "
                f"(build + {meta['test_files']} test files, --bail=1).")
@@ -134,6 +137,7 @@ def write_report(runner, by_id, eq, selection, t0, partial, path=REPORT):
         'counts': counts_of(run_rows, len(eq)),
         'seconds': round(secs, 1),
         'seconds_per_mutant': round(sum(per) / len(per), 1) if per else None,
+        'sources': getattr(runner, 'digest', None),
         'baseline': runner.baseline, 'test_files': len(runner.files), 'test_file_list': runner.files,
         'mutants': rows,
     }
@@ -142,3 +146,48 @@ def write_report(runner, by_id, eq, selection, t0, partial, path=REPORT):
         json.dump(report, fh, indent=1)
         fh.write('\n')
     return report
+
+
+def read_runs(paths, digest):
+    """The reports of earlier runs (target/mutation-report.json copies) of
+    these same program sources: [(path, report)]. A report of other sources
+    (its `sources` digest differs) is refused: its line numbers, and so its
+    ids, may name other code."""
+    runs = []
+    for p in paths:
+        with open(p) as fh:
+            r = json.load(fh)
+        if r.get('sources') not in (None, digest):
+            raise SystemExit(f'mutate.py: {p} is a run of other program sources (digest {r["sources"][:12]}); run those mutants again')
+        runs.append((p, r))
+    return runs
+
+
+def merged_rows(runs, by_id, eq):
+    """One row per mutant run in `runs` (a later report's verdict replaces an
+    earlier one's), leaving out mutants that are gone or listed as equivalent
+    now."""
+    rows = {}
+    for _, r in runs:
+        for row in r.get('mutants', []):
+            if row.get('status') in ('killed', 'survived', 'invalid') and row['id'] in by_id and row['id'] not in eq:
+                rows[row['id']] = {k: row.get(k, '') for k in ('id', 'kind', 'status', 'killed_by', 'seconds')}
+    return [rows[m] for m in by_id if m in rows]
+
+
+def merged_markdown(runs, by_id, eq):
+    """The markdown summary of several partial runs taken together: counts by
+    class and kind, the survivors, the equivalent mutants, what has not run
+    yet and the runs' summed time."""
+    rows = merged_rows(runs, by_id, eq)
+    done = {r['id'] for r in rows} | set(eq)
+    not_run = {}
+    for i, m in by_id.items():
+        if i not in done:
+            not_run[CLASS_OF[m.kind]] = not_run.get(CLASS_OF[m.kind], 0) + 1
+    per = [r['seconds'] for r in rows if r['seconds']]
+    meta = {'selection': f'{len(runs)} runs merged ({", ".join(os.path.basename(p) for p, _ in runs)})',
+            'seconds': sum(r.get('seconds') or 0 for _, r in runs),
+            'seconds_per_mutant': round(sum(per) / len(per), 1) if per else None,
+            'test_files': max((r.get('test_files') or 0 for _, r in runs), default=0), 'not_run': not_run}
+    return markdown(rows, by_id, eq, counts_of(rows, len([i for i in eq if i in by_id])), meta)

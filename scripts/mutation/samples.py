@@ -78,7 +78,8 @@ def select(mutants, only=None, sample=None, kinds=None):
             if not hits:
                 raise SystemExit(f'mutate.py: no mutant {i} (see --list)')
             chosen += [m for m in hits if m not in chosen]
-        return chosen, 'only ' + ' '.join(only)
+        shown = ' '.join(only) if len(only) <= 8 else f"{' '.join(only[:3])} ... ({len(only)} ids and prefixes)"
+        return chosen, 'only ' + shown
     if sample == 'ci':
         return ci_sample(mutants), 'sample ci'
     return list(mutants), 'all'

@@ -22,7 +22,7 @@ if SCRIPTS not in sys.path:
 
 from mutation import paths  # noqa: E402
 from mutation.mutants import CLASS_OF, CLASSES, Mutant, apply  # noqa: E402
-from mutation.report import counts_of, markdown, pct, write_report  # noqa: E402
+from mutation.report import counts_of, markdown, merged_markdown, merged_rows, pct, read_runs, write_report  # noqa: E402
 from mutation.runner import Runner  # noqa: E402
 from mutation.rust import SourceFile, mask  # noqa: E402
 from mutation.samples import ci_sample, load_equivalent, select  # noqa: E402
@@ -775,7 +775,36 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(report['mutants'][-1]['reason'], 'r')
         self.assertEqual(report['mutants'][0]['edit'], {'old': 'x', 'new': 'y'})
         self.assertEqual(list(report), ['selection', 'partial', 'commit', 'counts', 'seconds', 'seconds_per_mutant',
-                                        'baseline', 'test_files', 'test_file_list', 'mutants'])
+                                        'sources', 'baseline', 'test_files', 'test_file_list', 'mutants'])
+
+    def write_runs(self, d, *runs):
+        paths = []
+        for n, (sources, rows) in enumerate(runs):
+            paths.append(os.path.join(d, f'part{n}.json'))
+            with open(paths[-1], 'w') as fh:
+                json.dump({'sources': sources, 'seconds': 100.0, 'test_files': 40, 'mutants': rows}, fh)
+        return paths
+
+    def test_merged_runs(self):
+        by_id = self.by_id()
+        by_id['c.rs:9:const-up'] = mutant('c.rs:9:const-up', kind='const-up')  # never run
+        eq = {'b.rs:1:boundary': 'same'}
+        survived_then_killed = {**self.ROWS[3], 'status': 'killed', 'killed_by': 'tests/new.test.ts > x'}
+        gone = {'id': 'z.rs:1:boundary', 'kind': 'boundary', 'status': 'killed', 'killed_by': 't', 'seconds': 1.0}
+        with tempfile.TemporaryDirectory() as d:
+            paths = self.write_runs(d, ('abc', self.ROWS), (None, [survived_then_killed, gone]))
+            runs = read_runs(paths, 'abc')
+            # a later report's verdict replaces an earlier one; a mutant that is gone is left out
+            rows = merged_rows(runs, by_id, eq)
+            self.assertEqual([(r['id'], r['status']) for r in rows],
+                             [(r['id'], 'killed' if r['id'] == 'a.rs:4:wrapping' else r['status']) for r in self.ROWS])
+            md = merged_markdown(runs, by_id, eq).split('\n')
+            self.assertEqual(md[2], '| 6 | 4 | 0 | 1 | 1 | 100.0 % |')
+            self.assertIn('Not run yet: 1 mutants (bounds 1).', md)
+            self.assertTrue(md[-2].startswith('Selection: 2 runs merged (part0.json, part1.json); 3 minutes in all'), md[-2])
+            # a report of other program sources is refused
+            with self.assertRaisesRegex(SystemExit, 'other program sources'):
+                read_runs(paths, 'def')
 
 
 class RunnerChoiceTest(unittest.TestCase):
