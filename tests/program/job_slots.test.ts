@@ -2,7 +2,7 @@
 // open_credit_account(job_slots), add_job_slots, and how lock, settle and
 // refund take and free slots — seen through account bytes, lamports, errors
 // and events.
-import { Keypair } from '@solana/web3.js';
+import { Keypair, SystemProgram } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_JOB_SLOTS,
@@ -21,6 +21,7 @@ import {
   openJobsOf,
 } from '../../sdk/src/index.js';
 import { Escrow, expectProgramError } from '../shared/index.js';
+import { directCalls } from './setup/compute.js';
 
 const FREE = Buffer.alloc(JOB_SLOT_LEN);
 
@@ -109,6 +110,26 @@ describe('job slots: add_job_slots', () => {
     // And every one of the 20 slots takes a job
     for (let i = 1; i < 20; i++) env.lock(u, { tier: 0, maxOutputTokens: 0 });
     expect(env.credit(u).openJobs).toBe(20);
+  });
+
+  it('a pre-funded account: the owner tops up only what is missing, one lamport or nothing', () => {
+    for (const short of [1n, 0n]) {
+      // Given an account of 16 slots someone sent SOL to: the rent of 20 slots but `short` lamports
+      const env = new Escrow();
+      const u = env.funded(100n);
+      const rent20 = env.bank.rentExemptMinimum(BigInt(creditAccountLen(20)));
+      const donor = env.wallet();
+      env.send(SystemProgram.transfer({ fromPubkey: donor.publicKey, toPubkey: u.credit, lamports: Number(rent20 - env.lamports(u.credit) - short) }), [donor]);
+      const ownerBefore = env.lamports(u.wallet.publicKey);
+      // When the owner adds 4 slots
+      const sent = env.addJobSlots(u, 4);
+      // Then the account holds exactly the rent of 20 slots; the owner paid the fee and the missing lamport, if any
+      expect(env.data(u.credit)!.length).toBe(creditAccountLen(20));
+      expect(env.lamports(u.credit)).toBe(rent20);
+      expect(ownerBefore - env.lamports(u.wallet.publicKey)).toBe(short + 5_000n);
+      // And the program made a System transfer only when one was due
+      expect(directCalls(sent.logs, SystemProgram.programId.toBase58())).toBe(short > 0n ? 1 : 0);
+    }
   });
 
   it('keeps the total at 64 at most → TooManyJobSlots; count 0 → ZeroAmount; nothing changes', () => {

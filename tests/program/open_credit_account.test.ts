@@ -13,7 +13,7 @@ import {
   getOpenCreditAccountInstruction,
 } from '../../sdk/src/index.js';
 import { TestEnv, expectProgramError } from '../shared/index.js';
-import { ownComputeUnits } from './setup/compute.js';
+import { directCalls, ownComputeUnits } from './setup/compute.js';
 
 const FREE_SLOT = {
   jobId: 0n,
@@ -105,6 +105,23 @@ describe('open_credit_account', () => {
     const donation = env.bank.rentExemptMinimum(0n);
     const vaultRent = BigInt(env.account(findVaultAddress(credit, env.mint))!.lamports);
     expect(decodeCreditAccount(env.data(credit)!).rentPaid).toBe(env.bank.rentExemptMinimum(BigInt(creditAccountLen())) + vaultRent - donation);
+  });
+
+  it('tops up a donated address by exactly what is missing: one lamport, or no System transfer at all', () => {
+    for (const short of [1n, 0n]) {
+      // Given an address someone funded with its rent but `short` lamports
+      const { env, payer, owner, credit } = setup();
+      const rent = env.bank.rentExemptMinimum(BigInt(creditAccountLen()));
+      env.send(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: credit, lamports: Number(rent - short) }), [payer]);
+      // When it is opened
+      const sent = env.send(getOpenCreditAccountInstruction({ payer: payer.publicKey, owner, mint: env.mint }), [payer]);
+      // Then it holds exactly its rent, and the payer paid the vault's rent and the missing lamport, if any
+      expect(env.account(credit)!.lamports).toBe(Number(rent));
+      const vaultRent = BigInt(env.account(findVaultAddress(credit, env.mint))!.lamports);
+      expect(decodeCreditAccount(env.data(credit)!).rentPaid).toBe(vaultRent + short);
+      // And the program called the System program for Allocate and Assign, and for a transfer only when one was due
+      expect(directCalls(sent.logs, SystemProgram.programId.toBase58())).toBe(short > 0n ? 3 : 2);
+    }
   });
 
   it('rejects a mint other than the configured one', () => {

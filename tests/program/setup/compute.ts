@@ -31,3 +31,8 @@ export function ownComputeUnits(logs: string[], programId = JOB_ESCROW_PROGRAM_I
   }
   return own - invoked - 1000 * cpis;
 }
+
+/** How many times the program called `callee` directly (its CPIs, depth 2). */
+export function directCalls(logs: string[], callee: string): number {
+  return logs.filter((line) => line === `Program ${callee} invoke [2]`).length;
+}
