@@ -116,6 +116,23 @@ describe('lock_batch', () => {
     expect(env.snapshot(watched)).toEqual(before);
   });
 
+  it('a job naming an earlier group than the job before it → InvalidBatch, even when the accounts it reaches ascend', () => {
+    // Given three accounts listed A, C, B (a B < C swap of the sorted list) and the jobs naming groups 0, 2, 1:
+    // the accounts the jobs reach, A then B then C, ascend, but the group indices do not
+    const { env, users, watched } = world(3);
+    const before = env.snapshot(watched);
+    const ix = getLockBatchInstruction({ authority: env.operator.publicKey }, users.map((u, i) => lockJob(u, BigInt(20 + i))));
+    const keys = remaining(ix, 2);
+    ix.keys.splice(2, 6, keys[0], keys[1], keys[4], keys[5], keys[2], keys[3]);
+    // The instruction data: the 8-byte discriminator, the job count (u32), then the jobs, each starting with its group index
+    const item = (ix.data.length - 12) / 3;
+    expect([0, 1, 2].map((j) => ix.data[12 + j * item])).toEqual([0, 1, 2]);
+    ix.data[12 + item] = 2;
+    ix.data[12 + 2 * item] = 1;
+    expectProgramError(() => env.send(ix, [env.operator]), E.InvalidBatch);
+    expect(env.snapshot(watched)).toEqual(before);
+  });
+
   it('a full account rejects the batch → NoFreeJobSlot', () => {
     const env = new Escrow();
     const a = env.funded(100n, { jobSlots: 1 });
