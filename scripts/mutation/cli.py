@@ -12,7 +12,7 @@ from .paths import DIRTY, MUT_DIR, REPORT, ROOT, SO, WORK
 from .report import markdown, merged_markdown, merged_rows, pct, print_list, print_table, read_runs, write_report
 from .runner import Interrupted, Runner, file_sha, on_signal, run_group, tree_digest
 from .samples import load_equivalent, select
-from .sites import enumerate_mutants
+from .sites import enumerate_mutants, program_digest
 
 
 def parser():
@@ -54,7 +54,7 @@ def main(argv=None):
         return 0
 
     if args.merge:
-        text = merged_markdown(read_runs(args.merge, tree_digest()), by_id, eq)
+        text = merged_markdown(read_runs(args.merge, program_digest()), by_id, eq)
         if args.markdown:
             with open(args.markdown, 'w') as fh:
                 fh.write(text)
@@ -67,7 +67,7 @@ def main(argv=None):
     run_eq = {} if args.include_equivalent else {m.id: eq[m.id] for m in chosen if m.id in eq}
     to_run = [m for m in chosen if m.id not in run_eq]
     if args.skip_done:
-        done = {r['id'] for r in merged_rows(read_runs(args.skip_done, tree_digest()), by_id, {}) if r['status'] != 'survived'}
+        done = {r['id'] for r in merged_rows(read_runs(args.skip_done, program_digest()), by_id, {}) if r['status'] != 'survived'}
         to_run = [m for m in to_run if m.id not in done]
         selection += f', less {len(chosen) - len(run_eq) - len(to_run)} done before'
 
@@ -75,7 +75,8 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     runner = Runner(args)
-    digest = runner.digest = tree_digest()
+    runner.digest = program_digest()
+    digest = tree_digest()
     t0 = time.time()
     status = 0
     interrupted = False

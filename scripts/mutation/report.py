@@ -150,9 +150,9 @@ def write_report(runner, by_id, eq, selection, t0, partial, path=REPORT):
 
 def read_runs(paths, digest):
     """The reports of earlier runs (target/mutation-report.json copies) of
-    these same program sources: [(path, report)]. A report of other sources
-    (its `sources` digest differs) is refused: its line numbers, and so its
-    ids, may name other code."""
+    the same program code: [(path, report)]. A report of other code (its
+    `sources` digest, sites.program_digest, differs) is refused: its line
+    numbers, and so its ids, may name other code."""
     runs = []
     for p in paths:
         with open(p) as fh:

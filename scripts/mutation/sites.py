@@ -2,6 +2,7 @@
 operator run over every function, each mutant tagged and given its stable
 id (file:line:kind, numbered when a line has several), and the checks found
 but not mutated, with the reason."""
+import hashlib
 import os
 import re
 
@@ -215,6 +216,21 @@ def load_sources(src=SRC):
                     files.append(SourceFile(rel, fh.read()))
     files.sort(key=lambda s: s.rel)
     return files
+
+
+def program_digest(src=SRC):
+    """SHA-256 of the code mutants are made of: every file's text with
+    comments, string contents and #[cfg(test)] items blanked but its lines
+    kept (SourceFile.code), spaces collapsed and the blank end dropped, so the same digest means the same ids name the
+    same code; a changed host unit test or comment leaves it as it is."""
+    finder = Finder(load_sources(src))
+    tests = finder.test_modules()
+    h = hashlib.sha256()
+    for f in finder.files:
+        if f.rel not in tests:
+            lines = (' '.join(line.split()) for line in f.code.split('\n'))
+            h.update(f.rel.encode() + b'\0' + '\n'.join(lines).rstrip().encode() + b'\0')
+    return h.hexdigest()
 
 
 def enumerate_mutants():

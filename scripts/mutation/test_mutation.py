@@ -26,7 +26,7 @@ from mutation.report import counts_of, markdown, merged_markdown, merged_rows, p
 from mutation.runner import Runner  # noqa: E402
 from mutation.rust import SourceFile, mask  # noqa: E402
 from mutation.samples import ci_sample, load_equivalent, select  # noqa: E402
-from mutation.sites import Finder, enumerate_mutants  # noqa: E402
+from mutation.sites import Finder, enumerate_mutants, program_digest  # noqa: E402
 
 
 def rust(text):
@@ -784,6 +784,22 @@ class ReportTest(unittest.TestCase):
             with open(paths[-1], 'w') as fh:
                 json.dump({'sources': sources, 'seconds': 100.0, 'test_files': 40, 'mutants': rows}, fh)
         return paths
+
+    def test_program_digest(self):
+        # the code's digest ignores comments and #[cfg(test)] items, not a changed line of code
+        base = 'pub fn f(x: u64) -> u64 {\n    x + 1 // one more\n}\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() {}\n}\n'
+        variants = [base, base.replace('one more', 'the next'), base.replace('fn t() {}', 'fn t() {\n        assert!(true);\n    }'),
+                    base.replace('x + 1', 'x + 2'), '\n' + base]
+        digests = []
+        for text in variants:
+            with tempfile.TemporaryDirectory() as d:
+                with open(os.path.join(d, 'lib.rs'), 'w') as fh:
+                    fh.write(text)
+                digests.append(program_digest(d))
+        self.assertEqual(digests[0], digests[1])
+        self.assertEqual(digests[0], digests[2])
+        self.assertNotEqual(digests[0], digests[3])
+        self.assertNotEqual(digests[0], digests[4])  # a line moved: the ids would name other lines
 
     def test_merged_runs(self):
         by_id = self.by_id()

@@ -2,6 +2,7 @@
 // refund_batch take many jobs of many credit accounts in one instruction,
 // each account listed once in ascending address order; one bad job rejects
 // the whole instruction.
+import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import type { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
   type JobEscrowEvent,
 } from '../../sdk/src/index.js';
 import { Escrow, expectProgramError, type User } from '../shared/index.js';
+import { directCalls } from './setup/compute.js';
 
 function world(n = 3, credits = 100n) {
   const env = new Escrow();
@@ -146,26 +148,47 @@ describe('lock_batch', () => {
   });
 });
 
+const settleJob = (u: User, jobId: bigint, w: { usdc: PublicKey }) => ({
+  creditAccount: u.credit,
+  vault: u.vault,
+  providerTokenAccount: w.usdc,
+  jobId,
+  outputTokens: 1_000,
+  providerShareBps: 8_000,
+});
+
 describe('settle_batch', () => {
+  it('pays jobs of one account to one worker in a row as one transfer of their sum', () => {
+    // Given three jobs of one account, the first two for worker 1, the third for worker 2
+    const { env, users } = world(1);
+    const [a] = users;
+    const jobs = [300n, 301n, 302n].map((jobId) => env.lock(a, { jobId }));
+    const [w1, w2] = [env.worker(), env.worker()];
+    const ix = getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [
+      settleJob(a, jobs[0].jobId, w1),
+      settleJob(a, jobs[1].jobId, w1),
+      settleJob(a, jobs[2].jobId, w2),
+    ]);
+    const sent = env.send(ix, [env.operator]);
+    // Then worker 1 has both shares ($0.08 each) and worker 2 one, from two token transfers
+    expect(env.tokenBalance(w1.usdc)).toBe(160_000n);
+    expect(env.tokenBalance(w2.usdc)).toBe(80_000n);
+    expect(env.tokenBalance(a.vault)).toBe(1_000_000n - 240_000n);
+    expect(env.credit(a)).toMatchObject({ locked: 0n, openJobs: 0, charged: 30n, feesAccrued: 60_000n });
+    expect(directCalls(sent.logs, TOKEN_PROGRAM_ID.toBase58())).toBe(2);
+  });
+
   it('pays each worker its share from each account’s vault; events carry their credit account', () => {
     const { env, users } = world();
     const [a, b, c] = users;
     const jobs = users.map((u, i) => env.lock(u, { jobId: BigInt(100 + i) }));
     const extra = env.lock(a, { jobId: 200n });
     const [w1, w2] = [env.worker(), env.worker()];
-    const settle = (u: User, jobId: bigint, w: { usdc: PublicKey }) => ({
-      creditAccount: u.credit,
-      vault: u.vault,
-      providerTokenAccount: w.usdc,
-      jobId,
-      outputTokens: 1_000,
-      providerShareBps: 8_000,
-    });
     const ix = getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [
-      settle(b, jobs[1].jobId, w2),
-      settle(a, jobs[0].jobId, w1),
-      settle(c, jobs[2].jobId, w1),
-      settle(a, extra.jobId, w2),
+      settleJob(b, jobs[1].jobId, w2),
+      settleJob(a, jobs[0].jobId, w1),
+      settleJob(c, jobs[2].jobId, w1),
+      settleJob(a, extra.jobId, w2),
     ]);
     expect(ix.keys.filter((k) => k.isSigner)).toHaveLength(1);
     const sent = env.send(ix, [env.operator]);

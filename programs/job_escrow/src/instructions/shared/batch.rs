@@ -108,5 +108,13 @@ mod tests {
         b[31] = 255;
         assert_eq!(order(&a, &b), Ordering::Greater);
         assert_eq!(order(&b, &a), Ordering::Less);
+        // Equal first words: the next word that differs decides, down to the last.
+        for byte in [8, 16, 24, 31] {
+            let a = [0u8; 32];
+            let mut b = [0u8; 32];
+            b[byte] = 1;
+            assert_eq!(order(&a, &b), Ordering::Less, "byte {byte}");
+            assert_eq!(order(&b, &a), Ordering::Greater, "byte {byte}");
+        }
     }
 }
