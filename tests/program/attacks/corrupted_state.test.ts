@@ -10,7 +10,10 @@ import { Keypair, TransactionInstruction, type PublicKey } from '@solana/web3.js
 import { describe, expect, it } from 'vitest';
 import {
   JOB_ESCROW_PROGRAM_ID,
+  JOB_SLOT_LEN,
+  MAX_JOB_SLOTS,
   JobEscrowErrorCode as E,
+  creditAccountLen,
   WITHDRAW_ALL,
   findConfigPda,
   getAddJobSlotsInstruction,
@@ -108,6 +111,24 @@ describe('attack: corrupted state — job slots', () => {
       env.setRaw(victim.credit, bytes, JOB_ESCROW_PROGRAM_ID);
       attempt(() => env.settle(victim, job), E.InvalidAccountData);
       attempt(() => env.lock(victim, { tier: 0, maxOutputTokens: 500 }), E.InvalidAccountData);
+    }
+  });
+
+  it('65 slots, the bytes to match, → InvalidAccountData; 64 the same way still loads', () => {
+    for (const count of [65, 64]) {
+      // Given the victim's account grown by hand to `count` zeroed slots (its job in slot 0)
+      const { env, victim, job, attempt } = scenario();
+      const bytes = Buffer.concat([env.data(victim.credit)!, Buffer.alloc((count - 16) * JOB_SLOT_LEN)]);
+      bytes.writeUInt32LE(count, 229);
+      expect(bytes.length).toBe(creditAccountLen(count));
+      env.setRaw(victim.credit, bytes, JOB_ESCROW_PROGRAM_ID);
+      if (count > MAX_JOB_SLOTS) {
+        attempt(() => env.settle(victim, job), E.InvalidAccountData);
+      } else {
+        env.settle(victim, job);
+        expect(env.credit(victim).openJobs).toBe(0);
+        expect(env.credit(victim).jobSlots).toHaveLength(64);
+      }
     }
   });
 
