@@ -175,6 +175,25 @@ describe('Token-2022: the extension policy at initialize_config', () => {
     expectProgramError(() => env.initializeConfig(), E.InvalidMint);
   });
 
+  it('refuses a multisig-sized account (355 bytes) that reads as a mint with extensions (InvalidMint); one byte longer is a mint', () => {
+    for (const [length, refused] of [[355, true], [356, false]] as const) {
+      // Given the mint's 82 bytes (initialized) followed by zeros, AccountType::Mint at byte 165 and no TLV entry
+      const env = new TestEnv(false, PROGRAM_PATH, { mintExtensions: HARMLESS });
+      const bytes = Buffer.alloc(length);
+      env.data(env.mint)!.copy(bytes, 0, 0, 82);
+      bytes[165] = 1;
+      env.setRaw(env.mint, bytes, TOKEN_2022_PROGRAM_ID);
+      // Then Token-2022's multisig length is never a mint; any other length past 165 is read as one
+      if (refused) {
+        expectProgramError(() => env.initializeConfig(), E.InvalidMint);
+        expect(env.data(findConfigPda()[0])).toBeNull();
+      } else {
+        env.initializeConfig();
+        expect(decodeConfig(env.data(findConfigPda()[0])!)).toMatchObject({ tokenProgram: TOKEN_2022_PROGRAM_ID, decimals: 6 });
+      }
+    }
+  });
+
   it('refuses a treasury of the mint under the other token program (InvalidTreasury)', () => {
     const env = new TestEnv(false, PROGRAM_PATH, { mintExtensions: HARMLESS });
     const classic = env.createTokenAccount(Keypair.generate().publicKey, 0n, { tokenProgram: TOKEN_PROGRAM_ID });
