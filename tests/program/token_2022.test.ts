@@ -4,7 +4,7 @@
 // extension at initialize_config with its own error, the accepted ones
 // usable end to end; the other token program, or another mint, refused on
 // every instruction that takes one.
-import { ACCOUNT_SIZE, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { ACCOUNT_SIZE, ExtensionType, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -212,6 +212,15 @@ describe('Token-2022: the extension policy at initialize_config', () => {
     ['a zero transfer fee with only a withdraw authority', [mintExtension.transferFeeConfig({ withdrawAuthority: key() })]],
     ['a permanent-delegate extension with no delegate', [mintExtension.permanentDelegate(NONE)]],
     ['a transfer-hook extension with no program and no authority', [mintExtension.transferHook()]],
+    // The other harmless types, numbered by @solana/spl-token's ExtensionType (16 and 24, which it does not
+    // name, by spl-token-2022's), not by the program's constants
+    ['confidential transfer fees (16)', [mintExtension.raw(16, new Uint8Array(129))]],
+    ['token metadata in the mint', [mintExtension.raw(ExtensionType.TokenMetadata, new Uint8Array(84))]],
+    ['a token group', [mintExtension.raw(ExtensionType.TokenGroup, new Uint8Array(80))]],
+    ['a group member pointer', [mintExtension.raw(ExtensionType.GroupMemberPointer, new Uint8Array(64))]],
+    ['a token group member', [mintExtension.raw(ExtensionType.TokenGroupMember, new Uint8Array(72))]],
+    ['confidential mint and burn (24)', [mintExtension.raw(24, new Uint8Array(196))]],
+    ['a scaled UI amount (display only)', [mintExtension.raw(ExtensionType.ScaledUiAmountConfig, new Uint8Array(56))]],
   ];
   for (const [what, mintExtensions] of accepted) {
     it(`accepts ${what}, and credits move in and out`, () => {
