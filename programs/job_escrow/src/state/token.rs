@@ -466,7 +466,10 @@ mod tests {
         let mut header_only = entry(PERMANENT_DELEGATE, &[4; 32]);
         header_only.truncate(4);
         assert_eq!(check_mint_extensions(&header_only), Err(JobEscrowError::InvalidMint.into()));
-        // Exactly at the end is fine.
+        // One byte short is malformed (an error, not a panic); exactly at the end is fine.
+        let mut one_short = entry(MINT_CLOSE_AUTHORITY, &[1; 32]);
+        one_short.pop();
+        assert_eq!(check_mint_extensions(&one_short), Err(JobEscrowError::InvalidMint.into()));
         assert_eq!(check_mint_extensions(&entry(MINT_CLOSE_AUTHORITY, &[1; 32])), Ok(()));
     }
 }
