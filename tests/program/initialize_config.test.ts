@@ -2,6 +2,7 @@ import { Keypair, PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULTS,
+  JOB_ESCROW_PROGRAM_ID,
   JobEscrowErrorCode as E,
   decodeConfig,
   findConfigPda,
@@ -91,6 +92,17 @@ describe('initialize_config', () => {
       { operator: attacker.publicKey },
     );
     expectProgramError(() => env.send(ix, [attacker]), E.InvalidProgramData);
+    expect(env.data(CONFIG)).toBeNull();
+  });
+
+  it('rejects this program’s ProgramData cut short of its authority key (44 bytes) → InvalidProgramData', () => {
+    // Given the program's own ProgramData account, its first 44 bytes only (the key's last byte missing)
+    const env = new TestEnv();
+    const loader = new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111');
+    const [programData] = PublicKey.findProgramAddressSync([JOB_ESCROW_PROGRAM_ID.toBuffer()], loader);
+    env.setRaw(programData, Buffer.from(env.data(programData)!.subarray(0, 44)), loader);
+    // When the admin initializes, Then InvalidProgramData (an error, not a read past the end) and no config exists
+    expectProgramError(() => env.initializeConfig(), E.InvalidProgramData);
     expect(env.data(CONFIG)).toBeNull();
   });
 
