@@ -119,6 +119,13 @@ mod tests {
                 assert_eq!(mul(b, a).ok(), want, "{b} * {a}");
             }
         }
+        // A cross product of exactly 2^32 and one step either side: 2^64 is
+        // the first product that does not fit.
+        for (a, b) in [(1u64 << 33, 1u64 << 31), (1 << 33, (1 << 31) - 1), (3 << 32, 0x5555_5556), (LOW + 1, LOW + 1)] {
+            let want = u64::try_from(u128::from(a) * u128::from(b)).ok();
+            assert_eq!(mul(a, b).ok(), want, "{a} * {b}");
+            assert_eq!(mul(b, a).ok(), want, "{b} * {a}");
+        }
     }
 
     #[test]
