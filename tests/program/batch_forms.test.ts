@@ -178,6 +178,32 @@ describe('settle_batch', () => {
     expect(directCalls(sent.logs, TOKEN_PROGRAM_ID.toBase58())).toBe(2);
   });
 
+  it('reads an instruction’s accounts up to the 64th entry, not one more: a worker named at entry 64 is paid, at entry 65 → InvalidBatch', () => {
+    for (const entries of [64, 65]) {
+      // Given one job, its worker moved to entry `entries` behind copies of the config (an instruction may
+      // name an account more than once; the transaction still locks a handful)
+      const { env, users } = world(1);
+      const [a] = users;
+      const job = env.lock(a, { jobId: 400n });
+      const w = env.worker();
+      const ix = getSettleBatchInstruction({ operator: env.operator.publicKey, mint: env.mint }, [settleJob(a, job.jobId, w)]);
+      const [worker] = ix.keys.splice(6, 1);
+      const config = ix.keys[1];
+      while (ix.keys.length < entries - 1) ix.keys.push({ ...config });
+      ix.keys.push(worker);
+      // The job's provider byte (after the 8-byte discriminator, the u32 count and the group byte) names it:
+      // its index among the entries after the four fixed ones
+      ix.data[13] = entries - 1 - 4;
+      if (entries === 64) {
+        env.send(ix, [env.operator]);
+        expect(env.tokenBalance(w.usdc)).toBe(80_000n);
+      } else {
+        expectProgramError(() => env.send(ix, [env.operator]), E.InvalidBatch);
+        expect(env.tokenBalance(w.usdc)).toBe(0n);
+      }
+    }
+  });
+
   it('pays each worker its share from each account’s vault; events carry their credit account', () => {
     const { env, users } = world();
     const [a, b, c] = users;
