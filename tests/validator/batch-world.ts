@@ -50,7 +50,8 @@ export async function startBatchWorld({ rpcPort, users = 0, credits, jobTimeoutS
     const failed = outcomes.filter((o) => !o.ok);
     if (failed.length) throw new Error(`setup: ${failed.length} instruction(s) failed: ${JSON.stringify(failed[0])}`);
   };
-  await send([{ ix: createAssociatedTokenAccountIdempotentInstruction(operator.publicKey, worker, workerWallet, v.mint), units: 30_000, signers: [operator] }]);
+  // The ATA program's cost depends on the owner's address (each bump it skips costs 1,500 CU; 30,000 was too few for an unlucky one).
+  await send([{ ix: createAssociatedTokenAccountIdempotentInstruction(operator.publicKey, worker, workerWallet, v.mint), units: 60_000, signers: [operator] }]);
 
   const addUsers = async (n: number) => {
     const added = Array.from({ length: n }, () => Keypair.generate());
@@ -58,7 +59,7 @@ export async function startBatchWorld({ rpcPort, users = 0, credits, jobTimeoutS
     // Items in flight together must not depend on each other: accounts first, then USDC, then purchases.
     await send(
       added.flatMap((u, i): BatchItem[] => [
-        { ix: createAssociatedTokenAccountIdempotentInstruction(pool.at(i).publicKey, usdc(u), u.publicKey, v.mint), units: 30_000, signers: [pool.at(i)] },
+        { ix: createAssociatedTokenAccountIdempotentInstruction(pool.at(i).publicKey, usdc(u), u.publicKey, v.mint), units: 60_000, signers: [pool.at(i)] },
         { ix: getOpenCreditAccountInstruction({ payer: pool.at(i).publicKey, owner: u.publicKey, mint: v.mint }), units: COMPUTE_UNITS.open_credit_account, signers: [pool.at(i)] },
       ]),
     );
