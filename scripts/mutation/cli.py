@@ -53,8 +53,9 @@ def main(argv=None):
             print_list(mutants, not_mutated, eq)
         return 0
 
+    code = program_digest()
     if args.merge:
-        text = merged_markdown(read_runs(args.merge, program_digest()), by_id, eq)
+        text = merged_markdown(read_runs(args.merge, code), by_id, eq)
         if args.markdown:
             with open(args.markdown, 'w') as fh:
                 fh.write(text)
@@ -67,7 +68,7 @@ def main(argv=None):
     run_eq = {} if args.include_equivalent else {m.id: eq[m.id] for m in chosen if m.id in eq}
     to_run = [m for m in chosen if m.id not in run_eq]
     if args.skip_done:
-        done = {r['id'] for r in merged_rows(read_runs(args.skip_done, program_digest()), by_id, {}) if r['status'] != 'survived'}
+        done = {r['id'] for r in merged_rows(read_runs(args.skip_done, code), by_id, {}) if r['status'] != 'survived'}
         to_run = [m for m in to_run if m.id not in done]
         selection += f', less {len(chosen) - len(run_eq) - len(to_run)} done before'
 
@@ -75,7 +76,7 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     runner = Runner(args)
-    runner.digest = program_digest()
+    runner.digest = code
     digest = tree_digest()
     t0 = time.time()
     status = 0

@@ -1,11 +1,12 @@
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import {
+  BPF_LOADER_UPGRADEABLE_ID,
   DEFAULTS,
-  JOB_ESCROW_PROGRAM_ID,
   JobEscrowErrorCode as E,
   decodeConfig,
   findConfigPda,
+  findProgramDataAddress,
   getInitializeConfigInstruction,
 } from '../../sdk/src/index.js';
 import { TestEnv, expectProgramError } from '../shared/index.js';
@@ -98,9 +99,8 @@ describe('initialize_config', () => {
   it('rejects this program’s ProgramData cut short of its authority key (44 bytes) → InvalidProgramData', () => {
     // Given the program's own ProgramData account, its first 44 bytes only (the key's last byte missing)
     const env = new TestEnv();
-    const loader = new PublicKey('BPFLoaderUpgradeab1e11111111111111111111111');
-    const [programData] = PublicKey.findProgramAddressSync([JOB_ESCROW_PROGRAM_ID.toBuffer()], loader);
-    env.setRaw(programData, Buffer.from(env.data(programData)!.subarray(0, 44)), loader);
+    const programData = findProgramDataAddress();
+    env.setRaw(programData, Buffer.from(env.data(programData)!.subarray(0, 44)), BPF_LOADER_UPGRADEABLE_ID);
     // When the admin initializes, Then InvalidProgramData (an error, not a read past the end) and no config exists
     expectProgramError(() => env.initializeConfig(), E.InvalidProgramData);
     expect(env.data(CONFIG)).toBeNull();
